@@ -1,0 +1,56 @@
+/**
+ * Contracts shared by the mapping layer (pure: no I/O) and the write pipeline.
+ *
+ * A record's `data` goes through `createRecordMapper(options)(data, emittedAtMs)` and comes out as either a
+ * Pinterest event ready to batch, or a rejection reason. Neither a reason nor a warning ever contains a field
+ * value: they name the field and the rule only, so they are safe to log.
+ */
+
+/** Something the mapper dropped or changed without rejecting the record. */
+export interface MappingWarning {
+  /** Destination field name (e.g. "phone", "value") or Pinterest key (e.g. "user_data.ph"). */
+  field: string;
+  /**
+   * Short, stable, value-free description used to group warnings in the end-of-sync report,
+   * e.g. "phone: not a valid phone number; dropped".
+   */
+  message: string;
+}
+
+/** Result of mapping one record. */
+export type MapResult<TEvent = Record<string, unknown>> =
+  | { ok: true; event: TEvent; warnings: MappingWarning[] }
+  | { ok: false; reason: string; warnings: MappingWarning[] };
+
+/** One entry of the config's `field_mapping`: a dot path into record data → a destination field. */
+export interface FieldMappingEntry {
+  source_field: string;
+  destination_field: string;
+}
+
+/** Pinterest action sources (OpenAPI 5.23, event.action_source). */
+export type ActionSource = 'web' | 'app_android' | 'app_ios' | 'offline';
+
+/** Everything the mapper needs for one stream; built once per stream, never per record. */
+export interface MappingOptions {
+  /** Stream name and namespace (namespace undefined when absent/null/""). Used in event_id derivation. */
+  stream: { name: string; namespace?: string };
+  /** Effective field mapping for the stream (per-stream override or the global one). */
+  fieldMapping: FieldMappingEntry[];
+  /** Used when a record maps no event_name. */
+  defaultEventName?: string;
+  /** Config default; a valid record value overrides it. */
+  actionSource: ActionSource;
+  /** Config partner_name, sent when the record maps none. */
+  partnerName?: string;
+  /** ISO-3166 alpha-2 (any case) used to read national phone numbers when the record has no country. */
+  defaultPhoneCountry?: string;
+  /** Source value → Pinterest event name, matched case- and separator-insensitively. */
+  eventNameMapping?: Record<string, string>;
+  /** When true, event names that cannot be mapped reject the record instead of becoming "custom". */
+  rejectUnknownEventNames?: boolean;
+  /** Primary key from the configured catalog (array of field paths, each an array of keys), if any. */
+  primaryKey?: string[][];
+  /** Clock, Unix seconds. Injected so tests and fixtures never rot. */
+  nowSeconds: () => number;
+}
