@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+#
+# Airbyte destination: Pinterest Conversions API.
+#
+# The Airbyte platform ignores ENTRYPOINT and runs
+#   sh -c "$AIRBYTE_ENTRYPOINT <spec|check|discover|write> ..."
+# so the runtime image needs /bin/sh, an absolute AIRBYTE_ENTRYPOINT, a user named `airbyte`
+# and a `/airbyte` directory that user can write to. `npm run verify:image` checks these rules
+# and reproduces this build without Docker.
+
+# ---- build stage: install all dependencies, compile, then drop dev dependencies ----
+FROM node:22-bookworm-slim AS build
+WORKDIR /build
+
+# Dependencies first, so this layer is cached until the lock file changes.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+RUN npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime stage ----
+FROM node:22-bookworm-slim
+
+# Node images already use uid/gid 1000 for `node`: rename that account to `airbyte` (keeping uid 1000,
+# which Airbyte's own connector images use) rather than adding a second account; create it on bases
+# without `node`. /airbyte must be writable by the connector user.
+RUN set -eu; \
+    if id -u node >/dev/null 2>&1; then \
+      groupmod --new-name airbyte node; \
+      usermod --login airbyte --home /home/airbyte --move-home node; \
+    else \
+      groupadd --gid 1000 airbyte; \
+      useradd --uid 1000 --gid airbyte --create-home --shell /bin/sh airbyte; \
+    fi; \
+    mkdir -p /airbyte/integration_code; \
+    chown -R airbyte:airbyte /airbyte
+
+WORKDIR /airbyte/integration_code
+
+# Application files stay owned by root (read-only for the connector user).
+COPY --from=build /build/package.json ./package.json
+COPY --from=build /build/node_modules ./node_modules
+COPY --from=build /build/dist ./dist
+# The CLI reads spec.json from the directory above dist/.
+COPY spec.json ./spec.json
+
+ENV NODE_ENV=production
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/main.js"
+ENTRYPOINT ["node", "/airbyte/integration_code/dist/main.js"]
+
+LABEL io.airbyte.name=airbyte/destination-pinterest-conversions \
+      io.airbyte.version=0.1.0
+
+USER airbyte
