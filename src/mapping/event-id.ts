@@ -1,0 +1,125 @@
+/**
+ * Deterministic event ids.
+ *
+ * Airbyte delivers at least once (an attempt that fails is resent from the last echoed state), and
+ * `event_id` is Pinterest's dedup key, so a row must yield the same id on every attempt and every run.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * Canonical JSON text of a record value, identical for equal data whatever the key order:
+ * object keys sorted by UTF-16 code units; keys whose value is `undefined` (or a function/symbol) omitted;
+ * strings escaped as `JSON.stringify` does; finite numbers as `JSON.stringify` writes them (`5.0` and `5`
+ * are one number); bigint as its digits (so `12345678901234567890` reads the same whether the parser
+ * produced a bigint or the source text had it); non-finite numbers as `null`; `Date` as its ISO text.
+ * Arrays keep their order; `undefined` array elements are written `null`.
+ */
+export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let s = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) s += ',';
+          const el = value[i];
+          s += el === undefined || typeof el === 'function' || typeof el === 'symbol' ? 'null' : canonicalJson(el);
+        }
+        return `${s}]`;
+      }
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj).sort();
+      let s = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        if (!first) s += ',';
+        first = false;
+        s += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+      }
+      return `${s}}`;
+    }
+    default:
+      return 'null';
+  }
+}
+
+/** Length of derived ids: 32 lowercase hex characters (the first 128 bits of the SHA-256 digest). */
+export const DERIVED_EVENT_ID_LENGTH = 32;
+
+/** Inputs of {@link deriveEventId}; each already normalized by the mapper. */
+export interface EventIdInputs {
+  /** Stream namespace; `undefined` when the stream has none. */
+  namespace: string | undefined;
+  /** Stream name. */
+  stream: string;
+  /** The Pinterest event name sent (after mapping), e.g. `checkout`. */
+  eventName: string;
+  /** Values at the catalog's primary-key paths, in key order (`undefined` where missing); omit when no primary key. */
+  primaryKeyValues?: readonly unknown[];
+  /** `custom_data.order_id` as sent, if any. */
+  orderId?: string;
+  /** `event_time` (Unix seconds) when it came from the record; `undefined` when it fell back to emitted_at. */
+  eventTimeFromRecord?: number;
+  /** The record's `data`, used only by the last rule. */
+  data: Record<string, unknown>;
+}
+
+/** Which rule produced a derived id (for tests and diagnostics). */
+export type EventIdRule = 'primary_key' | 'order_id' | 'record';
+
+/**
+ * Derives an event id when the record maps none. The id is the first 32 hex characters of SHA-256 over
+ * the UTF-8 bytes of the canonical JSON ({@link canonicalJson}) of an array chosen by the first rule that
+ * applies:
+ *
+ * 1. the stream has a primary key and at least one key value is present (not null/undefined):
+ *    `["pk", namespace, stream, event_name, [pk values...]]`;
+ * 2. the record has an `order_id`:
+ *    `["order", namespace, stream, event_name, order_id, event_time]` (event_time is `null` when it was
+ *    not read from the record, because emitted_at changes between attempts);
+ * 3. otherwise the whole record: `["record", namespace, stream, event_name, data]`, where top-level keys
+ *    starting with `_airbyte_` (per-extraction metadata such as `_airbyte_raw_id` or `_airbyte_extracted_at`
+ *    in tables written by Airbyte) are left out so that re-reading the same row gives the same id.
+ *
+ * `namespace` is `null` when the stream has none. Values enter as read from the record (numbers, bigints
+ * and strings are distinct: `1` and `"1"` give different ids). The rule is stable across runs and
+ * versions: changing it would re-send duplicates, so treat it as a public contract.
+ */
+export function deriveEventId(inputs: EventIdInputs): { id: string; rule: EventIdRule } {
+  const ns = inputs.namespace ?? null;
+  let payload: unknown[];
+  let rule: EventIdRule;
+  const pk = inputs.primaryKeyValues;
+  if (pk !== undefined && pk.length > 0 && pk.some((v) => v !== undefined && v !== null)) {
+    rule = 'primary_key';
+    payload = ['pk', ns, inputs.stream, inputs.eventName, pk.map((v) => (v === undefined ? null : v))];
+  } else if (inputs.orderId !== undefined) {
+    rule = 'order_id';
+    payload = ['order', ns, inputs.stream, inputs.eventName, inputs.orderId, inputs.eventTimeFromRecord ?? null];
+  } else {
+    rule = 'record';
+    payload = ['record', ns, inputs.stream, inputs.eventName, withoutAirbyteMetadata(inputs.data)];
+  }
+  const id = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex').slice(0, DERIVED_EVENT_ID_LENGTH);
+  return { id, rule };
+}
+
+/** Shallow copy of `data` without top-level `_airbyte_*` keys; `data` itself when it has none. */
+function withoutAirbyteMetadata(data: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(data);
+  if (!keys.some((k) => k.startsWith('_airbyte_'))) return data;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (!k.startsWith('_airbyte_')) out[k] = data[k];
+  return out;
+}
