@@ -1,0 +1,119 @@
+import type { AirbyteState } from './protocol.js';
+import { streamKey } from './protocol.js';
+
+/**
+ * Counts of one state's records: how many of the records it covers were accepted and how many rejected.
+ * For a STREAM state these are the records of that stream since the previous state of the same stream;
+ * for GLOBAL and LEGACY states, all records since the previous GLOBAL/LEGACY state.
+ */
+interface Bucket {
+  accepted: number;
+  rejected: number;
+}
+
+/** The records between two consecutive STATE messages in input order, and the state that closes them. */
+interface Segment {
+  outstanding: number;
+  state: AirbyteState | null;
+  buckets: Bucket[];
+}
+
+/** Handle the write pipeline keeps for each record until it is settled. */
+export interface RecordTicket {
+  readonly segment: Segment;
+  readonly streamBucket: Bucket;
+  readonly globalBucket: Bucket;
+}
+
+/**
+ * Which states wait on which records, and releasing them strictly in input order.
+ *
+ * Rule (Airbyte protocol, destination contract): a STATE is echoed only after every record that came before it
+ * in the input, of any stream, was accepted by Pinterest or definitively rejected. Each state is echoed once,
+ * in order, with `destinationStats {recordCount, rejectedRecordCount}` for the records it covers.
+ *
+ * Usage: `track(record)` when a record is read, `settle(ticket, accepted)` when its fate is known,
+ * `addState(state)` when a STATE is read; `release(emit)` hands every releasable state to `emit`.
+ */
+export class StateLedger {
+  private readonly segments: Segment[] = [];
+  private open: Segment = { outstanding: 0, state: null, buckets: [] };
+  private readonly streamBuckets = new Map<string, Bucket>();
+  private globalBucket: Bucket = { accepted: 0, rejected: 0 };
+  private head = 0;
+
+  /** Registers a record of stream (name, namespace) read now; returns its ticket. */
+  track(name: string, namespace: string | null | undefined): RecordTicket {
+    const key = streamKey(name, namespace);
+    let bucket = this.streamBuckets.get(key);
+    if (!bucket) {
+      bucket = { accepted: 0, rejected: 0 };
+      this.streamBuckets.set(key, bucket);
+    }
+    this.open.outstanding++;
+    return { segment: this.open, streamBucket: bucket, globalBucket: this.globalBucket };
+  }
+
+  /** Marks a record as accepted (true) or definitively rejected (false). Call exactly once per ticket. */
+  settle(ticket: RecordTicket, accepted: boolean): void {
+    ticket.segment.outstanding--;
+    if (accepted) {
+      ticket.streamBucket.accepted++;
+      ticket.globalBucket.accepted++;
+    } else {
+      ticket.streamBucket.rejected++;
+      ticket.globalBucket.rejected++;
+    }
+  }
+
+  /** Closes the current segment with `state`. */
+  addState(state: AirbyteState): void {
+    const seg = this.open;
+    seg.state = state;
+    if (state.type === 'STREAM' && state.stream?.stream_descriptor) {
+      const d = state.stream.stream_descriptor;
+      const key = streamKey(d.name, d.namespace);
+      const bucket = this.streamBuckets.get(key) ?? { accepted: 0, rejected: 0 };
+      seg.buckets = [bucket];
+      this.streamBuckets.delete(key);
+    } else {
+      // GLOBAL / LEGACY (or a state without a type): covers every record since the previous such state.
+      seg.buckets = [this.globalBucket];
+      this.globalBucket = { accepted: 0, rejected: 0 };
+      this.streamBuckets.clear();
+    }
+    this.segments.push(seg);
+    this.open = { outstanding: 0, state: null, buckets: [] };
+  }
+
+  /**
+   * Emits, in input order, every state whose preceding records are all settled.
+   * @returns how many states were released
+   */
+  release(emit: (state: AirbyteState, recordCount: number, rejectedRecordCount: number) => void): number {
+    let n = 0;
+    while (this.head < this.segments.length && this.segments[this.head].outstanding === 0) {
+      const seg = this.segments[this.head];
+      this.segments[this.head] = undefined as unknown as Segment; // let it be collected
+      this.head++;
+      let accepted = 0;
+      let rejected = 0;
+      for (const b of seg.buckets) {
+        accepted += b.accepted;
+        rejected += b.rejected;
+      }
+      emit(seg.state as AirbyteState, accepted, rejected);
+      n++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.segments.length) {
+      this.segments.splice(0, this.head);
+      this.head = 0;
+    }
+    return n;
+  }
+
+  /** Number of states read but not yet released. */
+  get pendingStates(): number {
+    return this.segments.length - this.head;
+  }
+}

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ActionSource, FieldMappingEntry } from '../mapping/types.js';
+import { loadSpec } from './spec.js';
+
+// ajv-formats is CommonJS with a default export.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** `credentials` with a conversion access token (or any OAuth access token): sent as Bearer, never refreshed. */
+export interface AccessTokenCredentials {
+  auth_type: 'access_token';
+  access_token: string;
+}
+
+/** `credentials` of a Pinterest app: refreshed with POST /v5/oauth/token (Pinterest OpenAPI 5.23, oauth/token). */
+export interface OAuthCredentials {
+  auth_type: 'oauth2.0';
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+  access_token?: string;
+  /** ISO-8601 date-time at which `access_token` expires. */
+  token_expiry_date?: string;
+}
+
+/** Per-stream override; `name` is `stream` or `namespace.stream`. */
+export interface StreamSettings {
+  name: string;
+  default_event_name?: string;
+  field_mapping?: FieldMappingEntry[];
+}
+
+/**
+ * The validated connector configuration with defaults applied. Key names are the public contract
+ * documented in spec.json and the README.
+ */
+export interface ConnectorConfig {
+  ad_account_id: string;
+  credentials: AccessTokenCredentials | OAuthCredentials;
+  conversion_tag_id?: string;
+  action_source: ActionSource;
+  test_mode: boolean;
+  partner_name?: string;
+  default_event_name?: string;
+  default_phone_country?: string;
+  field_mapping: FieldMappingEntry[];
+  streams: StreamSettings[];
+  event_name_mapping: { source_value: string; event_name: string }[];
+  reject_unknown_event_names: boolean;
+  max_concurrent_requests: number;
+  requests_per_minute: number;
+  max_retries: number;
+  /** Seconds. */
+  max_retry_seconds: number;
+  /** 0–100, or undefined for no limit. */
+  max_rejected_percent?: number;
+}
+
+/**
+ * A configuration problem the user must fix. `problems` are value-free sentences, each naming the
+ * config path (e.g. "ad_account_id: must be digits only (at most 18), e.g. 549755885175").
+ * Maps to Airbyte failure_type `config_error`.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+
+function getValidator(): NonNullable<typeof validator> {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+    addFormats(ajv);
+    validator = ajv.compile(loadSpec().connectionSpecification);
+  }
+  return validator;
+}
+
+/** JSON pointer `/credentials/access_token` → `credentials.access_token`; array indices as `[n]`. */
+function toPath(pointer: string): string {
+  if (!pointer) return '';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+/** One ajv error → a sentence naming the path; never includes the offending value. */
+function describe(e: ErrorObject): string {
+  const base = toPath(e.instancePath);
+  switch (e.keyword) {
+    case 'required': {
+      const p = base ? `${base}.${(e.params as { missingProperty: string }).missingProperty}` : (e.params as { missingProperty: string }).missingProperty;
+      return `${p}: is required`;
+    }
+    case 'pattern':
+      if (base === 'ad_account_id') return 'ad_account_id: must be the numeric ad account ID (digits only, at most 18), e.g. 549755885175 — not the account name or an "act_" id';
+      if (base === 'default_phone_country') return 'default_phone_country: must be a two-letter ISO-3166 country code, e.g. US';
+      if (base === 'partner_name') return 'partner_name: must look like ss-<name> in lowercase; leave it empty unless Pinterest assigned you one';
+      return `${base}: does not have the expected format`;
+    case 'enum':
+      return `${base}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+    case 'const':
+      return `${base}: must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'additionalProperties':
+      return `${base ? base + '.' : ''}${(e.params as { additionalProperty: string }).additionalProperty}: is not a known setting`;
+    default:
+      return `${base || '(config)'}: ${e.message ?? 'is invalid'}`;
+  }
+}
+
+/**
+ * Picks the meaningful errors: for `credentials` (a oneOf), only the errors of the branch chosen by
+ * `auth_type`, instead of ajv's errors for every branch plus "must match exactly one schema".
+ */
+function relevantErrors(errors: ErrorObject[], raw: Record<string, unknown>): ErrorObject[] {
+  const creds = raw.credentials as Record<string, unknown> | undefined;
+  const authType = creds && typeof creds === 'object' ? creds.auth_type : undefined;
+  const branch = authType === 'access_token' ? 0 : authType === 'oauth2.0' ? 1 : -1;
+  const out: ErrorObject[] = [];
+  let credentialsUnknown = false;
+  for (const e of errors) {
+    const m = /\/properties\/credentials\/oneOf\/(\d+)\//.exec(e.schemaPath);
+    if (m) {
+      if (branch === Number(m[1]) && !(e.keyword === 'const' && e.instancePath.endsWith('/auth_type'))) out.push(e);
+      else if (branch === -1) credentialsUnknown = true;
+      continue;
+    }
+    if (e.keyword === 'oneOf' && e.instancePath === '/credentials') {
+      if (branch === -1) credentialsUnknown = true;
+      continue;
+    }
+    out.push(e);
+  }
+  if (credentialsUnknown && creds && typeof creds === 'object') {
+    out.push({
+      instancePath: '/credentials/auth_type',
+      schemaPath: '#/custom',
+      keyword: 'enum',
+      params: { allowedValues: ['access_token', 'oauth2.0'] },
+      message: 'must be access_token or oauth2.0',
+    } as ErrorObject);
+  }
+  return out;
+}
+
+/**
+ * Validates a parsed config object against spec.json (ajv, all errors) and applies defaults.
+ * The input object is not modified; the returned config is a deep copy with defaults.
+ *
+ * @throws ConfigError listing every problem by path.
+ */
+export function parseConfig(raw: unknown): ConnectorConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  const validate = getValidator();
+  if (!validate(copy)) {
+    const problems = [...new Set(relevantErrors(validate.errors ?? [], raw as Record<string, unknown>).map(describe))];
+    throw new ConfigError(problems.length ? problems : ['the configuration does not match the specification']);
+  }
+  const cfg = copy as unknown as ConnectorConfig;
+  cfg.field_mapping ??= [];
+  cfg.streams ??= [];
+  cfg.event_name_mapping ??= [];
+  if (cfg.default_phone_country) cfg.default_phone_country = cfg.default_phone_country.toUpperCase();
+  return cfg;
+}
+
+/**
+ * Reads and validates the config file given with `--config`.
+ * @throws ConfigError when the file cannot be read, is not JSON, or is invalid.
+ */
+export function loadConfig(path: string): { config: ConnectorConfig; raw: Record<string, unknown> } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read the config file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConfigError([`the config file ${path} is not valid JSON`]);
+  }
+  return { config: parseConfig(raw), raw: raw as Record<string, unknown> };
+}
+
+/** Every secret in the config (tokens, client secret), to be redacted from any output. */
+export function configSecrets(config: ConnectorConfig): string[] {
+  const c = config.credentials as unknown as Record<string, unknown>;
+  return ['access_token', 'refresh_token', 'client_secret', 'client_id']
+    .map((k) => c[k])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+}

@@ -1,0 +1,263 @@
+import { request, type Dispatcher } from 'undici';
+import type { TokenProvider } from './auth.js';
+import { headerValue } from './auth.js';
+import {
+  PinterestError,
+  describeAnswer,
+  errorBody,
+  forbiddenMessage,
+  isRetryableStatus,
+  networkErrorCode,
+  notFoundMessage,
+  RETRYABLE_NETWORK_CODES,
+  unauthorizedMessage,
+} from './errors.js';
+import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
+
+/** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
+export interface EventOutcome {
+  status: 'processed' | 'failed';
+  error_message?: string;
+  warning_message?: string;
+}
+
+/** Observers for progress reporting; all optional, called synchronously. */
+export interface ClientHooks {
+  /** A request is about to be sent (every attempt counts). */
+  onRequest?: () => void;
+  /** A request failed transiently and will be retried after `delayMs` (already time-scaled). */
+  onRetry?: (reason: string, delayMs: number) => void;
+  /** A whole-batch 400 is being split in two to isolate the offending events. */
+  onSplit?: (size: number) => void;
+}
+
+/** Options of {@link PinterestClient}. */
+export interface PinterestClientOptions {
+  /** API base, e.g. https://api.pinterest.com/v5 (no trailing slash). */
+  baseUrl: string;
+  adAccountId: string;
+  auth: TokenProvider;
+  dispatcher: Dispatcher;
+  /** Adds `?test=true` to every events request (Pinterest validates, records nothing). */
+  testMode: boolean;
+  retry: RetryPolicy;
+  limiter: RateLimiter;
+  hooks?: ClientHooks;
+  /** Aborting it stops waits and requests; pending sends then fail with a transient error. */
+  signal?: AbortSignal;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  requestId?: string;
+  retryAfter?: string;
+  rateLimitReset?: string;
+}
+
+/** The events request was refused as a whole (400/413): bisection may isolate the bad events. */
+class WholeRequestRejected extends Error {
+  constructor(readonly answer: string) {
+    super(answer);
+  }
+}
+
+/**
+ * Pinterest API v5 client for one ad account: sending events (with retries, rate limiting, token refresh and
+ * per-event results) and the read calls `check` uses.
+ */
+export class PinterestClient {
+  constructor(private readonly opts: PinterestClientOptions) {}
+
+  /**
+   * Sends up to 1,000 events with `POST /ad_accounts/{id}/events` and returns one outcome per event, in order.
+   *
+   * - 200 and 422: Pinterest's per-event statuses (422 = "not all events processed"; its `details` carries the list).
+   * - 400/413 for the whole request: the batch is split in halves recursively (bisection) so valid events are still
+   *   delivered; a single event refused this way is `failed` with Pinterest's message.
+   * - 429, 5xx, network errors: retried with backoff within the retry policy; every retry sends the same events
+   *   (same event_id, so Pinterest de-duplicates a retry of a request it had already recorded).
+   *
+   * @param events Pinterest events (ConversionEvents.data items), JSON-serializable (no bigint)
+   * @throws PinterestError `config_error` on 401 (after one refresh for OAuth), 403, 404;
+   *   `transient_error` when retries are exhausted or the client was aborted; `system_error` for other answers.
+   */
+  async sendEvents(events: readonly object[]): Promise<EventOutcome[]> {
+    try {
+      return await this.sendOnce(events);
+    } catch (err) {
+      if (!(err instanceof WholeRequestRejected)) throw err;
+      if (events.length === 1) return [{ status: 'failed', error_message: `Pinterest refused the event: ${err.answer}` }];
+      this.opts.hooks?.onSplit?.(events.length);
+      const mid = Math.ceil(events.length / 2);
+      const left = await this.sendEvents(events.slice(0, mid));
+      const right = await this.sendEvents(events.slice(mid));
+      return left.concat(right);
+    }
+  }
+
+  private async sendOnce(events: readonly object[]): Promise<EventOutcome[]> {
+    const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/events${this.opts.testMode ? '?test=true' : ''}`;
+    const a = await this.call('POST', path, JSON.stringify({ data: events }));
+    if (a.status === 200 || a.status === 422) return perEventOutcomes(a, events.length);
+    const answer = describeAnswer(a.status, errorBody(a.body), a.requestId);
+    if (a.status === 400 || a.status === 413) throw new WholeRequestRejected(answer);
+    throw new PinterestError(`Pinterest answered the events request with an unexpected ${answer}.`, 'system_error', { status: a.status, requestId: a.requestId });
+  }
+
+  /**
+   * `GET /ad_accounts/{id}` (needs an OAuth token with ads:read). Returns the ad account object
+   * (Pinterest OpenAPI 5.23, AdAccount: id, name, owner, country, currency, permissions[]...).
+   * @throws PinterestError as {@link sendEvents} does for 401/403/404.
+   */
+  async getAdAccount(): Promise<Record<string, unknown>> {
+    const a = await this.call('GET', `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}`);
+    if (a.status === 200) return (a.body ?? {}) as Record<string, unknown>;
+    throw new PinterestError(`Pinterest answered ${describeAnswer(a.status, errorBody(a.body), a.requestId)} when reading the ad account.`, 'system_error', { status: a.status });
+  }
+
+  /**
+   * `GET /ad_accounts/{id}/conversion_tags/{tag_id}` (OAuth, ads:read). Returns the tag object
+   * (Pinterest OpenAPI 5.23, ConversionTagResponse: id, name, status, ...), or null when Pinterest answers 404.
+   */
+  async getConversionTag(tagId: string): Promise<Record<string, unknown> | null> {
+    const a = await this.call('GET', `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/conversion_tags/${encodeURIComponent(tagId)}`, undefined, {
+      notFoundIsAnswer: true,
+    });
+    if (a.status === 200) return (a.body ?? {}) as Record<string, unknown>;
+    if (a.status === 404) return null;
+    throw new PinterestError(`Pinterest answered ${describeAnswer(a.status, errorBody(a.body), a.requestId)} when reading the conversion tag.`, 'system_error', { status: a.status });
+  }
+
+  /**
+   * One logical call with rate limiting, retries and token refresh. Returns the final answer for statuses the
+   * caller handles (2xx, 400, 413, 422, and 404 when `notFoundIsAnswer`); throws for the rest.
+   */
+  private async call(method: 'GET' | 'POST', path: string, body?: string, o: { notFoundIsAnswer?: boolean } = {}): Promise<Answer> {
+    const { retry, limiter, hooks, signal, auth } = this.opts;
+    const started = Date.now();
+    let token = await auth.token();
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
+      await limiter.take();
+      hooks?.onRequest?.();
+      let a: Answer | undefined;
+      let problem: string;
+      try {
+        a = await this.send(method, path, token, body);
+      } catch (err) {
+        const code = networkErrorCode(err);
+        if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
+        if (!code || !RETRYABLE_NETWORK_CODES.has(code)) {
+          throw new PinterestError(`Could not reach Pinterest (${code ?? (err as Error).name ?? 'network error'}).`, 'transient_error', { reason: code });
+        }
+        problem = `network error ${code}`;
+      }
+      if (a) {
+        if (a.status === 401) {
+          const fresh = refreshed ? null : await auth.refreshAfterUnauthorized(token);
+          if (fresh) {
+            refreshed = true;
+            token = fresh;
+            attempt--; // a refresh is not a retry
+            continue;
+          }
+          throw new PinterestError(unauthorizedMessage(auth.kind, describeAnswer(a.status, errorBody(a.body), a.requestId)), 'config_error', {
+            status: 401,
+            code: errorBody(a.body).code,
+            requestId: a.requestId,
+          });
+        }
+        if (a.status === 403) {
+          throw new PinterestError(forbiddenMessage(this.opts.adAccountId, describeAnswer(a.status, errorBody(a.body), a.requestId)), 'config_error', {
+            status: 403,
+            code: errorBody(a.body).code,
+            requestId: a.requestId,
+          });
+        }
+        if (a.status === 404 && !o.notFoundIsAnswer) {
+          throw new PinterestError(notFoundMessage(this.opts.adAccountId, describeAnswer(a.status, errorBody(a.body), a.requestId)), 'config_error', {
+            status: 404,
+            requestId: a.requestId,
+          });
+        }
+        if (!isRetryableStatus(a.status)) return a;
+        problem = describeAnswer(a.status, errorBody(a.body), a.requestId);
+      }
+      const delay = retryDelayMs(attempt + 1, retry, { retryAfter: a?.retryAfter, rateLimitReset: a?.rateLimitReset }) * retry.timeScale;
+      const elapsed = Date.now() - started;
+      if (attempt >= retry.maxRetries || elapsed + delay > retry.maxElapsedMs * retry.timeScale) {
+        throw new PinterestError(
+          `Pinterest did not accept a batch after ${attempt + 1} attempts over ${Math.round(elapsed / 1000)} s (last: ${problem!}). Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.`,
+          'transient_error',
+          { status: a?.status, requestId: a?.requestId },
+        );
+      }
+      hooks?.onRetry?.(problem!, delay);
+      await sleep(delay, signal);
+    }
+  }
+
+  private async send(method: string, path: string, token: string, body?: string): Promise<Answer> {
+    const res = await request(this.opts.baseUrl + path, {
+      method: method as 'GET' | 'POST',
+      dispatcher: this.opts.dispatcher,
+      signal: this.opts.signal,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body,
+    });
+    const text = await res.body.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return {
+      status: res.statusCode,
+      body: parsed,
+      requestId: headerValue(res.headers['x-pinterest-rid']),
+      retryAfter: headerValue(res.headers['retry-after']),
+      rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
+    };
+  }
+}
+
+/** Non-empty string or undefined ("" and null are the same: no message). */
+function message(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim().slice(0, 500) : undefined;
+}
+
+/**
+ * Reads the per-event list of a 200 (`events`) or 422 (`details.events`, or `details` as the list itself) answer.
+ * A missing or short list cannot tell which events failed: events without a status count as processed when
+ * Pinterest reports every event processed, else as failed "no per-event status".
+ */
+export function perEventOutcomes(a: { status: number; body: unknown }, n: number): EventOutcome[] {
+  const b = (a.body ?? {}) as Record<string, unknown>;
+  const details = b.details as unknown;
+  const list: unknown = Array.isArray(b.events)
+    ? b.events
+    : Array.isArray(details)
+      ? details
+      : details && typeof details === 'object' && Array.isArray((details as Record<string, unknown>).events)
+        ? (details as Record<string, unknown>).events
+        : undefined;
+  const counts = (a.status === 200 ? b : ((details && typeof details === 'object' ? details : b) as Record<string, unknown>)) as Record<string, unknown>;
+  const allProcessed = a.status === 200 && (counts.num_events_processed === undefined || counts.num_events_processed === n);
+  const out: EventOutcome[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = Array.isArray(list) ? (list[i] as Record<string, unknown> | undefined) : undefined;
+    if (e && (e.status === 'processed' || e.status === 'failed')) {
+      out[i] = { status: e.status, error_message: message(e.error_message), warning_message: message(e.warning_message) };
+    } else {
+      out[i] = allProcessed ? { status: 'processed' } : { status: 'failed', error_message: 'Pinterest returned no per-event status for this event' };
+    }
+  }
+  return out;
+}
