@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { AirbyteOutput } from '../airbyte/output.js';
+import { ConfigError, loadConfig, type ConnectorConfig } from '../config/config.js';
+import { PinterestError } from '../pinterest/errors.js';
+import { apiBaseUrl } from '../pinterest/http.js';
+import { validateMappings } from '../write/streams.js';
+import { openPinterestSession } from './pinterest-session.js';
+
+/** Business Access roles that may send conversion events (Pinterest OpenAPI 5.23, events/create: Owner, Admin, Analyst, Audience, Campaign). */
+export const ROLES_THAT_CAN_SEND_EVENTS = ['OWNER', 'ADMIN', 'ANALYST', 'AUDIENCE_MANAGER', 'CAMPAIGN_MANAGER'] as const;
+
+/** Conversion tag statuses under which the tag records events (EntityStatus). */
+const ACTIVE_TAG_STATUS = 'ACTIVE';
+
+/**
+ * The synthetic event `check` sends with `?test=true` (Pinterest validates it and records nothing). Its event_time is
+ * the current time (a hard-coded time would age past Pinterest's window), its identifier the SHA-256 of a fixed
+ * example.com address.
+ * @param nowSeconds Unix seconds
+ */
+export function checkEvent(config: ConnectorConfig, nowSeconds: number): object {
+  return {
+    event_name: 'custom',
+    action_source: config.action_source,
+    event_time: nowSeconds,
+    event_id: `airbyte-connection-check-${nowSeconds}`,
+    user_data: { em: [createHash('sha256').update('connection-check@example.com').digest('hex')] },
+  };
+}
+
+/**
+ * Turns a failure of a Pinterest call during `check` into one message naming the cause and the fix.
+ * 401/403/404 messages come from the client (they already name the remedy); rate limits, Pinterest outages and
+ * unreachable networks get check-specific advice. Never contains secrets.
+ */
+export function checkFailureMessage(err: unknown, baseUrl: string): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof PinterestError) {
+    const status = err.details.status;
+    if (err.failureType === 'config_error') return err.message;
+    if (status === 429) {
+      return `Pinterest rate-limited the check (HTTP 429) even after retrying. Wait a minute and test again; if it persists, another integration may be using up this ad account's request limit.`;
+    }
+    if (status !== undefined && status >= 500) {
+      return `Pinterest is having trouble answering (HTTP ${status}) even after retrying. This is on Pinterest's side: test again in a few minutes.`;
+    }
+    if (err.failureType === 'transient_error' && status === undefined) {
+      return `Could not reach Pinterest at ${baseUrl} (${err.details.reason ?? err.message}). Check that this machine can open HTTPS connections to api.pinterest.com: DNS, firewall, and proxy settings (HTTPS_PROXY / NO_PROXY; extra CA certificates through NODE_EXTRA_CA_CERTS).`;
+    }
+    return err.message;
+  }
+  return `Unexpected error during check: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/**
+ * `check --config FILE`: validates the config (every problem named by path), the field mappings, then proves the
+ * credentials can send events to the ad account. With OAuth credentials: refresh if needed, read the ad account
+ * (exists? roles allow sending events?), read the conversion tag when configured (exists? active?). With any
+ * credentials: one `POST /ad_accounts/{id}/events?test=true` with a current synthetic event.
+ * Prints one CONNECTION_STATUS and returns 0 also when the check fails.
+ */
+export async function runCheck(out: AirbyteOutput, configPath: string): Promise<number> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(configPath);
+    validateMappings(loaded.config);
+  } catch (err) {
+    out.connectionStatus('FAILED', checkFailureMessage(err, apiBaseUrl()));
+    return 0;
+  }
+  const { config, raw } = loaded;
+  const session = openPinterestSession(config, raw, out, {
+    retry: { maxRetries: 2, maxElapsedMs: 20_000, baseDelayMs: 500 },
+    testMode: true,
+  });
+  try {
+    if (session.auth.kind === 'oauth2.0') {
+      const account = await session.client.getAdAccount();
+      const roles = Array.isArray(account.permissions) ? (account.permissions as unknown[]).map(String) : undefined;
+      if (roles && roles.length > 0 && !roles.some((r) => (ROLES_THAT_CAN_SEND_EVENTS as readonly string[]).includes(r))) {
+        out.connectionStatus(
+          'FAILED',
+          `The token's user has the roles ${roles.join(', ')} on ad account ${config.ad_account_id}, none of which may send conversion events. In Business Access, give the user the Admin, Analyst, Audience or Campaign role on this account (or use the owner's token).`,
+        );
+        return 0;
+      }
+      if (config.conversion_tag_id) {
+        const tag = await session.client.getConversionTag(config.conversion_tag_id);
+        if (!tag) {
+          out.connectionStatus(
+            'FAILED',
+            `Conversion tag ${config.conversion_tag_id} does not exist in ad account ${config.ad_account_id}. Copy the tag ID from Ads Manager → Conversions → Pinterest tag, or leave conversion_tag_id empty.`,
+          );
+          return 0;
+        }
+        if (typeof tag.status === 'string' && tag.status !== ACTIVE_TAG_STATUS) {
+          out.connectionStatus(
+            'FAILED',
+            `Conversion tag ${config.conversion_tag_id} has status ${tag.status}, so Pinterest cannot deduplicate against it. Activate the tag in Ads Manager, or set conversion_tag_id to an active tag.`,
+          );
+          return 0;
+        }
+      }
+    }
+    const [outcome] = await session.client.sendEvents([checkEvent(config, Math.floor(Date.now() / 1000))]);
+    if (outcome.status !== 'processed') {
+      out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
+      return 0;
+    }
+    out.connectionStatus('SUCCEEDED');
+  } catch (err) {
+    out.connectionStatus('FAILED', checkFailureMessage(err, apiBaseUrl()));
+  } finally {
+    await session.close();
+  }
+  return 0;
+}

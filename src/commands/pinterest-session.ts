@@ -1,0 +1,81 @@
+import type { Dispatcher } from 'undici';
+import type { AirbyteOutput } from '../airbyte/output.js';
+import type { ConnectorConfig, OAuthCredentials } from '../config/config.js';
+import { configSecrets } from '../config/config.js';
+import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../pinterest/auth.js';
+import { PinterestClient, type ClientHooks } from '../pinterest/client.js';
+import { apiBaseUrl, createDispatcher } from '../pinterest/http.js';
+import { RateLimiter, timeScaleFromEnv, type RetryPolicy } from '../pinterest/retry.js';
+
+/** A ready Pinterest client for the configured ad account, and what it holds open. */
+export interface PinterestSession {
+  client: PinterestClient;
+  auth: TokenProvider;
+  dispatcher: Dispatcher;
+  /** Aborts waits and requests (used after the cancellation grace period). */
+  abort: () => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the client from the config: one dispatcher (keep-alive, timeouts, proxy from the environment), the rate
+ * limiter, the retry policy and the token provider. With OAuth credentials, each refresh emits an Airbyte CONTROL
+ * message carrying the complete config (`rawConfig` with the new credentials), since the platform replaces the
+ * stored config with it. Every secret is registered with `out` for redaction.
+ */
+export function openPinterestSession(
+  config: ConnectorConfig,
+  rawConfig: Record<string, unknown>,
+  out: AirbyteOutput,
+  o: { retry?: Partial<RetryPolicy>; hooks?: ClientHooks; testMode?: boolean } = {},
+): PinterestSession {
+  for (const s of configSecrets(config)) out.addSecret(s);
+  const baseUrl = apiBaseUrl();
+  const dispatcher = createDispatcher(config.max_concurrent_requests + 2);
+  const timeScale = timeScaleFromEnv();
+  const controller = new AbortController();
+  let auth: TokenProvider;
+  if (config.credentials.auth_type === 'oauth2.0') {
+    auth = new OAuthTokenProvider(config.credentials, {
+      baseUrl,
+      dispatcher,
+      timeScale,
+      onRefreshed: (creds: OAuthCredentials) => {
+        for (const s of [creds.access_token, creds.refresh_token]) out.addSecret(s);
+        const rawCreds = (rawConfig.credentials ?? {}) as Record<string, unknown>;
+        out.controlConfig({ ...rawConfig, credentials: { ...rawCreds, ...creds } });
+        out.log('INFO', 'Refreshed the Pinterest OAuth access token; the new tokens were handed to Airbyte to store.');
+      },
+    });
+  } else {
+    auth = new StaticTokenProvider(config.credentials.access_token);
+  }
+  const retry: RetryPolicy = {
+    maxRetries: config.max_retries,
+    maxElapsedMs: config.max_retry_seconds * 1000,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000,
+    timeScale,
+    ...o.retry,
+  };
+  const client = new PinterestClient({
+    baseUrl,
+    adAccountId: config.ad_account_id,
+    auth,
+    dispatcher,
+    testMode: o.testMode ?? config.test_mode,
+    retry,
+    limiter: new RateLimiter(config.requests_per_minute),
+    hooks: o.hooks,
+    signal: controller.signal,
+  });
+  return {
+    client,
+    auth,
+    dispatcher,
+    abort: () => controller.abort(),
+    close: async () => {
+      await dispatcher.destroy().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import type { AirbyteOutput } from '../airbyte/output.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { runWrite, type WriteResult } from '../write/pipeline.js';
+import { SyncReport } from '../write/report.js';
+import { parseCatalog, validateMappings } from '../write/streams.js';
+import { openPinterestSession } from './pinterest-session.js';
+
+/** Options of `write`. */
+export interface WriteCommandOptions {
+  configPath: string;
+  catalogPath: string;
+  /** Build and validate events, send nothing, echo no state. */
+  dryRun: boolean;
+  input: NodeJS.ReadableStream & import('node:stream').Readable;
+  /** Aborted on SIGTERM (the platform's cancel). */
+  cancel: AbortSignal;
+}
+
+/** Reads the configured catalog file. @throws ConfigError */
+function loadCatalog(path: string): ReturnType<typeof parseCatalog> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read the catalog file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  try {
+    return parseCatalog(JSON.parse(text));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError([`the catalog file ${path} is not valid JSON`]);
+  }
+}
+
+/**
+ * `write --config FILE --catalog FILE [--dry-run]`: runs the write pipeline over stdin.
+ * Returns the pipeline's result; the caller turns `error` into one TRACE and a non-zero exit.
+ * @throws ConfigError for a bad config, catalog or mapping (before anything is read from stdin)
+ */
+export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions): Promise<WriteResult> {
+  const { config, raw } = loadConfig(o.configPath);
+  const catalog = loadCatalog(o.catalogPath);
+  validateMappings(config);
+  const report = new SyncReport(out);
+  if (config.test_mode && !o.dryRun) {
+    out.log('WARN', 'test_mode is on: Pinterest will validate the events but record none of them.');
+  }
+  if (o.dryRun) {
+    out.log('INFO', 'Dry run: events are built and validated, nothing is sent to Pinterest, no state is echoed.');
+    return runWrite({ config, catalog, input: o.input, out, report, cancel: o.cancel });
+  }
+  const session = openPinterestSession(config, raw, out, {
+    hooks: {
+      onRequest: () => {
+        report.counts.requests++;
+      },
+      onRetry: (reason, delayMs) => {
+        report.counts.retries++;
+        report.warn(`Retrying a request after a transient failure: ${reason.replace(/ \[x-pinterest-rid [^\]]*\]/, '')}`);
+        void delayMs;
+      },
+      onSplit: () => {
+        report.counts.splits++;
+      },
+    },
+  });
+  try {
+    return await runWrite({
+      config,
+      catalog,
+      input: o.input,
+      out,
+      report,
+      send: (events) => session.client.sendEvents(events),
+      cancel: o.cancel,
+      abortInFlight: session.abort,
+    });
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { AirbyteOutput } from './airbyte/output.js';
+import type { FailureType } from './airbyte/protocol.js';
+import { runCheck } from './commands/check.js';
+import { runDiscover } from './commands/discover.js';
+import { runSpec } from './commands/spec.js';
+import { runWriteCommand } from './commands/write.js';
+import { ConfigError } from './config/config.js';
+import { PinterestError } from './pinterest/errors.js';
+
+const USAGE = 'usage: main.js spec | check --config FILE | discover --config FILE | write --config FILE --catalog FILE [--dry-run]';
+
+/** Exit code after SIGTERM (128 + 15). */
+const EXIT_CANCELLED = 143;
+
+/** Airbyte failure_type of an error that ends the run. */
+export function failureTypeOf(err: unknown): FailureType {
+  if (err instanceof ConfigError) return 'config_error';
+  if (err instanceof PinterestError) return err.failureType;
+  return 'system_error';
+}
+
+/** Prints the one TRACE error that ends a failed run. */
+function traceError(out: AirbyteOutput, err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const type = failureTypeOf(e);
+  const message = type === 'system_error' && !(e instanceof PinterestError) ? `Internal error in the Pinterest destination: ${e.message}` : e.message;
+  out.traceError(type, message, `${e.name}: ${e.message}`, type === 'system_error' ? e.stack : undefined);
+}
+
+/** Runs one command; returns the exit code. Never throws. */
+async function main(argv: string[], out: AirbyteOutput): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string' }, catalog: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    });
+  } catch (err) {
+    out.traceError('config_error', `${(err as Error).message}. ${USAGE}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  const { config, catalog } = parsed.values;
+  const need = (name: string, v: string | undefined): string => {
+    if (!v) throw new ConfigError([`the ${command} command needs --${name} FILE (${USAGE})`]);
+    return v;
+  };
+  try {
+    switch (command) {
+      case 'spec':
+        return runSpec(out);
+      case 'check':
+        return await runCheck(out, need('config', config));
+      case 'discover':
+        return runDiscover(out, need('config', config));
+      case 'write': {
+        const cancel = new AbortController();
+        const onTerm = (): void => {
+          out.log('WARN', 'Received SIGTERM: stopping.');
+          cancel.abort();
+        };
+        process.once('SIGTERM', onTerm);
+        try {
+          const result = await runWriteCommand(out, {
+            configPath: need('config', config),
+            catalogPath: need('catalog', catalog),
+            dryRun: parsed.values['dry-run'] === true,
+            input: process.stdin,
+            cancel: cancel.signal,
+          });
+          if (result.error) {
+            traceError(out, result.error);
+            return 1;
+          }
+          return result.cancelled ? EXIT_CANCELLED : 0;
+        } finally {
+          process.off('SIGTERM', onTerm);
+        }
+      }
+      default:
+        throw new ConfigError([`unknown command ${JSON.stringify(command ?? '')}; ${USAGE}`]);
+    }
+  } catch (err) {
+    traceError(out, err);
+    return 1;
+  }
+}
+
+const out = new AirbyteOutput(process.stdout);
+// Node prints process warnings on stderr, which Airbyte logs as errors: route them to LOG messages instead.
+process.removeAllListeners('warning');
+process.on('warning', (w) => out.log('WARN', `Node.js warning: ${w.name}: ${w.message}`));
+process.on('uncaughtException', (err) => {
+  traceError(out, err);
+  void out.flush().then(() => process.exit(1));
+});
+process.on('unhandledRejection', (err) => {
+  traceError(out, err);
+  void out.flush().then(() => process.exit(1));
+});
+
+const code = await main(process.argv.slice(2), out);
+// Exit only once every line (the last STATE or the TRACE) has been handed to the OS.
+await out.flush();
+process.exitCode = code;
+// If a stray handle would keep the process alive, end it; all output is flushed at this point.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -1,0 +1,259 @@
+import type { Readable } from 'node:stream';
+import { readMessages } from '../airbyte/input.js';
+import type { AirbyteOutput } from '../airbyte/output.js';
+import type { ConfiguredCatalog } from '../airbyte/protocol.js';
+import { StateLedger, type RecordTicket } from '../airbyte/state-ledger.js';
+import { serializeState } from '../airbyte/state.js';
+import type { ConnectorConfig } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+import type { EventOutcome } from '../pinterest/client.js';
+import { SyncReport } from './report.js';
+import { StreamRegistry, type StreamContext } from './streams.js';
+
+/** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+/** Sends one batch and returns one outcome per event, in order; throws on a fatal failure. */
+export type SendBatch = (events: readonly object[]) => Promise<EventOutcome[]>;
+
+/** Options of {@link runWrite}. */
+export interface WriteOptions {
+  config: ConnectorConfig;
+  catalog: ConfiguredCatalog;
+  input: Readable;
+  out: AirbyteOutput;
+  /** Sends a batch; undefined in dry-run mode (nothing is sent, no state is echoed). */
+  send?: SendBatch;
+  /** Clock, epoch ms. */
+  clock?: () => number;
+  /** A batch that holds records a STATE waits for is sent after this long even when not full (ms). */
+  flushIntervalMs?: number;
+  /** How many sample events dry-run mode logs. */
+  dryRunSamples?: number;
+  /** Set by the caller on SIGTERM: stop reading and wind down. */
+  cancel?: AbortSignal;
+  /** After cancellation, how long in-flight batches may still complete before they are abandoned (ms). */
+  cancelGraceMs?: number;
+  /** Called when the grace period is over, to abort in-flight requests. */
+  abortInFlight?: () => void;
+  /** Counters to fill (created here when absent); pass one to let the HTTP client count requests and retries. */
+  report?: SyncReport;
+}
+
+/** How a write run ended. `error` is set for a fatal failure (the caller prints one TRACE and exits non-zero). */
+export interface WriteResult {
+  report: SyncReport;
+  error?: Error;
+  cancelled: boolean;
+}
+
+interface Batch {
+  events: object[];
+  tickets: RecordTicket[];
+  streams: StreamContext[];
+  positions: number[];
+}
+
+function newBatch(): Batch {
+  return { events: [], tickets: [], streams: [], positions: [] };
+}
+
+/**
+ * The write pipeline: stdin messages → records mapped to events → batches of up to 1,000 → concurrent sends →
+ * per-event outcomes → states echoed strictly in input order once every record before them is settled.
+ *
+ * - Back-pressure: reading pauses while `max_concurrent_requests` batches are in flight and while stdout is full.
+ * - A record rejected by the mapping or by Pinterest counts in `destinationStats.rejectedRecordCount`.
+ * - On a fatal error: reading stops, in-flight batches finish, every state whose records are all settled is echoed,
+ *   nothing after the failure is; the error is returned for the caller's TRACE.
+ */
+export async function runWrite(o: WriteOptions): Promise<WriteResult> {
+  const clock = o.clock ?? Date.now;
+  const { config, out } = o;
+  const report = o.report ?? new SyncReport(out, clock);
+  const ledger = new StateLedger();
+  const registry = new StreamRegistry(config, o.catalog, () => Math.floor(clock() / 1000));
+  const maxInFlight = o.send ? config.max_concurrent_requests : Number.POSITIVE_INFINITY;
+  const dryRunSamples = o.dryRunSamples ?? 5;
+  let samplesLogged = 0;
+  let batch = newBatch();
+  let inFlight = 0;
+  const inFlightPromises = new Set<Promise<void>>();
+  let slotWaiters: (() => void)[] = [];
+  let fatal: Error | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const unknownEventNames = new Set<string>();
+  const seenOtherTypes = new Set<string>();
+
+  const echoStates = (): void => {
+    if (!o.send) return; // dry run: never tell the platform that data was delivered
+    report.counts.statesEchoed += ledger.release((state, accepted, rejected) => out.writeLine(serializeState(state, accepted, rejected)));
+  };
+
+  const checkRejectedThreshold = (final: boolean): void => {
+    const limit = config.max_rejected_percent;
+    if (limit === undefined || fatal) return;
+    const settled = report.counts.accepted + report.rejected;
+    if (settled === 0 || (!final && settled < MAX_EVENTS_PER_REQUEST)) return;
+    const pct = (100 * report.rejected) / settled;
+    if (pct > limit) {
+      fatal = new ConfigError([
+        `${report.rejected} of ${settled} records (${pct.toFixed(1)}%) were rejected, more than max_rejected_percent (${limit}%). ` +
+          `See the rejection reasons above: usually a field mapping or default_event_name is wrong.`,
+      ]);
+    }
+  };
+
+  const settleOutcomes = (b: Batch, outcomes: EventOutcome[]): void => {
+    for (let i = 0; i < b.events.length; i++) {
+      const r = outcomes[i];
+      if (r.warning_message) report.warn(`Pinterest warning: ${r.warning_message}`);
+      if (r.status === 'processed') {
+        report.counts.accepted++;
+        ledger.settle(b.tickets[i], true);
+      } else {
+        report.reject(`Pinterest: ${r.error_message ?? 'event failed without a message'}`, `record ${b.positions[i]} of stream ${b.streams[i].label}`, true);
+        ledger.settle(b.tickets[i], false);
+      }
+    }
+  };
+
+  const dispatch = (b: Batch): void => {
+    const n = b.events.length;
+    report.counts.eventsSent += n;
+    report.counts.inFlightEvents += n;
+    inFlight++;
+    const p = (async () => {
+      try {
+        if (o.send) {
+          const outcomes = await o.send(b.events);
+          settleOutcomes(b, outcomes);
+        } else {
+          settleOutcomes(b, b.events.map(() => ({ status: 'processed' as const })));
+        }
+      } catch (err) {
+        fatal ??= err as Error;
+      } finally {
+        report.counts.inFlightEvents -= n;
+        inFlight--;
+        const w = slotWaiters;
+        slotWaiters = [];
+        for (const wake of w) wake();
+        checkRejectedThreshold(false);
+        echoStates();
+        report.progress();
+      }
+    })();
+    inFlightPromises.add(p);
+    void p.finally(() => inFlightPromises.delete(p));
+  };
+
+  /** Sends the current batch, waiting for a free slot first (this is where reading pauses). */
+  const submit = async (): Promise<void> => {
+    if (flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+    }
+    if (batch.events.length === 0) return;
+    const b = batch;
+    batch = newBatch();
+    while (inFlight >= maxInFlight) await new Promise<void>((r) => slotWaiters.push(r));
+    if (fatal) return; // the run is ending: these records stay unconfirmed, so no later state is echoed
+    dispatch(b);
+  };
+
+  const onCancel = (): void => {
+    o.input.destroy();
+  };
+  o.cancel?.addEventListener('abort', onCancel, { once: true });
+  const progressTimer = setInterval(() => report.progress(), Math.min(report.progressIntervalMs, 30_000));
+  progressTimer.unref();
+
+  try {
+    for await (const msg of readMessages(o.input)) {
+      if (msg.kind === 'record') {
+        const rec = msg.record;
+        report.counts.recordsRead++;
+        const ctx = registry.get(rec.stream, rec.namespace);
+        const position = ++ctx.recordsRead;
+        if (ctx.notInCatalog && position === 1) {
+          out.log('WARN', `Stream ${ctx.label} is not in the configured catalog; its records are mapped with the global settings.`);
+        }
+        const ticket = ledger.track(rec.stream, rec.namespace);
+        const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : clock());
+        for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`);
+        const extra = result as { usedEmittedAt?: boolean; unknownEventName?: string };
+        if (extra.usedEmittedAt && !ctx.emittedAtNoticeLogged) {
+          ctx.emittedAtNoticeLogged = true;
+          out.log('INFO', `Stream ${ctx.label} maps no event_time: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
+        }
+        if (extra.unknownEventName !== undefined && !unknownEventNames.has(extra.unknownEventName)) {
+          unknownEventNames.add(extra.unknownEventName);
+          out.log(
+            'WARN',
+            config.reject_unknown_event_names
+              ? `Event name "${extra.unknownEventName}" (stream ${ctx.label}) is not a Pinterest event name; such records are rejected (reject_unknown_event_names). Add it to event_name_mapping.`
+              : `Event name "${extra.unknownEventName}" (stream ${ctx.label}) is not a Pinterest event name; sent as "custom". Add it to event_name_mapping to send a standard name.`,
+          );
+        }
+        if (!result.ok) {
+          report.reject(result.reason, `record ${position} of stream ${ctx.label}`, false);
+          ledger.settle(ticket, false);
+          echoStates();
+        } else {
+          report.cover((result.event as { user_data?: Record<string, unknown> }).user_data);
+          if (!o.send && samplesLogged < dryRunSamples) {
+            samplesLogged++;
+            out.log('INFO', `Sample event ${samplesLogged} (record ${position} of stream ${ctx.label}; personal data appears only as SHA-256 hashes): ${JSON.stringify(result.event)}`);
+          }
+          batch.events.push(result.event);
+          batch.tickets.push(ticket);
+          batch.streams.push(ctx);
+          batch.positions.push(position);
+          if (batch.events.length >= MAX_EVENTS_PER_REQUEST) await submit();
+        }
+      } else if (msg.kind === 'state') {
+        report.counts.statesRead++;
+        ledger.addState(msg.state);
+        if (batch.events.length === 0) echoStates();
+        else if (!flushTimer) {
+          flushTimer = setTimeout(() => {
+            flushTimer = undefined;
+            void submit();
+          }, o.flushIntervalMs ?? 30_000);
+        }
+      } else if (msg.kind === 'invalid') {
+        report.warn(`Input line ignored: ${msg.reason}`);
+      } else if (!seenOtherTypes.has(msg.type)) {
+        seenOtherTypes.add(msg.type);
+      }
+      if (fatal) break;
+      await out.ready();
+    }
+  } catch (err) {
+    if (!o.cancel?.aborted) fatal ??= err as Error;
+  } finally {
+    o.cancel?.removeEventListener('abort', onCancel);
+  }
+
+  const cancelled = o.cancel?.aborted === true;
+  if (!fatal && !cancelled) await submit();
+  if (flushTimer) clearTimeout(flushTimer);
+
+  if (cancelled && inFlightPromises.size > 0) {
+    out.log('WARN', `Sync cancelled: waiting up to ${Math.round((o.cancelGraceMs ?? 5000) / 1000)} s for ${inFlight} in-flight requests.`);
+    const grace = new Promise<void>((r) => setTimeout(r, o.cancelGraceMs ?? 5000).unref());
+    await Promise.race([Promise.allSettled([...inFlightPromises]), grace]);
+    if (inFlightPromises.size > 0) o.abortInFlight?.();
+  }
+  while (inFlightPromises.size > 0) await Promise.allSettled([...inFlightPromises]);
+  clearInterval(progressTimer);
+  if (!cancelled) checkRejectedThreshold(true);
+  echoStates();
+  const unsent = ledger.pendingStates;
+  if (cancelled) {
+    out.log('WARN', `Sync cancelled: ${report.counts.statesEchoed} states echoed; ${unsent} states not echoed because their records were not all confirmed. The next sync resumes from the last echoed state.`);
+  }
+  report.summary({ testMode: config.test_mode, dryRun: !o.send });
+  return { report, error: fatal, cancelled };
+}

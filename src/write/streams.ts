@@ -1,0 +1,140 @@
+import type { ConfiguredCatalog } from '../airbyte/protocol.js';
+import { streamKey, streamLabel } from '../airbyte/protocol.js';
+import type { ConnectorConfig, StreamSettings } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+import { createRecordMapper } from '../mapping/record-to-event.js';
+import type { MappingOptions } from '../mapping/types.js';
+
+/** A record mapper as built by createRecordMapper. */
+export type RecordMapper = ReturnType<typeof createRecordMapper>;
+
+/** Everything the pipeline keeps per stream (namespace, name). */
+export interface StreamContext {
+  /** `namespace.name` or `name`, for log lines. */
+  label: string;
+  mapper: RecordMapper;
+  /** Records of this stream read so far (1-based position of the last one). */
+  recordsRead: number;
+  /** True once the "event_time taken from emitted_at" notice was logged for this stream. */
+  emittedAtNoticeLogged: boolean;
+  /** True when the stream is absent from the configured catalog (logged once). */
+  notInCatalog: boolean;
+}
+
+/**
+ * The per-stream settings entry for (name, namespace): an entry named `namespace.name` wins over one named `name`;
+ * a stream without namespace only matches `name`. Returns undefined when none matches.
+ */
+export function findStreamSettings(settings: StreamSettings[], name: string, namespace: string | null | undefined): StreamSettings | undefined {
+  if (namespace) {
+    const qualified = `${namespace}.${name}`;
+    const exact = settings.find((s) => s.name === qualified);
+    if (exact) return exact;
+  }
+  return settings.find((s) => s.name === name);
+}
+
+/** MappingOptions for one stream from the config and the catalog's primary key. */
+export function mappingOptionsFor(
+  config: ConnectorConfig,
+  stream: { name: string; namespace?: string | null },
+  primaryKey: string[][] | undefined,
+  nowSeconds: () => number,
+): MappingOptions {
+  const s = findStreamSettings(config.streams, stream.name, stream.namespace);
+  const eventNameMapping: Record<string, string> = {};
+  for (const m of config.event_name_mapping) eventNameMapping[m.source_value] = m.event_name;
+  return {
+    stream: { name: stream.name, namespace: stream.namespace || undefined },
+    fieldMapping: s?.field_mapping ?? config.field_mapping,
+    defaultEventName: s?.default_event_name ?? config.default_event_name,
+    actionSource: config.action_source,
+    partnerName: config.partner_name,
+    defaultPhoneCountry: config.default_phone_country,
+    eventNameMapping,
+    rejectUnknownEventNames: config.reject_unknown_event_names,
+    primaryKey: primaryKey && primaryKey.length ? primaryKey : undefined,
+    nowSeconds,
+  };
+}
+
+/** Builds a mapper, turning a mapping configuration problem into a ConfigError naming the stream. */
+function buildMapper(options: MappingOptions, where: string): RecordMapper {
+  try {
+    return createRecordMapper(options);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError([`${where}: ${(err as Error).message}`]);
+  }
+}
+
+/**
+ * Checks every mapping the config defines (the global one and each `streams[]` entry) by building a mapper for it.
+ * Used by `check` and at the start of `write`, so a typo in a destination field fails before any data moves.
+ * @throws ConfigError
+ */
+export function validateMappings(config: ConnectorConfig, nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): void {
+  buildMapper(mappingOptionsFor(config, { name: '(any stream)' }, undefined, nowSeconds), 'field_mapping');
+  config.streams.forEach((s, i) => {
+    const opts = mappingOptionsFor(config, { name: s.name }, undefined, nowSeconds);
+    opts.fieldMapping = s.field_mapping ?? config.field_mapping;
+    opts.defaultEventName = s.default_event_name ?? config.default_event_name;
+    buildMapper(opts, `streams[${i}] (${s.name})`);
+  });
+}
+
+/**
+ * Resolves streams to their context, built once per stream on first use. A stream is identified by
+ * (namespace, name) with absent, null and "" namespaces being the same.
+ */
+export class StreamRegistry {
+  private readonly contexts = new Map<string, StreamContext>();
+  private readonly primaryKeys = new Map<string, string[][] | undefined>();
+  private readonly inCatalog = new Set<string>();
+
+  constructor(
+    private readonly config: ConnectorConfig,
+    catalog: ConfiguredCatalog,
+    private readonly nowSeconds: () => number,
+  ) {
+    for (const cs of catalog.streams) {
+      const key = streamKey(cs.stream.name, cs.stream.namespace);
+      this.inCatalog.add(key);
+      this.primaryKeys.set(key, Array.isArray(cs.primary_key) ? cs.primary_key : undefined);
+    }
+  }
+
+  /** The context of stream (name, namespace). */
+  get(name: string, namespace: string | null | undefined): StreamContext {
+    const key = streamKey(name, namespace);
+    let ctx = this.contexts.get(key);
+    if (!ctx) {
+      const label = streamLabel(name, namespace);
+      const opts = mappingOptionsFor(this.config, { name, namespace }, this.primaryKeys.get(key), this.nowSeconds);
+      ctx = {
+        label,
+        mapper: buildMapper(opts, `stream ${label}`),
+        recordsRead: 0,
+        emittedAtNoticeLogged: false,
+        notInCatalog: !this.inCatalog.has(key),
+      };
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
+  }
+}
+
+/**
+ * Reads and checks the configured catalog given with `--catalog`.
+ * @throws ConfigError when it is missing, not JSON, or has no `streams` array.
+ */
+export function parseCatalog(raw: unknown): ConfiguredCatalog {
+  const c = raw as ConfiguredCatalog;
+  if (!c || typeof c !== 'object' || !Array.isArray(c.streams)) throw new ConfigError(['the configured catalog has no "streams" array']);
+  c.streams.forEach((s, i) => {
+    if (!s || typeof s !== 'object' || !s.stream || typeof s.stream.name !== 'string') {
+      throw new ConfigError([`the configured catalog's streams[${i}] has no stream.name`]);
+    }
+  });
+  return c;
+}
