@@ -1,0 +1,335 @@
+/**
+ * Builds Pinterest `user_data` from the destination fields of one record.
+ *
+ * Sources: Pinterest OpenAPI 5.23, ConversionEventsUserData / ConversionEventsUserDataProperties (hashed fields are
+ * arrays of lowercase SHA-256 hex of UTF-8 text; client_ip_address, client_user_agent, click_id, partner_id are plain
+ * strings; at least em, hashed_maids, or client_ip_address + client_user_agent); project decisions NOTES §1 and §3.
+ *
+ * Hot path (millions of records): lookup tables and regexes are built at module load, rejections are preallocated
+ * constants, arrays are created only when a value is kept, and every kept value is hashed exactly once.
+ * Nothing here throws on bad input; warnings carry field names and rules, never values.
+ */
+import { isIP } from 'node:net';
+import { isSha256Hex, sha256Hex } from './hash.js';
+import {
+  type FieldNormalizer,
+  NOT_TEXT,
+  type NormalizeContext,
+  type Normalized,
+  type Rejected,
+  normalizeCity,
+  normalizeCountry,
+  normalizeDateOfBirth,
+  normalizeEmail,
+  normalizeExternalId,
+  normalizeFirstName,
+  normalizeGender,
+  normalizeLastName,
+  normalizeMaid,
+  normalizePhone,
+  normalizeState,
+  normalizeZip,
+  rejection,
+  toText,
+} from './normalize/index.js';
+import type { MappingWarning } from './types.js';
+
+/** Destination field names accepted in the user group whose values are normalized, then hashed. */
+export const RAW_USER_FIELDS = [
+  'email',
+  'phone',
+  'first_name',
+  'last_name',
+  'gender',
+  'date_of_birth',
+  'city',
+  'state',
+  'zip_code',
+  'country',
+  'external_id',
+  'maid',
+] as const;
+/** One of RAW_USER_FIELDS. */
+export type RawUserField = (typeof RAW_USER_FIELDS)[number];
+
+/** `hashed_${RawUserField}`: destination fields whose values are already SHA-256 hex digests. */
+export type HashedUserField = `hashed_${RawUserField}`;
+/** hashed_email, hashed_phone, ..., hashed_maid, in RAW_USER_FIELDS order. */
+export const HASHED_USER_FIELDS: readonly HashedUserField[] = RAW_USER_FIELDS.map((f) => `hashed_${f}` as const);
+
+/** Destination fields sent to Pinterest as plain strings (never hashed). */
+export const PLAIN_USER_FIELDS = ['client_ip_address', 'client_user_agent', 'click_id', 'partner_id'] as const;
+/** One of PLAIN_USER_FIELDS. */
+export type PlainUserField = (typeof PLAIN_USER_FIELDS)[number];
+
+/**
+ * input: keys are destination field names: RAW_USER_FIELDS, `hashed_${RawUserField}` (hashed_email, hashed_phone,
+ * ..., hashed_maid), PLAIN_USER_FIELDS. Values as they came from the record (string | number | bigint | boolean |
+ * null | Date | arrays of those | other junk). Other keys are ignored.
+ */
+export type UserDataInput = Partial<Record<string, unknown>>;
+
+/**
+ * Pinterest `user_data` (OpenAPI 5.23, ConversionEventsUserDataProperties). Hashed keys hold non-empty arrays of
+ * 64-character lowercase hex strings; plain keys hold non-empty trimmed strings. Absent keys are omitted.
+ */
+export interface PinterestUserData {
+  em?: string[];
+  ph?: string[];
+  fn?: string[];
+  ln?: string[];
+  ge?: string[];
+  db?: string[];
+  ct?: string[];
+  st?: string[];
+  zp?: string[];
+  country?: string[];
+  external_id?: string[];
+  hashed_maids?: string[];
+  client_ip_address?: string;
+  client_user_agent?: string;
+  click_id?: string;
+  partner_id?: string;
+}
+
+/** Pinterest keys that hold arrays of hashes. */
+export type PinterestHashedKey = Exclude<keyof PinterestUserData, PlainUserField>;
+
+/** Per-stream settings the builder needs. */
+export interface UserDataContext {
+  /** Config `default_phone_country`: ISO-3166 alpha-2, any case; reads national numbers of records with no country. */
+  defaultPhoneCountry?: string /* alpha-2, any case */;
+}
+
+/** Raw destination field → Pinterest key (hashed_${field} feeds the same key). */
+export const PINTEREST_KEY_OF: Readonly<Record<RawUserField, PinterestHashedKey>> = {
+  email: 'em',
+  phone: 'ph',
+  first_name: 'fn',
+  last_name: 'ln',
+  gender: 'ge',
+  date_of_birth: 'db',
+  city: 'ct',
+  state: 'st',
+  zip_code: 'zp',
+  country: 'country',
+  external_id: 'external_id',
+  maid: 'hashed_maids',
+};
+
+/**
+ * The normalizer of each raw field (see ./normalize/*.ts for the rule and source of each). Shape:
+ * `(value: unknown, ctx?: NormalizeContext) => string | Rejected | null`: normalized plaintext, a value-free rejection
+ * to report as a warning, or null when there is nothing to send. Normalizers do not handle pre-hashed values; use
+ * `hashUserValue` for the complete per-value rule.
+ */
+export const USER_FIELD_NORMALIZERS: Readonly<Record<RawUserField, FieldNormalizer>> = {
+  email: normalizeEmail,
+  phone: normalizePhone,
+  first_name: normalizeFirstName,
+  last_name: normalizeLastName,
+  gender: normalizeGender,
+  date_of_birth: normalizeDateOfBirth,
+  city: normalizeCity,
+  state: normalizeState,
+  zip_code: normalizeZip,
+  country: normalizeCountry,
+  external_id: normalizeExternalId,
+  maid: normalizeMaid,
+};
+
+/**
+ * Normalizes and hashes one value of a raw field; the complete per-value rule of NOTES §3.
+ * - A string that, trimmed, is 64 hex characters (any case) is taken as already hashed: returned lowercased, not
+ *   hashed again (checked before any other normalization, so it applies to every raw field).
+ * - Otherwise the field's normalizer runs on the trimmed value; a plaintext result is returned as its SHA-256 hex.
+ * Returns the 64-char lowercase hex to send, a `Rejected` (report `message`), or null (absent). Never throws.
+ * `ctx.country` must already be normalized (alpha-2 lowercase): it steers phone, zip_code and state.
+ */
+export function hashUserValue(field: RawUserField, value: unknown, ctx?: NormalizeContext): string | Rejected | null {
+  let v = value;
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed === '') return null;
+    if (isSha256Hex(trimmed)) return trimmed.toLowerCase();
+    v = trimmed;
+  }
+  const r = USER_FIELD_NORMALIZERS[field](v, ctx);
+  return typeof r === 'string' ? sha256Hex(r) : r;
+}
+
+const HASHED_NOT_HEX = new Map<string, Rejected>();
+const NOT_TEXT_REJECTION = new Map<string, Rejected>();
+for (const f of [...HASHED_USER_FIELDS, ...PLAIN_USER_FIELDS]) {
+  NOT_TEXT_REJECTION.set(f, rejection(`${f}: not a text value; dropped`));
+}
+for (const f of HASHED_USER_FIELDS) HASHED_NOT_HEX.set(f, rejection(`${f}: not a SHA-256 hex string; dropped`));
+
+/**
+ * Checks one value of a `hashed_*` field (NOTES §3): trimmed, must be exactly 64 hex characters in any case, returned
+ * lowercased. Anything else → Rejected "hashed_x: not a SHA-256 hex string; dropped" (objects/booleans:
+ * "hashed_x: not a text value; dropped"); blank/null → null. Never hashes. Never throws.
+ */
+export function normalizeHashedValue(field: HashedUserField, value: unknown): Normalized {
+  const text = toText(value);
+  if (text === null) return null;
+  if (text === NOT_TEXT) return NOT_TEXT_REJECTION.get(field)!;
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return isSha256Hex(trimmed) ? trimmed.toLowerCase() : HASHED_NOT_HEX.get(field)!;
+}
+
+/** Warning for a client_ip_address that is neither IPv4 nor IPv6 (node:net isIP). */
+export const IP_INVALID = rejection('client_ip_address: not a valid IP address; dropped');
+
+/**
+ * Normalizes one value of a plain field (OpenAPI 5.23: plain strings, never hashed): text coerced (numbers, bigints),
+ * trimmed, case kept. client_ip_address must be IPv4 or IPv6 by `node:net` isIP (no brackets, ports or zones
+ * stripped), else IP_INVALID. Objects/booleans → "X: not a text value; dropped"; blank/null → null. Never throws.
+ */
+export function normalizePlainValue(field: PlainUserField, value: unknown): Normalized {
+  const text = toText(value);
+  if (text === null) return null;
+  if (text === NOT_TEXT) return NOT_TEXT_REJECTION.get(field)!;
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (field === 'client_ip_address' && isIP(trimmed) === 0) return IP_INVALID;
+  return trimmed;
+}
+
+const SEVERAL_VALUES = new Map<string, string>(PLAIN_USER_FIELDS.map((f) => [f, `${f}: several values; first kept`]));
+
+/** Order of the hashed keys in the output (Pinterest's documentation order), each with its raw field. */
+const HASHED_ORDER: ReadonlyArray<readonly [PinterestHashedKey, RawUserField, HashedUserField]> = RAW_USER_FIELDS.map(
+  (f) => [PINTEREST_KEY_OF[f], f, `hashed_${f}` as HashedUserField] as const,
+);
+
+function pushUnique(acc: string[] | undefined, v: string): string[] {
+  if (acc === undefined) return [v];
+  if (!acc.includes(v)) acc.push(v);
+  return acc;
+}
+
+function addRaw(
+  field: RawUserField,
+  value: unknown,
+  ctx: NormalizeContext,
+  acc: string[] | undefined,
+  warnings: MappingWarning[],
+): string[] | undefined {
+  const r = hashUserValue(field, value, ctx);
+  if (r === null) return acc;
+  if (typeof r === 'string') return pushUnique(acc, r);
+  warnings.push({ field, message: r.message });
+  return acc;
+}
+
+function addHashed(
+  field: HashedUserField,
+  value: unknown,
+  acc: string[] | undefined,
+  warnings: MappingWarning[],
+): string[] | undefined {
+  const r = normalizeHashedValue(field, value);
+  if (r === null) return acc;
+  if (typeof r === 'string') return pushUnique(acc, r);
+  warnings.push({ field, message: r.message });
+  return acc;
+}
+
+/** The record's country for phone/zip/state: the first `country` value that normalizes (pre-hashed ones cannot). */
+function firstCountry(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const c = firstCountry(v);
+      if (c !== undefined) return c;
+    }
+    return undefined;
+  }
+  const r = normalizeCountry(value);
+  return typeof r === 'string' ? r : undefined;
+}
+
+function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarning[]): string | undefined {
+  if (!Array.isArray(value)) {
+    const r = normalizePlainValue(field, value);
+    if (r === null || typeof r === 'string') return r ?? undefined;
+    warnings.push({ field, message: r.message });
+    return undefined;
+  }
+  let first: string | undefined;
+  let several = false;
+  for (const v of value) {
+    const r = normalizePlainValue(field, v);
+    if (r === null) continue;
+    if (typeof r !== 'string') warnings.push({ field, message: r.message });
+    else if (first === undefined) first = r;
+    else if (r !== first) several = true;
+  }
+  if (several) warnings.push({ field, message: SEVERAL_VALUES.get(field)! });
+  return first;
+}
+
+/**
+ * Builds Pinterest `user_data` from one record's user fields.
+ *
+ * - Raw fields (RAW_USER_FIELDS) are normalized and hashed with `hashUserValue`; `hashed_*` fields are checked with
+ *   `normalizeHashedValue`. `email` and `hashed_email` both feed `em` (raw values first), `maid`/`hashed_maid` feed
+ *   `hashed_maids`, and so on (PINTEREST_KEY_OF).
+ * - Array values give several hashes in the same Pinterest array, deduplicated, first-seen order kept. Nested arrays
+ *   are not flattened (their elements are "not a text value").
+ * - The record's country (first `country` value that normalizes) steers phone parsing, zip_code and state; phone falls
+ *   back to `ctx.defaultPhoneCountry`.
+ * - Plain fields (PLAIN_USER_FIELDS): trimmed strings, numbers coerced; client_ip_address must be IPv4/IPv6. For an
+ *   array, the first usable value is kept, with warning "X: several values; first kept" if others differ.
+ * - Never emits an empty array or an empty string; keys with nothing to send are omitted. Keys of `input` that are not
+ *   user fields are ignored.
+ * Returns the user_data and one warning per dropped value (`field` = destination field name, e.g. "phone" or
+ * "hashed_email"; `message` stable and value-free). Never throws. Does not check `hasRequiredIdentifier`: that is
+ * the caller's decision (reject the record or not).
+ */
+export function buildUserData(
+  input: UserDataInput,
+  ctx: UserDataContext,
+): { userData: PinterestUserData; warnings: MappingWarning[] } {
+  const warnings: MappingWarning[] = [];
+  const userData: PinterestUserData = {};
+  const country = input.country == null ? undefined : firstCountry(input.country);
+  const nctx: NormalizeContext =
+    country === undefined ? ctx : { country, defaultPhoneCountry: ctx.defaultPhoneCountry };
+
+  for (const [key, raw, hashed] of HASHED_ORDER) {
+    let acc: string[] | undefined;
+    const rawValue = input[raw];
+    if (rawValue != null) {
+      if (Array.isArray(rawValue)) for (const v of rawValue) acc = addRaw(raw, v, nctx, acc, warnings);
+      else acc = addRaw(raw, rawValue, nctx, acc, warnings);
+    }
+    const hashedValue = input[hashed];
+    if (hashedValue != null) {
+      if (Array.isArray(hashedValue)) for (const v of hashedValue) acc = addHashed(hashed, v, acc, warnings);
+      else acc = addHashed(hashed, hashedValue, acc, warnings);
+    }
+    if (acc !== undefined) userData[key] = acc;
+  }
+
+  for (const field of PLAIN_USER_FIELDS) {
+    const value = input[field];
+    if (value == null) continue;
+    const s = plainValue(field, value, warnings);
+    if (s !== undefined) userData[field] = s;
+  }
+  return { userData, warnings };
+}
+
+/**
+ * Pinterest's identifier rule (OpenAPI ConversionEventsUserData anyOf): em, or hashed_maids, or both
+ * client_ip_address and client_user_agent. Empty arrays and empty strings do not count.
+ */
+export function hasRequiredIdentifier(u: PinterestUserData): boolean {
+  return (
+    (u.em !== undefined && u.em.length > 0) ||
+    (u.hashed_maids !== undefined && u.hashed_maids.length > 0) ||
+    (!!u.client_ip_address && !!u.client_user_agent)
+  );
+}
