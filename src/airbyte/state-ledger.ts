@@ -4,7 +4,7 @@ import { streamKey } from './protocol.js';
 /**
  * Counts of one state's records: how many of the records it covers were accepted and how many rejected.
  * For a STREAM state these are the records of that stream since the previous state of the same stream;
- * for GLOBAL and LEGACY states, all records since the previous GLOBAL/LEGACY state.
+ * for GLOBAL and LEGACY states, all records since the previous state.
  */
 interface Bucket {
   accepted: number;
@@ -12,17 +12,17 @@ interface Bucket {
 }
 
 /** The records between two consecutive STATE messages in input order, and the state that closes them. */
-interface Segment {
+interface Segment extends Bucket {
   outstanding: number;
   state: AirbyteState | null;
-  buckets: Bucket[];
+  /** The counts reported with the state: the stream's bucket (STREAM) or the segment itself (GLOBAL, LEGACY). */
+  counts: Bucket | null;
 }
 
 /** Handle the write pipeline keeps for each record until it is settled. */
 export interface RecordTicket {
   readonly segment: Segment;
   readonly streamBucket: Bucket;
-  readonly globalBucket: Bucket;
 }
 
 /**
@@ -37,9 +37,8 @@ export interface RecordTicket {
  */
 export class StateLedger {
   private readonly segments: Segment[] = [];
-  private open: Segment = { outstanding: 0, state: null, buckets: [] };
+  private open: Segment = newSegment();
   private readonly streamBuckets = new Map<string, Bucket>();
-  private globalBucket: Bucket = { accepted: 0, rejected: 0 };
   private head = 0;
 
   /** Registers a record of stream (name, namespace) read now; returns its ticket. */
@@ -51,7 +50,7 @@ export class StateLedger {
       this.streamBuckets.set(key, bucket);
     }
     this.open.outstanding++;
-    return { segment: this.open, streamBucket: bucket, globalBucket: this.globalBucket };
+    return { segment: this.open, streamBucket: bucket };
   }
 
   /** Marks a record as accepted (true) or definitively rejected (false). Call exactly once per ticket. */
@@ -59,10 +58,10 @@ export class StateLedger {
     ticket.segment.outstanding--;
     if (accepted) {
       ticket.streamBucket.accepted++;
-      ticket.globalBucket.accepted++;
+      ticket.segment.accepted++;
     } else {
       ticket.streamBucket.rejected++;
-      ticket.globalBucket.rejected++;
+      ticket.segment.rejected++;
     }
   }
 
@@ -73,17 +72,15 @@ export class StateLedger {
     if (state.type === 'STREAM' && state.stream?.stream_descriptor) {
       const d = state.stream.stream_descriptor;
       const key = streamKey(d.name, d.namespace);
-      const bucket = this.streamBuckets.get(key) ?? { accepted: 0, rejected: 0 };
-      seg.buckets = [bucket];
+      seg.counts = this.streamBuckets.get(key) ?? { accepted: 0, rejected: 0 };
       this.streamBuckets.delete(key);
     } else {
-      // GLOBAL / LEGACY (or a state without a type): covers every record since the previous such state.
-      seg.buckets = [this.globalBucket];
-      this.globalBucket = { accepted: 0, rejected: 0 };
+      // GLOBAL / LEGACY (or a state without a type): covers every record since the previous state.
+      seg.counts = seg;
       this.streamBuckets.clear();
     }
     this.segments.push(seg);
-    this.open = { outstanding: 0, state: null, buckets: [] };
+    this.open = newSegment();
   }
 
   /**
@@ -96,13 +93,8 @@ export class StateLedger {
       const seg = this.segments[this.head];
       this.segments[this.head] = undefined as unknown as Segment; // let it be collected
       this.head++;
-      let accepted = 0;
-      let rejected = 0;
-      for (const b of seg.buckets) {
-        accepted += b.accepted;
-        rejected += b.rejected;
-      }
-      emit(seg.state as AirbyteState, accepted, rejected);
+      const counts = seg.counts as Bucket;
+      emit(seg.state as AirbyteState, counts.accepted, counts.rejected);
       n++;
     }
     if (this.head > 1024 && this.head * 2 > this.segments.length) {
@@ -116,4 +108,8 @@ export class StateLedger {
   get pendingStates(): number {
     return this.segments.length - this.head;
   }
+}
+
+function newSegment(): Segment {
+  return { outstanding: 0, state: null, counts: null, accepted: 0, rejected: 0 };
 }
