@@ -1,0 +1,75 @@
+/**
+ * Standalone fake Pinterest API for the demo and benchmarks.
+ *
+ *   node_modules/.bin/tsx integration_tests/fake-pinterest/cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--record]
+ *
+ * Start it with tsx directly (or `node --import tsx`), not through `npx`/`sh -c`: those wrappers do not forward
+ * SIGTERM, and the counters line would never be printed.
+ *
+ * Prints one JSON line `{"url":"http://127.0.0.1:PORT/v5"}` on stdout once listening, serves until SIGTERM/SIGINT,
+ * then prints one JSON line `{"counters":{...}}` and exits 0. Bodies are not recorded unless --record is given
+ * (memory stays flat on long benchmarks). While it runs, `GET <origin>/_fake/counters`, `POST <origin>/_fake/script`
+ * (body: Fault[] or {faults, oauth}) and `POST <origin>/_fake/reset` are available (see server.ts).
+ */
+import { startFakePinterest, type FakePinterestOptions } from './server.js';
+
+/** Parsed command line of the runner. */
+export interface FakeCliArgs {
+  latencyMs: number;
+  port: number;
+  rate429Every: number;
+  record: boolean;
+}
+
+/** Parses the runner's arguments; throws on unknown flags or non-integer values. */
+export function parseFakeCliArgs(argv: string[]): FakeCliArgs {
+  const out: FakeCliArgs = { latencyMs: 0, port: 0, rate429Every: 0, record: false };
+  const num = (flag: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--latency-ms': out.latencyMs = num(flag, value()); break;
+      case '--port': out.port = num(flag, value()); break;
+      case '--rate429-every': out.rate429Every = num(flag, value()); break;
+      case '--record': out.record = true; break;
+      default: throw new Error(`unknown argument ${a}`);
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  let args: FakeCliArgs;
+  try {
+    args = parseFakeCliArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`fake-pinterest: ${(e as Error).message}\nusage: cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--record]\n`);
+    process.exit(2);
+  }
+  const options: FakePinterestOptions = {
+    latencyMs: args.latencyMs,
+    port: args.port,
+    rate429Every: args.rate429Every,
+    recordBodies: args.record,
+  };
+  const fake = await startFakePinterest(options);
+  process.stdout.write(JSON.stringify({ url: fake.url }) + '\n');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await fake.close();
+    process.stdout.write(JSON.stringify({ counters: fake.counters }) + '\n');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+void main();
