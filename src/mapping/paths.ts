@@ -68,8 +68,9 @@ export function compilePath(path: string): PathReader {
 }
 
 /**
- * Compiles a reader that returns the first value that is neither `undefined` nor `null` among `paths`,
- * tried in order (used for a destination field and its aliases). `undefined` when none resolves.
+ * Compiles a reader that returns the first provided value among `paths`, tried in order (a destination
+ * field and its aliases, or several mapping entries for one field). "Provided" means not `undefined`,
+ * not `null` and not text that is empty after trimming. `undefined` when none is provided.
  */
 export function compileFirstOf(paths: readonly string[]): PathReader {
   const readers = paths.map(compilePath);
@@ -77,7 +78,8 @@ export function compileFirstOf(paths: readonly string[]): PathReader {
   return (d) => {
     for (let i = 0; i < readers.length; i++) {
       const v = readers[i](d);
-      if (v !== undefined && v !== null) return v;
+      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      return v;
     }
     return undefined;
   };

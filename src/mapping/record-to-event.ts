@@ -1,0 +1,487 @@
+/**
+ * Record → Pinterest event mapper (pure, no I/O).
+ *
+ * `createRecordMapper(options)` does all per-stream work once (field readers, coercers, event-name table,
+ * primary-key readers); the function it returns maps one record's `data` and is meant to be called
+ * millions of times.
+ *
+ * Field resolution: for each destination field of `src/fields/catalog.ts`, when the stream's
+ * `fieldMapping` maps it (by name or alias) the mapped source path(s) are read — several entries for one
+ * field are tried in order, the first provided value wins; otherwise the record column of the field's own
+ * name, then its aliases, is read. Dotted names (`app_info.app_id`) are paths (see `paths.ts`).
+ */
+import {
+  DESTINATION_FIELDS,
+  findDestinationField,
+  type DestinationField,
+  type FieldGroup,
+} from '../fields/catalog.js';
+import type { CustomData, PinterestEvent, PinterestEventName } from '../pinterest/events.js';
+import {
+  dropWarning,
+  enumValue,
+  integerInRange,
+  isAbsent,
+  languageCode,
+  looseKey,
+  parseTimestampSeconds,
+  scalarToText,
+  textWithMaxLength,
+  toBoolean,
+  toContents,
+  toCurrency,
+  toDecimal,
+  toEpochSeconds,
+  toInteger,
+  toLanguage,
+  toObject,
+  toStringList,
+  toText,
+  type FieldCoercer,
+} from './coerce.js';
+import { deriveEventId, type EventIdRule } from './event-id.js';
+import { createEventNameResolver, EventNameMappingError } from './event-name.js';
+import { compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
+import type { ActionSource, MapResult, MappingOptions, MappingWarning } from './types.js';
+import { buildUserData, hasRequiredIdentifier, type PinterestUserData, type UserDataInput } from './user-data.js';
+import { validatePinterestEvent } from './validate-event.js';
+
+/** A configuration that can never map records (unknown destination field, bad event-name mapping, ...). */
+export class MappingConfigError extends Error {
+  override name = 'MappingConfigError';
+}
+
+/** Extra facts about one mapped record, for once-per-stream / once-per-name logging by the pipeline. */
+export interface RecordMapExtras {
+  /** Set when event_time was absent and the record's emitted_at (converted to seconds) was used. */
+  usedEmittedAt?: true;
+  /**
+   * The source event name (trimmed, at most 200 characters) when it was unknown and sent as `custom`
+   * (or rejected with `rejectUnknownEventNames`). Event names are not personal data.
+   */
+  unknownEventName?: string;
+  /** Which rule derived event_id; absent when the record carried its own event_id. */
+  eventIdRule?: EventIdRule;
+}
+
+/** Result of mapping one record: {@link MapResult} of a {@link PinterestEvent} plus {@link RecordMapExtras}. */
+export type RecordMapResult = MapResult<PinterestEvent> & RecordMapExtras;
+
+/**
+ * Maps one record.
+ * @param data the Airbyte record's `data` object.
+ * @param emittedAtMs the Airbyte record's `emitted_at`, Unix **milliseconds**; used (as seconds) only
+ *   when the record has no event_time.
+ */
+export type RecordMapper = (data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult;
+
+/** Events more than this many seconds ahead of `nowSeconds()` are rejected (clock skew allowance). */
+export const FUTURE_TOLERANCE_SECONDS = 60;
+/** Events older than this many seconds get a warning (third parties report Pinterest refuses them). */
+export const OLD_EVENT_WARNING_SECONDS = 7 * 24 * 3600;
+
+/** Rejection reasons and warnings produced here (stable, value-free). */
+export const REASONS = {
+  eventNameMissing: 'event_name: missing and no default_event_name configured',
+  eventNameNotText: 'event_name: not a string',
+  eventNameUnknown: 'event_name: not a known Pinterest event name',
+  actionSource: 'action_source: must be one of web, app_android, app_ios, offline',
+  timeUnrecognizable: 'event_time: not a recognizable timestamp',
+  timeFuture: 'event_time: in the future',
+  timeNoEmittedAt: 'event_time: missing and the record has no usable emitted_at',
+  noIdentifier: 'no usable identifier: needs email, maid, or both client_ip_address and client_user_agent',
+} as const;
+
+export const WARNINGS = {
+  unknownEventName: 'event_name: unknown name sent as custom',
+  oldEvent: 'event_time: older than 7 days; Pinterest may reject it',
+  eventIdInvalid: 'event_id: not a string; derived instead',
+} as const;
+
+const UNKNOWN_NAME_MAX = 200;
+
+/**
+ * Record values for `action_source`, matched on their loose key (case and separators ignored):
+ * Pinterest's four values, plus `android` → app_android and `ios` → app_ios.
+ * Source: OpenAPI 5.23 `action_source` list; the two short forms are this connector's choice.
+ */
+const ACTION_SOURCE_BY_KEY: ReadonlyMap<string, ActionSource> = new Map<string, ActionSource>([
+  ['web', 'web'],
+  ['appandroid', 'app_android'],
+  ['android', 'app_android'],
+  ['appios', 'app_ios'],
+  ['ios', 'app_ios'],
+  ['offline', 'offline'],
+]);
+
+/** Where a generic field's coerced value goes. */
+const Box = { Event: 0, Custom: 1, App: 2, Device: 3 } as const;
+type Box = (typeof Box)[keyof typeof Box];
+
+interface Plan {
+  readonly name: string;
+  readonly key: string; // key inside its box
+  readonly box: Box;
+  readonly read: PathReader;
+  readonly coerce: FieldCoercer<unknown>;
+}
+
+interface UserPlan {
+  readonly name: string;
+  readonly read: PathReader;
+}
+
+/** Language list for `device_info.languages`: list forms as content_ids, each element a language code. */
+function languageList(maxItems: number): FieldCoercer<string[]> {
+  const tooMany = `more than ${maxItems} elements`;
+  return (raw, field, warnings) => {
+    const list = toStringList(raw, field, warnings);
+    if (list === undefined) return undefined;
+    const out: string[] = [];
+    let bad = false;
+    for (const el of list) {
+      const c = languageCode(el);
+      if (c === undefined) bad = true;
+      else if (!out.includes(c)) out.push(c);
+    }
+    if (bad) dropWarning(warnings, field, 'element not an ISO-639-1 language code');
+    if (out.length > maxItems) return dropWarning(warnings, field, tooMany);
+    return out.length > 0 ? out : undefined;
+  };
+}
+
+/** The coercer for a generic (non-special) field of the catalog. */
+function coercerFor(field: DestinationField): FieldCoercer<unknown> {
+  const c = field.constraints ?? {};
+  switch (field.kind) {
+    case 'text':
+      return c.maxLength !== undefined ? textWithMaxLength(c.maxLength) : toText;
+    case 'decimal':
+      return toDecimal;
+    case 'integer':
+      return c.minimum !== undefined || c.maximum !== undefined
+        ? integerInRange(c.minimum ?? Number.MIN_SAFE_INTEGER, c.maximum ?? Number.MAX_SAFE_INTEGER)
+        : toInteger;
+    case 'boolean':
+      return toBoolean;
+    case 'currency':
+      return toCurrency;
+    case 'language':
+      return toLanguage;
+    case 'language_list':
+      return languageList(c.maxItems ?? Number.MAX_SAFE_INTEGER);
+    case 'string_list':
+      return toStringList;
+    case 'contents':
+      return toContents;
+    case 'epoch_seconds':
+      return toEpochSeconds;
+    case 'enum':
+      if (c.enum === undefined) throw new Error(`catalog: enum field ${field.name} has no enum`);
+      return enumValue(c.enum, c.enumSynonyms);
+    default:
+      throw new Error(`catalog: field ${field.name} of kind ${field.kind} has no generic coercer`);
+  }
+}
+
+const BOX_OF_GROUP: Partial<Record<FieldGroup, Box>> = {
+  event: Box.Event,
+  custom_data: Box.Custom,
+  app_info: Box.App,
+  device_info: Box.Device,
+};
+
+/** Keeps only provided values of a user_data object (no undefined/null, no empty arrays or strings). */
+function cleanUserData(u: PinterestUserData): PinterestUserData {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(u)) {
+    const v = (u as Record<string, unknown>)[k];
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    out[k] = v;
+  }
+  return out as PinterestUserData;
+}
+
+/**
+ * Builds the per-stream record mapper.
+ *
+ * Per record, in order (the first failing step rejects the record; warnings collected so far are kept):
+ * 1. event_name: the record's value resolved by `createEventNameResolver(options.eventNameMapping)`;
+ *    absent → `options.defaultEventName`, or reject "event_name: missing and no default_event_name
+ *    configured"; unknown → `custom` with warning "event_name: unknown name sent as custom" and
+ *    `unknownEventName` set, or (with `rejectUnknownEventNames`) reject "event_name: not a known Pinterest
+ *    event name".
+ * 2. action_source: the record's value (any case; `android`, `ios` accepted), else `options.actionSource`;
+ *    a present value that is none of them rejects "action_source: must be one of web, app_android,
+ *    app_ios, offline".
+ * 3. event_time → Unix seconds (`parseTimestampSeconds`); unrecognizable → reject; absent →
+ *    `floor(emittedAtMs / 1000)` with `usedEmittedAt: true`; more than 60 s after `options.nowSeconds()` →
+ *    reject "event_time: in the future"; older than 7 days → warning only.
+ * 4. user_data: every user field (raw, hashed_*, plain) goes as one input to `buildUserData` with
+ *    `options.defaultPhoneCountry` (bigint values are passed as digit text); no em, hashed_maids, or
+ *    client_ip_address + client_user_agent → reject "no usable identifier: ...".
+ * 5. custom_data, event-level optional fields, legacy flat fields, app_info and device_info: coerced per
+ *    the catalog; unusable values dropped with "<field>: <problem>; dropped" warnings; empty objects omitted.
+ *    partner_name falls back to `options.partnerName`.
+ * 6. event_id: the record's value as text (numbers with all digits), else `deriveEventId` (see there).
+ * 7. The event is checked against the events JSON Schema; a failure rejects with
+ *    "invalid event: <path>: <rule>; ...".
+ *
+ * @throws MappingConfigError for configuration that can never work: unknown `destination_field` or empty
+ *   `source_field` in `fieldMapping`, an `eventNameMapping` target that is not a Pinterest event name, a
+ *   `defaultEventName` that resolves to no Pinterest event name, an invalid `actionSource`.
+ */
+export function createRecordMapper(options: MappingOptions): RecordMapper {
+  // ---- configuration checks and per-field readers ----------------------------------------------------
+  const mappedPaths = new Map<string, string[]>();
+  for (const entry of options.fieldMapping ?? []) {
+    const dest = typeof entry.destination_field === 'string' ? findDestinationField(entry.destination_field) : undefined;
+    if (dest === undefined) {
+      throw new MappingConfigError(
+        `field_mapping: unknown destination_field ${JSON.stringify(entry.destination_field)} (see docs/fields.md for the list)`,
+      );
+    }
+    if (typeof entry.source_field !== 'string' || entry.source_field.trim() === '') {
+      throw new MappingConfigError(`field_mapping: empty source_field for destination_field ${dest.name}`);
+    }
+    const list = mappedPaths.get(dest.name) ?? [];
+    list.push(entry.source_field);
+    mappedPaths.set(dest.name, list);
+  }
+  const readerOf = (field: DestinationField): PathReader =>
+    compileFirstOf(mappedPaths.get(field.name) ?? [field.name, ...field.aliases]);
+  const byName = (name: string): DestinationField => {
+    const fd = findDestinationField(name);
+    if (fd === undefined) throw new Error(`catalog: missing field ${name}`);
+    return fd;
+  };
+
+  let resolveEventName: ReturnType<typeof createEventNameResolver>;
+  try {
+    resolveEventName = createEventNameResolver(options.eventNameMapping);
+  } catch (e) {
+    if (e instanceof EventNameMappingError) throw new MappingConfigError(e.message);
+    throw e;
+  }
+  let defaultEventName: PinterestEventName | undefined;
+  if (options.defaultEventName !== undefined && options.defaultEventName.trim() !== '') {
+    defaultEventName = resolveEventName(options.defaultEventName.trim());
+    if (defaultEventName === undefined) {
+      throw new MappingConfigError(
+        `default_event_name ${JSON.stringify(options.defaultEventName)} is not a Pinterest event name`,
+      );
+    }
+  }
+  const configActionSource = ACTION_SOURCE_BY_KEY.get(looseKey(String(options.actionSource ?? '')));
+  if (configActionSource === undefined) {
+    throw new MappingConfigError(`action_source ${JSON.stringify(options.actionSource)} must be one of web, app_android, app_ios, offline`);
+  }
+  const configPartnerName = options.partnerName?.trim() || undefined;
+  const rejectUnknown = options.rejectUnknownEventNames === true;
+  const nowSeconds = options.nowSeconds;
+  const defaultPhoneCountry = options.defaultPhoneCountry;
+  const userCtx = defaultPhoneCountry !== undefined ? { defaultPhoneCountry } : {};
+  const rawNamespace = options.stream.namespace as string | null | undefined;
+  const namespace = rawNamespace === '' || rawNamespace === null ? undefined : rawNamespace;
+  const streamName = options.stream.name;
+  const pkReaders = (options.primaryKey ?? []).filter((p) => p.length > 0).map((p) => compileKeyPath(p));
+
+  const readEventName = readerOf(byName('event_name'));
+  const readEventTime = readerOf(byName('event_time'));
+  const readEventId = readerOf(byName('event_id'));
+  const readActionSource = readerOf(byName('action_source'));
+  const readPartnerName = readerOf(byName('partner_name'));
+  const readOrderId = readerOf(byName('order_id'));
+  const readAppInfo = readerOf(byName('app_info'));
+  const readDeviceInfo = readerOf(byName('device_info'));
+
+  const userPlans: UserPlan[] = [];
+  const plans: Plan[] = [];
+  for (const field of DESTINATION_FIELDS) {
+    if (field.kind === 'user') {
+      userPlans.push({ name: field.name, read: readerOf(field) });
+      continue;
+    }
+    const box = BOX_OF_GROUP[field.group];
+    if (box === undefined) continue;
+    if (
+      field.kind === 'event_name' ||
+      field.kind === 'event_time' ||
+      field.kind === 'event_id' ||
+      field.kind === 'action_source' ||
+      field.kind === 'partner_name' ||
+      field.kind === 'object'
+    ) {
+      continue; // handled specially
+    }
+    const key = field.target.slice(field.target.indexOf('.') + 1); // 'custom_data.value' → 'value'; 'wifi' → 'wifi'
+    plans.push({ name: field.name, key, box, read: readerOf(field), coerce: coercerFor(field) });
+  }
+  const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
+  const deviceKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.Device).map((p) => p.key));
+  const hasOwn = Object.prototype.hasOwnProperty;
+
+  /** Parsed whole app_info/device_info object of the record, unknown keys reported once. */
+  function wholeObject(
+    raw: unknown,
+    field: string,
+    known: ReadonlySet<string>,
+    warnings: MappingWarning[],
+  ): Record<string, unknown> | undefined {
+    const obj = toObject(raw, field, warnings);
+    if (obj === undefined) return undefined;
+    for (const k of Object.keys(obj)) {
+      if (!known.has(k)) {
+        dropWarning(warnings, field, 'unknown keys');
+        break;
+      }
+    }
+    return obj;
+  }
+
+  function reject(reason: string, warnings: MappingWarning[], extras: RecordMapExtras): RecordMapResult {
+    return { ok: false, reason, warnings, ...extras };
+  }
+
+  // ---- the per-record function -------------------------------------------------------------------------
+  return function mapRecord(data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+    const warnings: MappingWarning[] = [];
+    const extras: RecordMapExtras = {};
+
+    // 1. event_name
+    let eventName: PinterestEventName;
+    const rawName = readEventName(data);
+    if (isAbsent(rawName)) {
+      if (defaultEventName === undefined) return reject(REASONS.eventNameMissing, warnings, extras);
+      eventName = defaultEventName;
+    } else {
+      const text = scalarToText(rawName);
+      if (text === undefined) return reject(REASONS.eventNameNotText, warnings, extras);
+      const resolved = resolveEventName(text);
+      if (resolved !== undefined) {
+        eventName = resolved;
+      } else {
+        extras.unknownEventName = text.length > UNKNOWN_NAME_MAX ? text.slice(0, UNKNOWN_NAME_MAX) : text;
+        if (rejectUnknown) return reject(REASONS.eventNameUnknown, warnings, extras);
+        warnings.push({ field: 'event_name', message: WARNINGS.unknownEventName });
+        eventName = 'custom';
+      }
+    }
+
+    // 2. action_source
+    let actionSource: ActionSource = configActionSource;
+    const rawSource = readActionSource(data);
+    if (!isAbsent(rawSource)) {
+      const hit = typeof rawSource === 'string' ? ACTION_SOURCE_BY_KEY.get(looseKey(rawSource)) : undefined;
+      if (hit === undefined) return reject(REASONS.actionSource, warnings, extras);
+      actionSource = hit;
+    }
+
+    // 3. event_time
+    const rawTime = readEventTime(data);
+    let eventTime = parseTimestampSeconds(rawTime);
+    if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, extras);
+    const timeFromRecord = eventTime;
+    if (eventTime === undefined) {
+      if (typeof emittedAtMs !== 'number' || !Number.isFinite(emittedAtMs) || emittedAtMs < 0) {
+        return reject(REASONS.timeNoEmittedAt, warnings, extras);
+      }
+      eventTime = Math.floor(emittedAtMs / 1000);
+      extras.usedEmittedAt = true;
+    }
+    const now = nowSeconds();
+    if (eventTime > now + FUTURE_TOLERANCE_SECONDS) return reject(REASONS.timeFuture, warnings, extras);
+    if (eventTime < now - OLD_EVENT_WARNING_SECONDS) warnings.push({ field: 'event_time', message: WARNINGS.oldEvent });
+
+    // 4. user_data
+    const input: UserDataInput = {};
+    let anyUser = false;
+    for (let i = 0; i < userPlans.length; i++) {
+      const p = userPlans[i];
+      const v = p.read(data);
+      if (v === undefined || v === null) continue;
+      input[p.name] = typeof v === 'bigint' ? v.toString() : v;
+      anyUser = true;
+    }
+    let userData: PinterestUserData = {};
+    if (anyUser) {
+      const built = buildUserData(input, userCtx);
+      for (const w of built.warnings) warnings.push(w);
+      userData = cleanUserData(built.userData);
+    }
+    if (!hasRequiredIdentifier(userData)) return reject(REASONS.noIdentifier, warnings, extras);
+
+    // 5. optional fields
+    const appObj = wholeObject(readAppInfo(data), 'app_info', appKeys, warnings);
+    const deviceObj = wholeObject(readDeviceInfo(data), 'device_info', deviceKeys, warnings);
+    const optional: Record<string, unknown> = {};
+    let custom: Record<string, unknown> | undefined;
+    let app: Record<string, unknown> | undefined;
+    let device: Record<string, unknown> | undefined;
+    for (let i = 0; i < plans.length; i++) {
+      const p = plans[i];
+      let raw = p.read(data);
+      if (isAbsent(raw)) {
+        if (p.box === Box.App && appObj !== undefined && hasOwn.call(appObj, p.key)) raw = appObj[p.key];
+        else if (p.box === Box.Device && deviceObj !== undefined && hasOwn.call(deviceObj, p.key)) raw = deviceObj[p.key];
+        else continue;
+      }
+      const v = p.coerce(raw, p.name, warnings);
+      if (v === undefined) continue;
+      switch (p.box) {
+        case Box.Event:
+          optional[p.key] = v;
+          break;
+        case Box.Custom:
+          (custom ??= {})[p.key] = v;
+          break;
+        case Box.App:
+          (app ??= {})[p.key] = v;
+          break;
+        case Box.Device:
+          (device ??= {})[p.key] = v;
+          break;
+      }
+    }
+    const partnerName = toText(readPartnerName(data), 'partner_name', warnings) ?? configPartnerName;
+
+    // 6. event_id
+    let eventId: string | undefined;
+    const rawId = readEventId(data);
+    if (!isAbsent(rawId)) {
+      eventId = scalarToText(rawId);
+      if (eventId === undefined) warnings.push({ field: 'event_id', message: WARNINGS.eventIdInvalid });
+    }
+    if (eventId === undefined) {
+      const derived = deriveEventId({
+        namespace,
+        stream: streamName,
+        eventName,
+        primaryKeyValues: pkReaders.length > 0 ? pkReaders.map((r) => r(data)) : undefined,
+        orderId: (custom?.order_id as string | undefined) ?? scalarToText(readOrderId(data)),
+        eventTimeFromRecord: timeFromRecord,
+        data,
+      });
+      eventId = derived.id;
+      extras.eventIdRule = derived.rule;
+    }
+
+    // 7. assemble and validate
+    const event = {
+      event_name: eventName,
+      action_source: actionSource,
+      event_time: eventTime,
+      event_id: eventId,
+      ...optional,
+      ...(partnerName !== undefined ? { partner_name: partnerName } : {}),
+      ...(app !== undefined ? { app_info: app } : {}),
+      ...(device !== undefined ? { device_info: device } : {}),
+      user_data: userData,
+      ...(custom !== undefined ? { custom_data: custom as CustomData } : {}),
+    } as PinterestEvent;
+    const problems = validatePinterestEvent(event);
+    if (problems.length > 0) return reject(`invalid event: ${problems.join('; ')}`, warnings, extras);
+    return { ok: true, event, warnings, ...extras };
+  };
+}
