@@ -29,6 +29,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Working directory; default the repo root. */
   cwd?: string;
+  /** Script to run instead of dist/main.js (tests of the harness itself). */
+  entry?: string;
 }
 
 /** What a finished CLI run produced. */
@@ -72,8 +74,8 @@ function parseLine(line: string, stdout: string, stderr: string): unknown {
   }
 }
 
-function assertBuilt(): void {
-  if (!existsSync(MAIN_JS)) throw new CliHarnessError(`${MAIN_JS} does not exist: run \`npm run build\` first`);
+function assertExists(entry: string): void {
+  if (!existsSync(entry)) throw new CliHarnessError(`${entry} does not exist: run \`npm run build\` first`);
 }
 
 /** A running CLI (see spawnCli). */
@@ -101,8 +103,9 @@ export interface SpawnedCli {
  * lines arrive. If `opts.stdin` is given it is written and stdin closed; otherwise stdin stays open for `write`.
  */
 export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
-  assertBuilt();
-  const child = spawn(process.execPath, [MAIN_JS, ...args], {
+  const entry = opts.entry ?? MAIN_JS;
+  assertExists(entry);
+  const child = spawn(process.execPath, [entry, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: childEnv(opts.env),
     stdio: ['pipe', 'pipe', 'pipe'],
