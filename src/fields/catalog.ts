@@ -170,7 +170,7 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
   f('opt_out', 'event', 'opt_out', BOOL, 'boolean', 'true/false, 1/0, yes/no in any case → boolean',
     'User opted out of tracking (web/offline) or limited ad tracking (apps).'),
   f('partner_name', 'event', 'partner_name', S, 'partner_name', 'trimmed; absent → configured partner name',
-    'Third-party sender name in the form ss-<partner>, only when agreed with Pinterest.'),
+    'Third-party sender name in the form ss-partnername, only when agreed with Pinterest.'),
   f('language', 'event', 'language', S, 'language', 'two-letter ISO-639-1 code, lowercase; locales such as en-US → en',
     "The user's language."),
   f('app_id', 'event', 'app_id', SN, 'text', TEXT_NORM, 'App store identifier of the app (legacy flat field).'),
