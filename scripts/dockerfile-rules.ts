@@ -661,3 +661,87 @@ function commandOption(args: string[], names: string[]): string | undefined {
 function userName(user: string): string {
   return user.split(':')[0];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// .dockerignore
+
+/** One compiled .dockerignore pattern. */
+export interface IgnoreRule {
+  /** `!pattern`: re-include. */
+  negate: boolean;
+  pattern: string;
+  regex: RegExp;
+}
+
+/**
+ * Parses .dockerignore text with Docker's semantics: `#` comments and blank lines skipped, leading/trailing
+ * slashes dropped, `!` re-includes, `*`/`?`/`[...]` stay within a path segment, `**` spans segments.
+ */
+export function parseDockerignore(text: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const rawLine of text.split('\n')) {
+    let line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1).trim();
+    line = resolvePath('/', line).slice(1); // clean like filepath.Clean, relative to the context root
+    if (line === '') continue;
+    rules.push({ negate, pattern: line, regex: new RegExp(`^${globToRegex(line)}$`) });
+  }
+  return rules;
+}
+
+/**
+ * True when a context-relative path (`src/main.ts`) is excluded from the build context: the last pattern that
+ * matches the path or one of its parent directories decides. The context root itself is never excluded.
+ */
+export function isIgnored(rules: IgnoreRule[], relPath: string): boolean {
+  const parts = relPath.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0) return false;
+  let ignored = false;
+  for (const rule of rules) {
+    for (let n = 1; n <= parts.length; n++) {
+      if (rule.regex.test(parts.slice(0, n).join('/'))) {
+        ignored = !rule.negate;
+        break;
+      }
+    }
+  }
+  return ignored;
+}
+
+/** Converts one glob (Docker/Go filepath.Match syntax plus `**`) to a regular-expression body. */
+export function globToRegex(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        i++;
+        if (pattern[i + 1] === '/') {
+          i++;
+          out += '(?:.*/)?';
+        } else {
+          out += '.*';
+        }
+      } else {
+        out += '[^/]*';
+      }
+    } else if (c === '?') {
+      out += '[^/]';
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end === -1) out += '\\[';
+      else {
+        out += `[${pattern.slice(i + 1, end).replace(/^!/, '^')}]`;
+        i = end;
+      }
+    } else if (c === '\\' && i + 1 < pattern.length) {
+      i++;
+      out += pattern[i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else {
+      out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+  }
+  return out;
+}

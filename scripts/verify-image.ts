@@ -33,11 +33,15 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import {
   checkDockerfile,
+  globToRegex,
+  isIgnored,
+  parseDockerignore,
   planBuild,
   rebaseCommand,
   type BuildPlan,
   type CopyStep,
   type Finding,
+  type IgnoreRule,
   type RunStep,
   type StagePlan,
 } from './dockerfile-rules.js';
@@ -119,77 +123,6 @@ function describeExit(result: ProcessResult): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// .dockerignore (Docker's pattern semantics: last matching pattern wins, `!` re-includes, a pattern matching a
-// parent directory matches everything below it, `**` spans directories)
-
-/** Compiled .dockerignore. */
-interface IgnoreRule {
-  negate: boolean;
-  regex: RegExp;
-}
-
-function loadDockerignore(contextDir: string): IgnoreRule[] {
-  const file = join(contextDir, '.dockerignore');
-  if (!existsSync(file)) return [];
-  const rules: IgnoreRule[] = [];
-  for (const rawLine of readFileSync(file, 'utf8').split('\n')) {
-    let line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    if (negate) line = line.slice(1).trim();
-    line = line.replace(/^\/+/, '').replace(/\/+$/, '');
-    rules.push({ negate, regex: new RegExp(`^${globToRegex(line)}$`) });
-  }
-  return rules;
-}
-
-function globToRegex(pattern: string): string {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        if (pattern[i + 1] === '/') {
-          i++;
-          out += '(?:.*/)?';
-        } else {
-          out += '.*';
-        }
-      } else {
-        out += '[^/]*';
-      }
-    } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) out += '\\[';
-      else {
-        out += `[${pattern.slice(i + 1, end).replace(/^!/, '^')}]`;
-        i = end;
-      }
-    } else {
-      out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-  }
-  return out;
-}
-
-function isIgnored(rules: IgnoreRule[], relPath: string): boolean {
-  const parts = relPath.split('/');
-  let ignored = false;
-  for (const rule of rules) {
-    for (let n = 1; n <= parts.length; n++) {
-      if (rule.regex.test(parts.slice(0, n).join('/'))) {
-        ignored = !rule.negate;
-        break;
-      }
-    }
-  }
-  return ignored;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Build reproduction
 
 /** Expands a COPY source (glob characters allowed in any segment) under `base`; relative results. */
@@ -232,7 +165,7 @@ function performCopy(step: CopyStep, stageRoot: string, sourceRoot: string, igno
       const filter = ignore
         ? (src: string): boolean => {
             const rel = relative(sourceRoot, src).split('\\').join('/');
-            return rel === '' || !isIgnored(ignore, rel);
+            return !isIgnored(ignore, rel);
           }
         : undefined;
       if (statSync(from).isDirectory()) {
@@ -266,7 +199,8 @@ function stageDirName(stage: StagePlan): string {
 }
 
 async function reproduceBuild(plan: BuildPlan, tmp: string): Promise<boolean> {
-  const ignore = loadDockerignore(REPO);
+  const ignoreFile = join(REPO, '.dockerignore');
+  const ignore = existsSync(ignoreFile) ? parseDockerignore(readFileSync(ignoreFile, 'utf8')) : [];
   const stageRoots = new Map<number, string>();
   const findStage = (ref: string): StagePlan | undefined => plan.stages.find((s) => s.name === ref || String(s.index) === ref);
 

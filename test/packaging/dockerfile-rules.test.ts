@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   checkDockerfile,
+  isIgnored,
+  parseDockerignore,
   planBuild,
   rebaseCommand,
   resolvePath,
@@ -307,5 +309,36 @@ describe('helpers', () => {
     expect(resolvePath('/build', './')).toBe('/build');
     expect(resolvePath('/build', '../x/./y/')).toBe('/x/y');
     expect(resolvePath('/build', '/abs')).toBe('/abs');
+  });
+});
+
+describe('.dockerignore', () => {
+  it('follows Docker semantics: last match wins, ! re-includes, parents match, ** spans directories', () => {
+    const rules = parseDockerignore('# comment\n\n*\n!src\nsrc/**/*.test.ts\n!/package.json\n**/.env\ndocs/\n');
+    expect(rules.map((r) => `${r.negate ? '!' : ''}${r.pattern}`)).toEqual(['*', '!src', 'src/**/*.test.ts', '!package.json', '**/.env', 'docs']);
+    expect(isIgnored(rules, 'package.json')).toBe(false);
+    expect(isIgnored(rules, 'package-lock.json')).toBe(true);
+    expect(isIgnored(rules, 'src')).toBe(false);
+    expect(isIgnored(rules, 'src/main.ts')).toBe(false);
+    expect(isIgnored(rules, 'src/a/b.test.ts')).toBe(true);
+    expect(isIgnored(rules, 'src/b.test.ts')).toBe(true);
+    expect(isIgnored(rules, 'src/config/.env')).toBe(true);
+    expect(isIgnored(rules, 'node_modules/x/index.js')).toBe(true);
+    expect(isIgnored(rules, '')).toBe(false);
+    expect(isIgnored(parseDockerignore('node_modules\n*.log\n'), 'a/b.log')).toBe(false);
+    expect(isIgnored(parseDockerignore('node_modules\n*.log\n'), 'b.log')).toBe(true);
+    expect(isIgnored(parseDockerignore('node_modules\n'), 'node_modules/ajv/package.json')).toBe(true);
+  });
+
+  it("keeps every file the repository Dockerfile copies from the context, and nothing that must stay out", () => {
+    const rules = parseDockerignore(readFileSync(fileURLToPath(new URL('../../.dockerignore', import.meta.url)), 'utf8'));
+    const plan = planBuild(readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8'));
+    const contextSources = plan.stages.flatMap((s) => s.steps).flatMap((s) => (s.kind === 'copy' && s.fromStage === null ? s.sources : []));
+    expect(contextSources.length).toBeGreaterThan(0);
+    for (const source of contextSources) expect(isIgnored(rules, source), source).toBe(false);
+    expect(isIgnored(rules, 'src/main.ts')).toBe(false);
+    for (const path of ['node_modules/ajv/package.json', 'dist/main.js', '.git/config', 'integration_tests/sample_config.json', 'secrets/config.json', '.env', 'test/x.test.ts']) {
+      expect(isIgnored(rules, path), path).toBe(true);
+    }
   });
 });
