@@ -201,7 +201,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
           ledger.settle(ticket, false);
           echoStates();
         } else {
-          report.cover((result.event as { user_data?: Record<string, unknown> }).user_data);
+          report.cover(result.event.user_data as unknown as Record<string, unknown>);
           if (!o.send && samplesLogged < dryRunSamples) {
             samplesLogged++;
             out.log('INFO', `Sample event ${samplesLogged} (record ${position} of stream ${ctx.label}; personal data appears only as SHA-256 hashes): ${JSON.stringify(result.event)}`);
