@@ -237,17 +237,20 @@ function addHashed(
   return acc;
 }
 
-/** The record's country for phone/zip/state: the first `country` value that normalizes (pre-hashed ones cannot). */
+/**
+ * The record's country for phone/zip/state: the first `country` value that normalizes (pre-hashed ones cannot).
+ * One array level only, like everywhere else (no recursion, so deeply nested junk cannot exhaust the stack).
+ */
 function firstCountry(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const c = firstCountry(v);
-      if (c !== undefined) return c;
-    }
-    return undefined;
+  if (!Array.isArray(value)) {
+    const r = normalizeCountry(value);
+    return typeof r === 'string' ? r : undefined;
   }
-  const r = normalizeCountry(value);
-  return typeof r === 'string' ? r : undefined;
+  for (const v of value) {
+    const r = normalizeCountry(v);
+    if (typeof r === 'string') return r;
+  }
+  return undefined;
 }
 
 function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarning[]): string | undefined {

@@ -215,6 +215,17 @@ describe('buildUserData', () => {
     expect(hasRequiredIdentifier(userData)).toBe(false);
   });
 
+  it('deeply nested arrays are not flattened and cannot exhaust the stack', () => {
+    let deep: unknown = 'us';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const { userData, warnings } = buildUserData({ country: deep, email: [['john.doe@example.com']] }, {});
+    expect(userData).toEqual({});
+    expect(warnings).toEqual([
+      { field: 'email', message: 'email: not a text value; dropped' },
+      { field: 'country', message: 'country: not a text value; dropped' },
+    ]);
+  });
+
   it('numbers and bigints are coerced where obvious', () => {
     const { userData, warnings } = buildUserData(
       { phone: 14155550123, date_of_birth: 19900304, zip_code: 94103, external_id: 42n, email: 'john.doe@example.com' },
