@@ -80,7 +80,10 @@ export const FUTURE_TOLERANCE_SECONDS = 60;
 /** Events older than this many seconds get a warning (third parties report Pinterest refuses them). */
 export const OLD_EVENT_WARNING_SECONDS = 7 * 24 * 3600;
 
-/** Rejection reasons and warnings produced here (stable, value-free). */
+/**
+ * Rejection reasons produced by the mapper itself (stable, value-free strings, safe to group and log).
+ * Schema failures are reported as `invalid event: <path>: <rule>; ...` (see `validate-event.ts`).
+ */
 export const REASONS = {
   eventNameMissing: 'event_name: missing and no default_event_name configured',
   eventNameNotText: 'event_name: not a string',
@@ -92,6 +95,7 @@ export const REASONS = {
   noIdentifier: 'no usable identifier: needs email, maid, or both client_ip_address and client_user_agent',
 } as const;
 
+/** Warnings produced by the mapper itself; coercion warnings read `<field>: <problem>; dropped` (see `coerce.ts`). */
 export const WARNINGS = {
   unknownEventName: 'event_name: unknown name sent as custom',
   oldEvent: 'event_time: older than 7 days; Pinterest may reject it',
