@@ -98,7 +98,7 @@ export type PinterestHashedKey = Exclude<keyof PinterestUserData, PlainUserField
 /** Per-stream settings the builder needs. */
 export interface UserDataContext {
   /** Config `default_phone_country`: ISO-3166 alpha-2, any case; reads national numbers of records with no country. */
-  defaultPhoneCountry?: string /* alpha-2, any case */;
+  defaultPhoneCountry?: string;
 }
 
 /** Raw destination field → Pinterest key (hashed_${field} feeds the same key). */

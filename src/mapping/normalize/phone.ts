@@ -112,7 +112,13 @@ function resolve(s: string, region: CountryCode | undefined): string | undefined
  *    international one wins (`"4915112345678"` + DE → `"4915112345678"`, not `"494915112345678"`);
  * 3. a leading `00` / `011` read as "+" (`"011 44 20 7946 0958"` with DE, `"0044 20 7946 0958"` with US);
  * 4. "+" + the value, unless it starts with 0 (`"442079460958"` with US or with no region → `"442079460958"`).
- *    Without any region this also reads bare national numbers as international ones when they happen to be valid.
+ *    Without any region this also reads bare national numbers as international ones when they happen to be valid
+ *    (US "2015550123" is also Egyptian +20 1555 0123): configure default_phone_country when data is national.
+ *    Known limit: a foreign number without "+" whose digits are also valid nationally in the record's country is
+ *    read nationally ("442079460958" with country DE → "49442079460958": Germany's plan accepts it). Preferring the
+ *    foreign reading would break far more common data (Chinese mobiles "131..." and German mobiles without their
+ *    trunk 0 are valid US numbers once "+1" is prepended), so only the record country's own calling code is
+ *    recognised inside a national reading (rule 2).
  * 5. If all fail and the value is a vanity number (three or more letters), letters → keypad digits and 1–4 again
  *    (`"1-800-FLOWERS"` + US → `"18003569377"`).
  * Numbers: safe non-negative integers are read as their digits (14155550123 → "14155550123"), other numbers are

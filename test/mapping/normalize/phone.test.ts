@@ -79,6 +79,14 @@ const rows: Row[] = [
   { name: 'BR calling code already there, US default', input: '5511912345678', ctx: { defaultPhoneCountry: 'US' }, out: '5511912345678', sha: BR },
   // Italy: a national mobile number that begins with the calling code digits must not lose them
   { name: 'IT mobile starting with 39', input: '391 234 5678', ctx: { country: 'it' }, out: '393912345678', sha: IT },
+  // National numbers that look like other countries' international numbers stay national
+  { name: 'CN mobile (no trunk 0) is not read as +1', input: '131 2345 6789', ctx: { country: 'cn' }, out: '8613123456789', sha: '86079e2783d881ca61c4b80b06b97d039f6043d85e72d23b380fbe63655a33ef' },
+  { name: 'DE mobile without its trunk 0 is not read as +1', input: '151 23456789', ctx: { country: 'de' }, out: '4915123456789', sha: 'c0f8f0bebbbac96451ee8d8def84a02ae9e34c877775437cb9d458328315afa7' },
+  { name: 'US national with default US', input: '201-555-0123', ctx: { defaultPhoneCountry: 'us' }, out: '12015550123', sha: 'a0812289d382e13212c27c808ae6bebbb59ee887e71db3883883f0b87baebf4e' },
+  // Documented limits (see normalizePhone): without any country a bare number is read as international ...
+  { name: 'limit: no country, bare US national reads as Egypt +20', input: '2015550123', out: '2015550123', sha: '5219e4c445ea51892ac95fb11e51a0c53d792f8aeecfac58f5c1d02c0e7431e5' },
+  // ... and a foreign number without "+" that the record country's plan accepts stays national.
+  { name: 'limit: UK digits in a DE record read as German', input: '442079460958', ctx: { country: 'de' }, out: '49442079460958', sha: 'e4412324fe0ab19ef752ab611066acfa092c6d80d0ec0928875696469770a785' },
   // Record country wins over the default
   { name: 'record country beats default', input: '020 7946 0958', ctx: { country: 'gb', defaultPhoneCountry: 'US' }, out: '442079460958', sha: UK },
 ];
