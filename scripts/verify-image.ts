@@ -252,7 +252,8 @@ async function reproduceBuild(plan: BuildPlan, tmp: string): Promise<boolean> {
       const source = step.fromStage === null ? REPO : stageRoots.get(findStage(step.fromStage)?.index ?? -1);
       if (!source) throw new Error(`line ${step.line}: COPY --from=${step.fromStage} names a stage that was not built`);
       const copied = performCopy(step, tmp, source, step.fromStage === null ? ignore : null);
-      console.log(`   line ${step.line}: COPY ${step.fromStage ? `--from=${step.fromStage} ` : ''}${copied.join(' ')} → ${step.dest}`);
+      const shown = step.fromStage ? copied.map((p) => `/${p}`) : copied;
+      console.log(`   line ${step.line}: COPY ${step.fromStage ? `--from=${step.fromStage} ` : ''}${shown.join(' ')} → ${step.dest}`);
     } catch (error) {
       return record('build-reproduced', false, (error as Error).message);
     }
