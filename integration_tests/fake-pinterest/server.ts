@@ -1,6 +1,6 @@
 /**
  * A local fake of the parts of the Pinterest API v5 this destination uses, for integration tests, the demo and
- * benchmarks. Plain node:http, listening on 127.0.0.1 (port 0 by default). Point the CLI at it with
+ * benchmarks. Plain node:http (node:https with the `tls` option), listening on 127.0.0.1 (port 0 by default). Point the CLI at it with
  * `PINTEREST_API_BASE_URL=<fake.url>`.
  *
  * Endpoints (base `/v5`):
@@ -43,6 +43,7 @@
  *   403 code 29.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -195,6 +196,8 @@ export interface FakePinterestOptions {
   now?: () => number;
   /** Largest accepted request body (bytes, after gunzip); default 20 MiB → 413 above. */
   maxBodyBytes?: number;
+  /** Serve HTTPS with this PEM key and certificate (e.g. signed by a test CA); `url` then starts with https://. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** One request as the fake saw it (recorded only when recordBodies is true). */
@@ -447,7 +450,7 @@ class FakePinterestServer implements FakePinterest {
   partialFailureStatus: 422 | 200;
   partialFailureDetails: 'object' | 'array';
 
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly opts: FakePinterestOptions;
   private readonly recordBodies: boolean;
   private readonly now: () => number;
@@ -481,13 +484,16 @@ class FakePinterestServer implements FakePinterest {
     this.partialFailureStatus = opts.partialFailureStatus ?? 422;
     this.partialFailureDetails = opts.partialFailureDetails ?? 'object';
     getValidator();
-    this.server = http.createServer({ keepAlive: true }, (req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           this.send(res, { status: 500, body: { code: 0, message: `fake-pinterest bug: ${String(e)}` } }, this.nextRid());
         }
       });
-    });
+    };
+    this.server = opts.tls
+      ? https.createServer({ keepAlive: true, key: opts.tls.key, cert: opts.tls.cert }, onRequest)
+      : http.createServer({ keepAlive: true }, onRequest);
     // Longer than undici's 4 s default so that the client, not the server, closes idle sockets.
     this.server.keepAliveTimeout = 30_000;
     this.server.headersTimeout = 35_000;
@@ -503,7 +509,7 @@ class FakePinterestServer implements FakePinterest {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
-    this.url = `http://127.0.0.1:${this.port}/v5`;
+    this.url = `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/v5`;
   }
 
   script(faults: Fault[]): void {
