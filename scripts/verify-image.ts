@@ -537,7 +537,8 @@ async function main(): Promise<number> {
 
     section('Runtime (as the Airbyte platform runs it)');
     console.log(`   substitution: AIRBYTE_ENTRYPOINT="${entrypoint}" → "${rebaseCommand(entrypoint, tmp)}"`);
-    if (!checkRuntimeLayout(tmp, plan, entrypoint, pkg)) return summarize(started);
+    checkRuntimeLayout(tmp, plan, entrypoint, pkg);
+    if (checks.some((c) => c.rule === 'runtime-entrypoint-file' && !c.ok)) return summarize(started);
     const cwd = join(tmp, 'work');
     mkdirSync(cwd, { recursive: true });
     await checkSpec(plan, tmp, cwd);
