@@ -29,6 +29,16 @@ export function checkEvent(config: ConnectorConfig, nowSeconds: number): object 
 }
 
 /**
+ * The network problem behind a transient failure without an HTTP status, as a short phrase ("network error
+ * ECONNREFUSED"). The client's retries-exhausted message is written for syncs ("Airbyte will retry the sync from the
+ * last saved state ...") and must not be shown as a check result, so only the network error is taken from it.
+ */
+function networkProblem(err: PinterestError): string {
+  if (err.details.reason) return `network error ${err.details.reason}`;
+  return /network error [A-Za-z0-9_]+/.exec(err.message)?.[0] ?? 'no answer';
+}
+
+/**
  * Turns a failure of a Pinterest call during `check` into one message naming the cause and the fix.
  * 401/403/404 messages come from the client (they already name the remedy); rate limits, Pinterest outages and
  * unreachable networks get check-specific advice. Never contains secrets.
@@ -45,7 +55,7 @@ export function checkFailureMessage(err: unknown, baseUrl: string): string {
       return `Pinterest is having trouble answering (HTTP ${status}) even after retrying. This is on Pinterest's side: test again in a few minutes.`;
     }
     if (err.failureType === 'transient_error' && status === undefined) {
-      return `Could not reach Pinterest at ${baseUrl} (${err.details.reason ?? err.message}). Check that this machine can open HTTPS connections to api.pinterest.com: DNS, firewall, and proxy settings (HTTPS_PROXY / NO_PROXY; extra CA certificates through NODE_EXTRA_CA_CERTS).`;
+      return `Could not reach Pinterest at ${baseUrl} (${networkProblem(err)}). Check that this machine can open HTTPS connections to api.pinterest.com: DNS, firewall, and proxy settings (HTTPS_PROXY / NO_PROXY; extra CA certificates through NODE_EXTRA_CA_CERTS).`;
     }
     return err.message;
   }
