@@ -8,6 +8,7 @@ import { runSpec } from './commands/spec.js';
 import { runWriteCommand } from './commands/write.js';
 import { ConfigError } from './config/config.js';
 import { PinterestError } from './pinterest/errors.js';
+import { describeNetworkEnv, proxySecrets } from './pinterest/http.js';
 
 const USAGE = 'usage: main.js spec | check --config FILE | discover --config FILE | write --config FILE --catalog FILE [--dry-run]';
 
@@ -48,6 +49,10 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
     if (!v) throw new ConfigError([`the ${command} command needs --${name} FILE (${USAGE})`]);
     return v;
   };
+  if (command === 'check' || command === 'write') {
+    const network = describeNetworkEnv();
+    if (network) out.log(network.level, network.message);
+  }
   try {
     switch (command) {
       case 'spec':
@@ -90,6 +95,8 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
 }
 
 const out = new AirbyteOutput(process.stdout);
+// Proxy credentials (HTTPS_PROXY=http://user:pass@host) never appear in LOG or TRACE text.
+for (const s of proxySecrets()) out.addSecret(s);
 // Node prints process warnings on stderr, which Airbyte logs as errors: route them to LOG messages instead.
 process.removeAllListeners('warning');
 process.on('warning', (w) => out.log('WARN', `Node.js warning: ${w.name}: ${w.message}`));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 /** Default base URL of Pinterest API v5. Overridden by the environment variable PINTEREST_API_BASE_URL (tests, demo). */
@@ -16,16 +17,120 @@ export const HTTP_TIMEOUTS = {
   keepAliveMs: 30_000,
 } as const;
 
+/** Proxy settings read from the environment. */
+export interface ProxySettings {
+  /** Proxy for http:// targets (`http_proxy`, else `HTTP_PROXY`). */
+  httpProxy?: string;
+  /** Proxy for https:// targets (`https_proxy`, else `HTTPS_PROXY`, else the http proxy). */
+  httpsProxy?: string;
+  /** Hosts reached directly (`no_proxy`, else `NO_PROXY`). */
+  noProxy?: string;
+}
+
+/** Adds `http://` to a proxy given without scheme (`proxy.corp:3128`, as curl accepts); empty → undefined. */
+function normalizeProxyUrl(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `http://${v}`;
+}
+
+/**
+ * The proxy settings of the environment, with undici's (and curl's) precedence: the lowercase variable wins over the
+ * uppercase one; an https target without an https proxy uses the http proxy. An empty variable counts as unset
+ * (containers often define `http_proxy=""`). Values without a scheme get `http://`.
+ */
+export function proxySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySettings {
+  const httpProxy = normalizeProxyUrl(env.http_proxy?.trim() || env.HTTP_PROXY);
+  const httpsProxy = normalizeProxyUrl(env.https_proxy?.trim() || env.HTTPS_PROXY) ?? httpProxy;
+  const noProxy = (env.no_proxy?.trim() || env.NO_PROXY)?.trim();
+  return { httpProxy, httpsProxy, noProxy: noProxy || undefined };
+}
+
+/** The proxy URL with any user info replaced by `***` (for log lines). */
+export function redactProxyUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    return `${u.protocol}//***@${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+/**
+ * Secrets hidden in the proxy variables: each proxy password (as written and URL-decoded), the `user:password`
+ * pair and its Basic token, so that no LOG or TRACE line can carry them.
+ */
+export function proxySecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out = new Set<string>();
+  for (const raw of [env.http_proxy, env.HTTP_PROXY, env.https_proxy, env.HTTPS_PROXY]) {
+    const url = normalizeProxyUrl(raw);
+    if (!url) continue;
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      const m = /\/\/([^@/]*)@/.exec(url);
+      if (m) out.add(m[1]);
+      continue;
+    }
+    if (!u.password) continue;
+    const safeDecode = (s: string): string => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    const user = safeDecode(u.username);
+    const pass = safeDecode(u.password);
+    for (const s of [u.password, pass, `${u.username}:${u.password}`, `${user}:${pass}`, Buffer.from(`${user}:${pass}`).toString('base64')]) out.add(s);
+  }
+  return [...out];
+}
+
+/**
+ * One LOG-ready sentence describing the proxy and CA settings in force (credentials replaced by `***`), or
+ * undefined when none is set. Also points out a NODE_EXTRA_CA_CERTS file that does not exist (Node then only
+ * prints a warning on stderr and TLS fails later with an unhelpful certificate error).
+ */
+export function describeNetworkEnv(env: NodeJS.ProcessEnv = process.env): { level: 'INFO' | 'WARN'; message: string } | undefined {
+  const p = proxySettingsFromEnv(env);
+  const parts: string[] = [];
+  if (p.httpsProxy && p.httpsProxy === p.httpProxy) parts.push(`calls go through the proxy ${redactProxyUrl(p.httpsProxy)}`);
+  else {
+    if (p.httpsProxy) parts.push(`https:// calls go through the proxy ${redactProxyUrl(p.httpsProxy)}`);
+    if (p.httpProxy) parts.push(`http:// calls go through the proxy ${redactProxyUrl(p.httpProxy)}`);
+  }
+  if ((p.httpProxy || p.httpsProxy) && p.noProxy) parts.push(`except hosts in NO_PROXY (${p.noProxy})`);
+  let level: 'INFO' | 'WARN' = 'INFO';
+  const ca = env.NODE_EXTRA_CA_CERTS;
+  if (ca) {
+    if (existsSync(ca)) parts.push(`extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca})`);
+    else {
+      level = 'WARN';
+      parts.push(`NODE_EXTRA_CA_CERTS names ${ca}, which does not exist: no extra CA is trusted, TLS through an intercepting proxy will fail`);
+    }
+  }
+  return parts.length > 0 ? { level, message: `Network: ${parts.join('; ')}.` } : undefined;
+}
+
 /**
  * The one HTTP dispatcher of the process: keep-alive connections, explicit timeouts, and the proxy settings
- * of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, upper or lower case, credentials in the proxy
- * URL supported) through undici's EnvHttpProxyAgent. Extra CAs from `NODE_EXTRA_CA_CERTS` are part of Node's
- * default trust store, which undici's TLS connections use.
+ * of the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, upper or lower case, lowercase winning, credentials
+ * in the proxy URL sent as `Proxy-Authorization: Basic`) through undici's EnvHttpProxyAgent, which tunnels with
+ * CONNECT. Extra CAs from `NODE_EXTRA_CA_CERTS` are part of Node's default trust store, which undici's TLS
+ * connections use.
  *
  * @param connections maximum sockets per origin (the configured request concurrency plus headroom)
  */
-export function createDispatcher(connections: number): Dispatcher {
+export function createDispatcher(connections: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const proxy = proxySettingsFromEnv(env);
   return new EnvHttpProxyAgent({
+    // Explicit values so a scheme-less proxy works and the process environment is read once, here.
+    httpProxy: proxy.httpProxy ?? '',
+    httpsProxy: proxy.httpsProxy ?? '',
+    noProxy: proxy.noProxy ?? '',
     connections,
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
     headersTimeout: HTTP_TIMEOUTS.headersMs,
