@@ -29,6 +29,21 @@ export function checkEvent(config: ConnectorConfig, nowSeconds: number): object 
 }
 
 /**
+ * Pinterest's error code for "the token lacks a scope this call needs" (code 3, answered with HTTP 401 by the live API,
+ * e.g. "Your token does not have sufficient permissions to perform this operation", and 403 by our fake).
+ */
+const MISSING_SCOPE_CODE = 3;
+
+/** True when a Pinterest call failed because the token lacks a scope (code 3 on HTTP 401 or 403). */
+export function isMissingScope(err: unknown): boolean {
+  return (
+    err instanceof PinterestError &&
+    (err.details.status === 401 || err.details.status === 403) &&
+    err.details.code === MISSING_SCOPE_CODE
+  );
+}
+
+/**
  * The network problem behind a transient failure without an HTTP status, as a short phrase ("network error
  * ECONNREFUSED"). The client's retries-exhausted message is written for syncs ("Airbyte will retry the sync from the
  * last saved state ...") and must not be shown as a check result, so only the network error is taken from it.
@@ -65,7 +80,8 @@ export function checkFailureMessage(err: unknown, baseUrl: string): string {
 /**
  * `check --config FILE`: validates the config (every problem named by path), the field mappings, then proves the
  * credentials can send events to the ad account. With OAuth credentials: refresh if needed, read the ad account
- * (exists? roles allow sending events?), read the conversion tag when configured (exists? active?). With any
+ * (exists? roles allow sending events?), read the conversion tag when configured (exists? active?); a token without
+ * ads:read skips these reads with a warning instead of failing, since sending events only needs ads:write. With any
  * credentials: one `POST /ad_accounts/{id}/events?test=true` with a current synthetic event.
  * Prints one CONNECTION_STATUS and returns 0 also when the check fails.
  */
@@ -84,8 +100,22 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
     testMode: true,
   });
   try {
+    // Set when the OAuth token lacks ads:read: the reads below are skipped (syncs only need ads:write).
+    let unverified: string | undefined;
+    let account: Record<string, unknown> | undefined;
     if (session.auth.kind === 'oauth2.0') {
-      const account = await session.client.getAdAccount();
+      try {
+        account = await session.client.getAdAccount();
+      } catch (err) {
+        if (!isMissingScope(err)) throw err;
+        unverified =
+          `The OAuth token lacks the ads:read scope, so check could not read ad account ${config.ad_account_id} to verify the user's role on it` +
+          (config.conversion_tag_id ? ` or conversion tag ${config.conversion_tag_id}` : '') +
+          '. Sending events only needs ads:write; to have these verified, reconnect the destination with OAuth granting ads:read and ads:write.';
+        out.log('WARN', unverified);
+      }
+    }
+    if (account) {
       const roles = Array.isArray(account.permissions) ? (account.permissions as unknown[]).map(String) : undefined;
       if (roles && roles.length > 0 && !roles.some((r) => (ROLES_THAT_CAN_SEND_EVENTS as readonly string[]).includes(r))) {
         out.connectionStatus(
@@ -117,7 +147,7 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
       out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
       return 0;
     }
-    out.connectionStatus('SUCCEEDED');
+    out.connectionStatus('SUCCEEDED', unverified ? `Pinterest accepted the test event, so syncs can send events. ${unverified}` : undefined);
   } catch (err) {
     out.connectionStatus('FAILED', checkFailureMessage(err, apiBaseUrl()));
   } finally {
