@@ -157,13 +157,19 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
     if (batch.events.length === 0) return;
     const b = batch;
     batch = newBatch();
-    while (inFlight >= maxInFlight) await new Promise<void>((r) => slotWaiters.push(r));
-    if (fatal) return; // the run is ending: these records stay unconfirmed, so no later state is echoed
+    while (inFlight >= maxInFlight && !o.cancel?.aborted) await new Promise<void>((r) => slotWaiters.push(r));
+    // The run is ending (failure or SIGTERM): these records stay unconfirmed, so no later state is echoed.
+    if (fatal || o.cancel?.aborted) return;
     dispatch(b);
   };
 
   const onCancel = (): void => {
-    o.input.destroy();
+    // With an error: a plain destroy() ends neither the line splitter nor the loop reading it (the run would hang).
+    o.input.destroy(new Error('cancelled'));
+    // Reading may be paused waiting for a free request slot: let it see the cancellation now.
+    const w = slotWaiters;
+    slotWaiters = [];
+    for (const wake of w) wake();
   };
   o.cancel?.addEventListener('abort', onCancel, { once: true });
   const progressTimer = setInterval(() => report.progress(), Math.min(report.progressIntervalMs, 30_000));
