@@ -242,10 +242,18 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
     o.cancel?.removeEventListener('abort', onCancel);
   }
 
-  const cancelled = o.cancel?.aborted === true;
-  if (!fatal && !cancelled) await submit();
+  if (!fatal && !o.cancel?.aborted) await submit();
   if (flushTimer) clearTimeout(flushTimer);
 
+  // A SIGTERM can also come after the input ended, while the last batches wait out a retry: it starts the grace period.
+  if (o.cancel && !o.cancel.aborted && inFlightPromises.size > 0) {
+    const signal = o.cancel;
+    await Promise.race([
+      Promise.allSettled([...inFlightPromises]),
+      new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
+    ]);
+  }
+  const cancelled = o.cancel?.aborted === true;
   if (cancelled && inFlightPromises.size > 0) {
     out.log('WARN', `Sync cancelled: waiting up to ${Math.round((o.cancelGraceMs ?? 5000) / 1000)} s for ${inFlight} in-flight requests.`);
     const grace = new Promise<void>((r) => setTimeout(r, o.cancelGraceMs ?? 5000).unref());
