@@ -136,6 +136,9 @@ export class PinterestClient {
   private async call(method: 'GET' | 'POST', path: string, body?: string, o: { notFoundIsAnswer?: boolean } = {}): Promise<Answer> {
     const { retry, limiter, hooks, signal, auth } = this.opts;
     const started = Date.now();
+    // Backoff waits actually slept (time-scaled). The budget is checked against unscaled time, so a test's time
+    // scale shrinks the waits without also shrinking the budget below the time the requests themselves take.
+    let sleptMs = 0;
     let token = await auth.token();
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -185,9 +188,11 @@ export class PinterestClient {
         if (!isRetryableStatus(a.status)) return a;
         problem = describeAnswer(a.status, errorBody(a.body), a.requestId);
       }
-      const delay = retryDelayMs(attempt + 1, retry, { retryAfter: a?.retryAfter, rateLimitReset: a?.rateLimitReset }) * retry.timeScale;
+      const unscaledDelay = retryDelayMs(attempt + 1, retry, { retryAfter: a?.retryAfter, rateLimitReset: a?.rateLimitReset });
+      const delay = unscaledDelay * retry.timeScale;
       const elapsed = Date.now() - started;
-      if (attempt >= retry.maxRetries || elapsed + delay > retry.maxElapsedMs * retry.timeScale) {
+      const budgetUsed = elapsed - sleptMs + sleptMs / retry.timeScale;
+      if (attempt >= retry.maxRetries || budgetUsed + unscaledDelay > retry.maxElapsedMs) {
         throw new PinterestError(
           `Pinterest did not accept a batch after ${attempt + 1} attempts over ${Math.round(elapsed / 1000)} s (last: ${problem!}). Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.`,
           'transient_error',
@@ -195,7 +200,9 @@ export class PinterestClient {
         );
       }
       hooks?.onRetry?.(problem!, delay);
+      const before = Date.now();
       await sleep(delay, signal);
+      sleptMs += Date.now() - before;
     }
   }
 
