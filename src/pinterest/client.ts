@@ -87,7 +87,7 @@ export class PinterestClient {
       return await this.sendOnce(events);
     } catch (err) {
       if (!(err instanceof WholeRequestRejected)) throw err;
-      if (events.length === 1) return [{ status: 'failed', error_message: `Pinterest refused the event: ${err.answer}` }];
+      if (events.length === 1) return [{ status: 'failed', error_message: `whole request refused (${err.answer}), also with this event sent alone` }];
       this.opts.hooks?.onSplit?.(events.length);
       const mid = Math.ceil(events.length / 2);
       const left = await this.sendEvents(events.slice(0, mid));
