@@ -40,6 +40,8 @@ export class OAuthTokenProvider implements TokenProvider {
   readonly kind = 'oauth2.0' as const;
   private creds: OAuthCredentials;
   private expiresAt: number | undefined;
+  /** How long before `expiresAt` to refresh: REFRESH_MARGIN_MS, or half the lifetime of a shorter-lived token. */
+  private marginMs = REFRESH_MARGIN_MS;
   private refreshing: Promise<string> | null = null;
 
   /**
@@ -74,7 +76,7 @@ export class OAuthTokenProvider implements TokenProvider {
   async token(): Promise<string> {
     if (this.refreshing) return this.refreshing;
     const tok = this.creds.access_token;
-    if (!tok || (this.expiresAt !== undefined && this.expiresAt - this.now() < REFRESH_MARGIN_MS)) return this.refresh();
+    if (!tok || (this.expiresAt !== undefined && this.expiresAt - this.now() < this.marginMs)) return this.refresh();
     return tok;
   }
 
@@ -134,6 +136,8 @@ export class OAuthTokenProvider implements TokenProvider {
         };
         if (typeof p.expires_in === 'number' && p.expires_in > 0) {
           this.expiresAt = this.now() + p.expires_in * 1000;
+          // A token living less than twice the margin would otherwise be refreshed before every request.
+          this.marginMs = Math.min(REFRESH_MARGIN_MS, (p.expires_in * 1000) / 2);
           this.creds.token_expiry_date = new Date(this.expiresAt).toISOString();
         } else {
           this.expiresAt = undefined;
