@@ -42,8 +42,10 @@ export function openPinterestSession(
       timeScale,
       onRefreshed: (creds: OAuthCredentials) => {
         for (const s of [creds.access_token, creds.refresh_token]) out.addSecret(s);
-        const rawCreds = (rawConfig.credentials ?? {}) as Record<string, unknown>;
-        out.controlConfig({ ...rawConfig, credentials: { ...rawCreds, ...creds } });
+        const credentials: Record<string, unknown> = { ...((rawConfig.credentials ?? {}) as Record<string, unknown>), ...creds };
+        // No expiry known for the new token: an old token_expiry_date kept from the stored config would be wrong.
+        if (creds.token_expiry_date === undefined) delete credentials.token_expiry_date;
+        out.controlConfig({ ...rawConfig, credentials });
         out.log('INFO', 'Refreshed the Pinterest OAuth access token; the new tokens were handed to Airbyte to store.');
       },
     });
