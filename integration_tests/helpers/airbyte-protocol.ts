@@ -6,17 +6,15 @@
  *    required fields of each payload (Airbyte protocol v0.18.0: AirbyteLogMessage level+message, AirbyteTraceMessage
  *    type+emitted_at, AirbyteControlMessage type+emitted_at+connectorConfig.config, ...); TRACE ERROR carries a
  *    failure_type (the platform treats a missing one as a system error) and emitted_at is integer milliseconds.
- * 2. The protocol's own JSON schema (`AirbyteMessage` of airbyte_protocol_v0.18.0.yaml), when the file is found at
- *    $AIRBYTE_PROTOCOL_YAML or in the shared reference directory. `protocolSchemaAvailable` tells which applies.
+ * 2. The protocol's own JSON schema (`AirbyteMessage` of airbyte_protocol_v0.18.0.yaml), only when the environment
+ *    variable AIRBYTE_PROTOCOL_YAML names that file (the project does not ship it; `.ci/run` sets it when the
+ *    reference copy is beside the checkout). `protocolSchemaAvailable` tells which applies.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 
-const PROTOCOL_YAML_CANDIDATES = [
-  process.env.AIRBYTE_PROTOCOL_YAML,
-  '/work/shared/reference/airbyte/airbyte_protocol_v0.18.0.yaml',
-].filter((p): p is string => typeof p === 'string' && p !== '');
+const PROTOCOL_YAML_CANDIDATES = [process.env.AIRBYTE_PROTOCOL_YAML].filter((p): p is string => typeof p === 'string' && p !== '');
 
 const PROTOCOL_YAML = PROTOCOL_YAML_CANDIDATES.find((p) => existsSync(p));
 
