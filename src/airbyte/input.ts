@@ -30,6 +30,12 @@ function parseNumberKeepingIntegers(text: string): number | bigint {
 }
 
 /**
+ * Duplicate keys: the last value wins, as with `JSON.parse` (and the platform's Jackson). lossless-json would
+ * otherwise throw, and a STATE with a duplicate key would be dropped as invalid and never echoed.
+ */
+const lastKeyWins = ({ newValue }: { newValue: unknown }): unknown => newValue;
+
+/**
  * Parses one line of Airbyte input. Plain `JSON.parse` for the common case; the lossless parser only for
  * lines that contain a 16+ digit run (records) and for every STATE (rare, and echoed back verbatim).
  * Never throws.
@@ -38,7 +44,7 @@ export function parseInputLine(text: string, line: number): InputMessage {
   let msg: { type?: unknown; record?: unknown; state?: unknown };
   try {
     msg = LONG_DIGIT_RUN.test(text)
-      ? (losslessParse(text, null, parseNumberKeepingIntegers) as typeof msg)
+      ? (losslessParse(text, null, { parseNumber: parseNumberKeepingIntegers, onDuplicateKey: lastKeyWins }) as typeof msg)
       : (JSON.parse(text) as typeof msg);
   } catch {
     return { kind: 'invalid', line, reason: 'not valid JSON' };
@@ -57,7 +63,7 @@ export function parseInputLine(text: string, line: number): InputMessage {
   if (type === 'STATE') {
     let state: unknown;
     try {
-      state = (losslessParse(text) as { state?: unknown }).state;
+      state = (losslessParse(text, null, { onDuplicateKey: lastKeyWins }) as { state?: unknown }).state;
     } catch {
       return { kind: 'invalid', line, reason: 'not valid JSON' };
     }
