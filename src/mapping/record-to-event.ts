@@ -105,6 +105,35 @@ export const WARNINGS = {
 const UNKNOWN_NAME_MAX = 200;
 
 /**
+ * Longest text value (in UTF-16 code units, i.e. JavaScript string length) read from any mapped field. A longer
+ * value is dropped with the warning `"<field>: value longer than 65536 characters; dropped"` and the field is treated
+ * as absent (event_name → default_event_name, event_time → emitted_at, event_id → derived, ...). Pinterest's longest
+ * documented limit is client_user_agent's 16,384 characters, so nothing usable is lost; the check keeps multi-megabyte
+ * cells from being normalized, hashed or validated. It is one length comparison per value read, done before any other
+ * work on the value. Values inside arrays and objects are left to their field's own rules.
+ */
+export const MAX_MAPPED_VALUE_LENGTH = 65_536;
+
+/** The oversized-value warning of `field`. */
+export function oversizedValueWarning(field: string): MappingWarning {
+  return { field, message: `${field}: value longer than ${MAX_MAPPED_VALUE_LENGTH} characters; dropped` };
+}
+
+/** `v`, or undefined when it is text longer than {@link MAX_MAPPED_VALUE_LENGTH} (already warned about elsewhere). */
+function fitQuiet(v: unknown): unknown {
+  return typeof v === 'string' && v.length > MAX_MAPPED_VALUE_LENGTH ? undefined : v;
+}
+
+/** `v`, or undefined with a warning when it is text longer than {@link MAX_MAPPED_VALUE_LENGTH}. */
+function fit(v: unknown, field: string, warnings: MappingWarning[]): unknown {
+  if (typeof v === 'string' && v.length > MAX_MAPPED_VALUE_LENGTH) {
+    warnings.push(oversizedValueWarning(field));
+    return undefined;
+  }
+  return v;
+}
+
+/**
  * Record values for `action_source`, matched on their loose key (case and separators ignored):
  * Pinterest's four values, plus `android` → app_android and `ios` → app_ios.
  * Source: OpenAPI 5.23 `action_source` list; the two short forms are this connector's choice.
@@ -355,7 +384,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
 
     // 1. event_name
     let eventName: PinterestEventName;
-    const rawName = readEventName(data);
+    const rawName = fit(readEventName(data), 'event_name', warnings);
     if (isAbsent(rawName)) {
       if (defaultEventName === undefined) return reject(REASONS.eventNameMissing, warnings, extras);
       eventName = defaultEventName;
@@ -375,7 +404,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
 
     // 2. action_source
     let actionSource: ActionSource = configActionSource;
-    const rawSource = readActionSource(data);
+    const rawSource = fit(readActionSource(data), 'action_source', warnings);
     if (!isAbsent(rawSource)) {
       const hit = typeof rawSource === 'string' ? ACTION_SOURCE_BY_KEY.get(looseKey(rawSource)) : undefined;
       if (hit === undefined) return reject(REASONS.actionSource, warnings, extras);
@@ -383,7 +412,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     }
 
     // 3. event_time
-    const rawTime = readEventTime(data);
+    const rawTime = fit(readEventTime(data), 'event_time', warnings);
     let eventTime = parseTimestampSeconds(rawTime);
     if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, extras);
     const timeFromRecord = eventTime;
@@ -403,7 +432,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     let anyUser = false;
     for (let i = 0; i < userPlans.length; i++) {
       const p = userPlans[i];
-      const v = p.read(data);
+      const v = fit(p.read(data), p.name, warnings);
       if (v === undefined || v === null) continue;
       input[p.name] = typeof v === 'bigint' ? v.toString() : v;
       anyUser = true;
@@ -431,6 +460,8 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
         else if (p.box === Box.Device && deviceObj !== undefined && hasOwn.call(deviceObj, p.key)) raw = deviceObj[p.key];
         else continue;
       }
+      raw = fit(raw, p.name, warnings);
+      if (raw === undefined) continue;
       const v = p.coerce(raw, p.name, warnings);
       if (v === undefined) continue;
       switch (p.box) {
@@ -448,11 +479,11 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
           break;
       }
     }
-    const partnerName = toText(readPartnerName(data), 'partner_name', warnings) ?? configPartnerName;
+    const partnerName = toText(fit(readPartnerName(data), 'partner_name', warnings), 'partner_name', warnings) ?? configPartnerName;
 
     // 6. event_id
     let eventId: string | undefined;
-    const rawId = readEventId(data);
+    const rawId = fit(readEventId(data), 'event_id', warnings);
     if (!isAbsent(rawId)) {
       eventId = scalarToText(rawId);
       if (eventId === undefined) warnings.push({ field: 'event_id', message: WARNINGS.eventIdInvalid });
@@ -463,7 +494,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
         stream: streamName,
         eventName,
         primaryKeyValues: pkReaders.length > 0 ? pkReaders.map((r) => r(data)) : undefined,
-        orderId: (custom?.order_id as string | undefined) ?? scalarToText(readOrderId(data)),
+        orderId: (custom?.order_id as string | undefined) ?? scalarToText(fitQuiet(readOrderId(data))),
         eventTimeFromRecord: timeFromRecord,
         data,
       });

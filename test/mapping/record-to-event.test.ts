@@ -369,3 +369,35 @@ describe('configuration errors (thrown once per stream)', () => {
     expect(e.custom_data).toBeUndefined();
   });
 });
+
+describe('oversized values (MAX_MAPPED_VALUE_LENGTH)', () => {
+  const big = 'x'.repeat(65_537);
+
+  it('drops a mapped text value longer than 65,536 characters with a warning, keeps the rest of the event', () => {
+    const map = mapper({ defaultEventName: 'checkout' });
+    const r = map({ email: 'jane@example.com', event_time: T, client_user_agent: big, order_id: big, event_name: big }, EMITTED_MS);
+    const e = okEvent(r);
+    expect(e.event_name).toBe('checkout');
+    expect(e.user_data.client_user_agent).toBeUndefined();
+    expect(e.custom_data?.order_id).toBeUndefined();
+    expect(messages(r)).toEqual(
+      expect.arrayContaining([
+        'event_name: value longer than 65536 characters; dropped',
+        'client_user_agent: value longer than 65536 characters; dropped',
+        'order_id: value longer than 65536 characters; dropped',
+      ]),
+    );
+  });
+
+  it('a dropped email leaves the record without an identifier', () => {
+    const r = mapper({ defaultEventName: 'checkout' })({ email: `${big}@example.com`, event_time: T }, EMITTED_MS);
+    expect(reason(r)).toMatch(/^no usable identifier/);
+    expect(messages(r)).toEqual(['email: value longer than 65536 characters; dropped']);
+  });
+
+  it('keeps a value of exactly 65,536 characters (it then meets its own field rules) and ignores big unmapped columns', () => {
+    const r = mapper({ defaultEventName: 'checkout' })({ email: 'jane@example.com', event_time: T, external_id: 'y'.repeat(65_536), notes: big }, EMITTED_MS);
+    expect(okEvent(r).user_data.external_id).toEqual([sha('y'.repeat(65_536))]);
+    expect(messages(r)).toEqual([]);
+  });
+});
