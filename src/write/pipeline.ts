@@ -85,8 +85,18 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const unknownEventNames = new Set<string>();
   const seenOtherTypes = new Set<string>();
 
+  /** True while the share of rejected records is over max_rejected_percent. */
+  const overRejectedLimit = (): boolean => {
+    const limit = config.max_rejected_percent;
+    const settled = report.counts.accepted + report.rejected;
+    return limit !== undefined && settled > 0 && (100 * report.rejected) / settled > limit;
+  };
+
   const echoStates = (): void => {
     if (!o.send) return; // dry run: never tell the platform that data was delivered
+    // Held back while over max_rejected_percent: if the sync fails for it, the rejected records must be sent again
+    // after the user's fix, not skipped because a state covering them was saved.
+    if (overRejectedLimit()) return;
     report.counts.statesEchoed += ledger.release((state, accepted, rejected) => out.writeLine(serializeState(state, accepted, rejected)));
   };
 
