@@ -40,6 +40,7 @@ export function openPinterestSession(
       baseUrl,
       dispatcher,
       timeScale,
+      signal: controller.signal,
       onRefreshed: (creds: OAuthCredentials) => {
         for (const s of [creds.access_token, creds.refresh_token]) out.addSecret(s);
         const credentials: Record<string, unknown> = { ...((rawConfig.credentials ?? {}) as Record<string, unknown>), ...creds };

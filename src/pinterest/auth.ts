@@ -57,6 +57,8 @@ export class OAuthTokenProvider implements TokenProvider {
       onRefreshed: (creds: OAuthCredentials) => void;
       clock?: () => number;
       timeScale?: number;
+      /** Aborts a refresh under way (and its retry waits), e.g. when the cancellation grace period is over. */
+      signal?: AbortSignal;
     },
   ) {
     this.creds = { ...creds };
@@ -102,7 +104,8 @@ export class OAuthTokenProvider implements TokenProvider {
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.refresh_token }).toString();
     let lastProblem = '';
     for (let attempt = 0; attempt < 4; attempt++) {
-      if (attempt > 0) await sleep(1000 * 2 ** attempt * (this.opts.timeScale ?? 1));
+      if (attempt > 0) await sleep(1000 * 2 ** attempt * (this.opts.timeScale ?? 1), this.opts.signal);
+      if (this.opts.signal?.aborted) throw new PinterestError('The sync was cancelled while the OAuth access token was being refreshed.', 'transient_error');
       let status: number;
       let parsed: unknown;
       let rid: string | undefined;
@@ -110,6 +113,7 @@ export class OAuthTokenProvider implements TokenProvider {
         const res = await request(`${this.opts.baseUrl}/oauth/token`, {
           method: 'POST',
           dispatcher: this.opts.dispatcher,
+          signal: this.opts.signal,
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body,
         });
@@ -122,6 +126,7 @@ export class OAuthTokenProvider implements TokenProvider {
           parsed = undefined;
         }
       } catch (err) {
+        if (this.opts.signal?.aborted) throw new PinterestError('The sync was cancelled while the OAuth access token was being refreshed.', 'transient_error');
         const code = networkErrorCode(err);
         lastProblem = `network error ${code ?? 'unknown'}`;
         if (code && RETRYABLE_NETWORK_CODES.has(code)) continue;
