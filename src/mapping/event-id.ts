@@ -4,7 +4,7 @@
  * Airbyte delivers at least once (an attempt that fails is resent from the last echoed state), and
  * `event_id` is Pinterest's dedup key, so a row must yield the same id on every attempt and every run.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Canonical JSON text of a record value, identical for equal data whatever the key order:
@@ -111,7 +111,8 @@ export function deriveEventId(inputs: EventIdInputs): { id: string; rule: EventI
     rule = 'record';
     payload = ['record', ns, inputs.stream, inputs.eventName, withoutAirbyteMetadata(inputs.data)];
   }
-  const id = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex').slice(0, DERIVED_EVENT_ID_LENGTH);
+  // One-shot crypto.hash (Node >= 20.12): same digest as createHash().update().digest(), without the Hash object.
+  const id = hash('sha256', canonicalJson(payload), 'hex').slice(0, DERIVED_EVENT_ID_LENGTH);
   return { id, rule };
 }
 
