@@ -502,19 +502,15 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
       extras.eventIdRule = derived.rule;
     }
 
-    // 7. assemble and validate
-    const event = {
-      event_name: eventName,
-      action_source: actionSource,
-      event_time: eventTime,
-      event_id: eventId,
-      ...optional,
-      ...(partnerName !== undefined ? { partner_name: partnerName } : {}),
-      ...(app !== undefined ? { app_info: app } : {}),
-      ...(device !== undefined ? { device_info: device } : {}),
-      user_data: userData,
-      ...(custom !== undefined ? { custom_data: custom as CustomData } : {}),
-    } as PinterestEvent;
+    // 7. assemble (Pinterest's documentation key order, built by assignment: no temporary objects) and validate
+    const out: Record<string, unknown> = { event_name: eventName, action_source: actionSource, event_time: eventTime, event_id: eventId };
+    Object.assign(out, optional);
+    if (partnerName !== undefined) out.partner_name = partnerName;
+    if (app !== undefined) out.app_info = app;
+    if (device !== undefined) out.device_info = device;
+    out.user_data = userData;
+    if (custom !== undefined) out.custom_data = custom as CustomData;
+    const event = out as unknown as PinterestEvent;
     const problems = validatePinterestEvent(event);
     if (problems.length > 0) return reject(`invalid event: ${problems.join('; ')}`, warnings, extras);
     return { ok: true, event, warnings, ...extras };
