@@ -1,0 +1,90 @@
+/**
+ * Throughput floor: only the unavoidable work of the connector, in one Node process, no HTTP.
+ *
+ *   node bench/out/floor.mjs --dist DIST_DIR < input.jsonl      (run.ts compiles this file to bench/out/floor.mjs)
+ *
+ * Reads stdin line by line, JSON.parse's every line, and for each RECORD normalizes and hashes the email and phone
+ * with the project's own normalizers (`normalizeEmail`, `normalizePhone`, `sha256Hex`, loaded from the compiled
+ * `dist/`), builds a minimal Pinterest event, and JSON.stringify's batches of 1,000 events. Prints one JSON line:
+ * {records, states, batches, bytesOut, ms, maxRssKb}.
+ */
+type Norm = typeof import('../src/mapping/normalize/index.js');
+type Hash = typeof import('../src/mapping/hash.js');
+
+const started = performance.now();
+const distArg = process.argv.indexOf('--dist');
+if (distArg < 0) throw new Error('usage: floor.mjs --dist DIST_DIR < input.jsonl');
+const dist = new URL(`file://${process.argv[distArg + 1].replace(/\/?$/, '/')}`);
+const norm = (await import(new URL('mapping/normalize/index.js', dist).href)) as Norm;
+const { sha256Hex } = (await import(new URL('mapping/hash.js', dist).href)) as Hash;
+const { normalizeEmail, normalizePhone } = norm;
+
+const phoneCtx = { defaultPhoneCountry: 'US' };
+let records = 0;
+let states = 0;
+let batches = 0;
+let bytesOut = 0;
+let batch: object[] = [];
+
+function hashed(v: unknown): string[] | undefined {
+  return typeof v === 'string' ? [sha256Hex(v)] : undefined;
+}
+
+function onLine(line: string): void {
+  if (line.length === 0) return;
+  const msg = JSON.parse(line) as { type: string; record?: { stream: string; data: Record<string, any> } };
+  if (msg.type === 'STATE') {
+    states++;
+    return;
+  }
+  if (msg.type !== 'RECORD' || !msg.record) return;
+  records++;
+  const d = msg.record.data;
+  let event: object;
+  if (msg.record.stream === 'orders') {
+    const c = d.customer ?? {};
+    event = {
+      event_name: 'checkout',
+      action_source: 'web',
+      event_time: Math.floor(Date.parse(d.placed_at) / 1000),
+      event_id: d.order_id,
+      user_data: { em: hashed(normalizeEmail(c.email)), ph: hashed(normalizePhone(c.phone, phoneCtx)) },
+      custom_data: { currency: d.currency, value: String(d.total), order_id: d.order_id },
+    };
+  } else {
+    event = {
+      event_name: 'signup',
+      action_source: 'web',
+      event_time: d.created_at,
+      event_id: String(records),
+      user_data: { em: hashed(normalizeEmail(d.email)), client_ip_address: d.ip, client_user_agent: d.user_agent },
+    };
+  }
+  batch.push(event);
+  if (batch.length === 1000) flush();
+}
+
+function flush(): void {
+  if (batch.length === 0) return;
+  bytesOut += JSON.stringify({ data: batch }).length;
+  batches++;
+  batch = [];
+}
+
+process.stdin.setEncoding('utf8');
+let rest = '';
+for await (const chunk of process.stdin as AsyncIterable<string>) {
+  let start = 0;
+  let nl: number;
+  const text = rest === '' ? chunk : rest + chunk;
+  while ((nl = text.indexOf('\n', start)) >= 0) {
+    onLine(text.slice(start, nl));
+    start = nl + 1;
+  }
+  rest = text.slice(start);
+}
+onLine(rest);
+flush();
+process.stdout.write(
+  JSON.stringify({ records, states, batches, bytesOut, ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS, cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000 }) + '\n',
+);

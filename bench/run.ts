@@ -1,0 +1,407 @@
+/**
+ * `npm run bench`: throughput and memory of the real `write` CLI against the local fake Pinterest API.
+ *
+ *   npm run bench [-- --records N] [--repeat R] [--memory] [--no-big] [--no-latency] [--latency-ms MS]
+ *                 [--concurrency C] [--profile]
+ *
+ * N defaults to 200,000 (or env BENCH_RECORDS). Steps (each connector run is `node dist/main.js write` with stdin
+ * streamed from a temp file, against the fake in its own process; no timing assertions anywhere):
+ * 1. floor: `bench/floor.ts` compiled to bench/out/floor.mjs (no tsx at run time): read + JSON.parse + normalize/hash
+ *    email and phone + build/stringify 1,000-event batches, no HTTP;
+ * 2. connector, fake answering at once; ratio connector/floor;
+ * 3. connector, fake answering after 100 ms (--latency-ms); ratio to step 2 (latency hidden by in-flight batches);
+ * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
+ * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
+ * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
+ * Peak RSS is the connector process's own VmHWM at exit (bench/stats-preload.cjs), cross-checked by sampling VmRSS.
+ * Prints a table and writes bench/out/last.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { generateBigInput, generateInput } from './generate.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const OUT = join(ROOT, 'bench', 'out');
+const MAIN = join(ROOT, 'dist', 'main.js');
+const PRELOAD = join(ROOT, 'bench', 'stats-preload.cjs');
+const FAKE_CLI = join(ROOT, 'integration_tests', 'fake-pinterest', 'cli.ts');
+
+interface Args {
+  records: number;
+  repeat: number;
+  memory: boolean;
+  big: boolean;
+  latency: boolean;
+  latencyMs: number;
+  concurrency?: number;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    records: Number(process.env.BENCH_RECORDS ?? 200_000),
+    repeat: 1,
+    memory: false,
+    big: true,
+    latency: true,
+    latencyMs: 100,
+    profile: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const num = (): number => {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n <= 0) throw new Error(`${f} needs a positive integer`);
+      return n;
+    };
+    switch (f) {
+      case '--records': a.records = num(); break;
+      case '--repeat': a.repeat = num(); break;
+      case '--memory': a.memory = true; break;
+      case '--no-big': a.big = false; break;
+      case '--no-latency': a.latency = false; break;
+      case '--latency-ms': a.latencyMs = num(); break;
+      case '--concurrency': a.concurrency = num(); break;
+      case '--profile': a.profile = true; break;
+      default: throw new Error(`unknown argument ${f}`);
+    }
+  }
+  if (!Number.isInteger(a.records) || a.records <= 0) throw new Error('--records / BENCH_RECORDS must be a positive integer');
+  return a;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
+mkdirSync(OUT, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), 'pinterest-bench-'));
+const children = new Set<ChildProcess>();
+const cleanup = (): void => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+const CLK_TCK = 100;
+/** utime + stime of a process in ms (Linux /proc). */
+function cpuMsOf(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---- config and catalog -------------------------------------------------------------------------------------
+const sampleConfig = JSON.parse(readFileSync(join(ROOT, 'integration_tests', 'sample_config.json'), 'utf8')) as Record<string, unknown>;
+function writeConfig(concurrency?: number): string {
+  const cfg = { ...sampleConfig, ...(concurrency !== undefined ? { max_concurrent_requests: concurrency } : {}) };
+  const p = join(tmp, `config-${concurrency ?? 'default'}.json`);
+  writeFileSync(p, JSON.stringify(cfg));
+  return p;
+}
+const catalogPath = join(tmp, 'catalog.json');
+writeFileSync(catalogPath, readFileSync(join(ROOT, 'integration_tests', 'configured_catalog.json')));
+
+// ---- the fake API -------------------------------------------------------------------------------------------
+interface Fake {
+  url: string;
+  origin: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+async function startFake(latencyMs: number): Promise<Fake> {
+  const fakeArgs = ['--import', 'tsx', FAKE_CLI, '--latency-ms', String(latencyMs)];
+  const child = spawn(process.execPath, fakeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  const url = await new Promise<string>((res, rej) => {
+    let buf = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (c: string) => {
+      buf += c;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) res((JSON.parse(buf.slice(0, nl)) as { url: string }).url);
+    });
+    child.once('exit', (code) => rej(new Error(`fake exited with ${code}`)));
+  });
+  return { url, origin: url.replace(/\/v5$/, ''), pid: child.pid!, child };
+}
+
+async function stopFake(f: Fake): Promise<void> {
+  const done = new Promise((r) => f.child.once('exit', r));
+  f.child.kill('SIGTERM');
+  await done;
+  children.delete(f.child);
+}
+
+async function fakeCounters(f: Fake): Promise<Record<string, any>> {
+  const res = await fetch(`${f.origin}/_fake/counters`);
+  return (await res.json()) as Record<string, any>;
+}
+
+async function resetFake(f: Fake): Promise<void> {
+  await fetch(`${f.origin}/_fake/reset`, { method: 'POST' });
+}
+
+// ---- connector runs -----------------------------------------------------------------------------------------
+interface ConnectorRun {
+  label: string;
+  records: number;
+  exitCode: number | null;
+  wallMs: number;
+  recordsPerSec: number;
+  peakRssMb: number;
+  sampledPeakRssMb: number;
+  cpuMs: number;
+  fakeCpuMs: number;
+  requests: number;
+  fakeMaxInFlight: number;
+  acceptedByFake: number;
+  statesIn: number;
+  statesEchoed: number;
+  rejected: number;
+  warnings: string[];
+  trace?: string;
+  ok: boolean;
+}
+
+async function runConnector(label: string, input: string, meta: { records: number; states: number }, fake: Fake, concurrency?: number): Promise<ConnectorRun> {
+  await resetFake(fake);
+  const statsFile = join(tmp, `stats-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
+  const nodeArgs = ['--require', PRELOAD];
+  if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof'));
+  const fakeCpu0 = cpuMsOf(fake.pid);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'write', '--config', writeConfig(concurrency), '--catalog', catalogPath], {
+    cwd: ROOT,
+    env: { ...process.env, PINTEREST_API_BASE_URL: fake.url, BENCH_STATS_FILE: statsFile },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin!);
+  child.stdin!.on('error', () => undefined);
+  let sampled = 0;
+  const sampler = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) sampled = Math.max(sampled, Number(m[1]));
+    } catch {
+      /* exited */
+    }
+  }, 25);
+  let statesEchoed = 0;
+  let rejected = 0;
+  let trace: string | undefined;
+  const warnings: string[] = [];
+  let pending = '';
+  const onLine = (line: string): void => {
+    if (line.startsWith('{"type":"STATE"')) {
+      statesEchoed++;
+      const m = /"rejectedRecordCount":(\d+)/.exec(line);
+      if (m) rejected += Number(m[1]);
+      return;
+    }
+    if (line.startsWith('{"type":"LOG"')) {
+      const msg = JSON.parse(line).log as { level: string; message: string };
+      if (msg.level === 'WARN' && warnings.length < 50) warnings.push(msg.message.slice(0, 300));
+    } else if (line.startsWith('{"type":"TRACE"')) {
+      trace = String(JSON.parse(line).trace?.error?.message);
+    }
+  };
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (c: string) => {
+    pending += c;
+    let nl: number;
+    let start = 0;
+    while ((nl = pending.indexOf('\n', start)) >= 0) {
+      onLine(pending.slice(start, nl));
+      start = nl + 1;
+    }
+    pending = pending.slice(start);
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (c: string) => (stderr += c));
+  const exitCode = await new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  const wallMs = performance.now() - t0;
+  clearInterval(sampler);
+  children.delete(child);
+  const fakeCpuMs = cpuMsOf(fake.pid) - fakeCpu0;
+  if (stderr.trim()) process.stderr.write(`[${label}] connector stderr:\n${stderr.slice(0, 2000)}\n`);
+  const stats = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8').trim().split('\n').pop()!) as Record<string, number>) : {};
+  const counters = await fakeCounters(fake);
+  const run: ConnectorRun = {
+    label,
+    records: meta.records,
+    exitCode,
+    wallMs,
+    recordsPerSec: meta.records / (wallMs / 1000),
+    peakRssMb: (stats.vmHwmKb ?? stats.maxRssKb ?? NaN) / 1024,
+    sampledPeakRssMb: sampled / 1024,
+    cpuMs: (stats.cpuUserMs ?? NaN) + (stats.cpuSystemMs ?? NaN),
+    fakeCpuMs,
+    requests: counters.eventsRequests,
+    fakeMaxInFlight: counters.maxInFlight,
+    acceptedByFake: counters.acceptedEvents,
+    statesIn: meta.states,
+    statesEchoed,
+    rejected,
+    warnings,
+    trace,
+    ok: false,
+  };
+  run.ok = exitCode === 0 && statesEchoed === meta.states && run.acceptedByFake + rejected === meta.records;
+  return run;
+}
+
+// ---- the floor ----------------------------------------------------------------------------------------------
+const floorJs = join(OUT, 'floor.mjs');
+writeFileSync(
+  floorJs,
+  ts.transpileModule(readFileSync(join(ROOT, 'bench', 'floor.ts'), 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText,
+);
+
+interface FloorRun {
+  label: string;
+  records: number;
+  wallMs: number;
+  innerMs: number;
+  cpuMs: number;
+  recordsPerSec: number;
+  peakRssMb: number;
+}
+
+async function runFloor(label: string, input: string, records: number): Promise<FloorRun> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [floorJs, '--dist', join(ROOT, 'dist')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin!);
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (c: string) => (out += c));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  const wallMs = performance.now() - t0;
+  children.delete(child);
+  if (code !== 0) throw new Error(`floor exited with ${code}`);
+  const r = JSON.parse(out.trim()) as { records: number; ms: number; maxRssKb: number; cpuMs: number };
+  if (r.records !== records) throw new Error(`floor read ${r.records} records, expected ${records}`);
+  return { label, records, wallMs, innerMs: r.ms, cpuMs: r.cpuMs, recordsPerSec: records / (wallMs / 1000), peakRssMb: r.maxRssKb / 1024 };
+}
+
+/** Best of `args.repeat` runs (highest records/s). */
+async function best<T extends { recordsPerSec: number }>(f: () => Promise<T>): Promise<T> {
+  let b: T | undefined;
+  for (let i = 0; i < args.repeat; i++) {
+    const r = await f();
+    if (!b || r.recordsPerSec > b.recordsPerSec) b = r;
+  }
+  return b!;
+}
+
+// ---- main ---------------------------------------------------------------------------------------------------
+const machine = {
+  nproc: cpus().length,
+  cpuModel: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model,
+  node: process.version,
+  memTotalGb: Math.round((Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) / 1024 / 1024) * 10) / 10,
+};
+const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '-');
+const log = (s: string): void => void process.stderr.write(s + '\n');
+
+const N = args.records;
+const results: Record<string, unknown> = { machine, args, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
+const rows: string[][] = [];
+const connectorRow = (r: ConnectorRun, ratio?: string): string[] => [
+  r.label, fmt(r.records), fmt(r.recordsPerSec), fmt(r.wallMs / 1000, 2), fmt(r.requests), fmt(r.peakRssMb, 1), fmt(r.cpuMs / 1000, 1), fmt(r.fakeCpuMs / 1000, 1), ratio ?? '', r.ok ? 'ok' : 'FAIL',
+];
+
+log(`machine: ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const input = join(tmp, `input-${N}.jsonl`);
+const meta = await generateInput(input, { records: N });
+log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6, 1)} MB) in ${tmp}`);
+
+const fake0 = await startFake(0);
+let fakeLat: Fake | undefined;
+try {
+  const floor = await best(() => runFloor('floor', input, N));
+  const base = await best(() => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency));
+  const floorRatio = base.recordsPerSec / floor.recordsPerSec;
+  rows.push(['floor (no HTTP)', fmt(N), fmt(floor.recordsPerSec), fmt(floor.wallMs / 1000, 2), '', fmt(floor.peakRssMb, 1), fmt(floor.cpuMs / 1000, 1), '', '', 'ok']);
+  rows.push(connectorRow(base, `${fmt(floorRatio, 2)} × floor`));
+  results.floor = floor;
+  results.connector = base;
+  results.ratioConnectorToFloor = floorRatio;
+  results.ratioConnectorToFloorByCpu = floor.cpuMs / base.cpuMs;
+  rows.push(['  (by CPU time: connector/floor)', '', '', '', '', '', '', '', `${fmt(floor.cpuMs / base.cpuMs, 2)} × floor`, '']);
+
+  if (args.latency) {
+    fakeLat = await startFake(args.latencyMs);
+    const lat = await best(() => runConnector(`connector, ${args.latencyMs} ms`, input, meta, fakeLat!, args.concurrency));
+    const latRatio = lat.recordsPerSec / base.recordsPerSec;
+    rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms`));
+    results.latency = lat;
+    results.ratioLatencyToZero = latRatio;
+    await stopFake(fakeLat);
+    fakeLat = undefined;
+  }
+
+  // lossless-JSON slow path: 10% of lines carry a 19-digit integer
+  const bigInput = join(tmp, `input-${N}-bigint.jsonl`);
+  const bigMeta = await generateInput(bigInput, { records: N, bigIntFraction: 0.1 });
+  const floorBig = await best(() => runFloor('floor, 10% bigint', bigInput, N));
+  const conBig = await best(() => runConnector('connector, 10% bigint', bigInput, bigMeta, fake0, args.concurrency));
+  rows.push(['floor, 10% 19-digit ints', fmt(N), fmt(floorBig.recordsPerSec), fmt(floorBig.wallMs / 1000, 2), '', fmt(floorBig.peakRssMb, 1), fmt(floorBig.cpuMs / 1000, 1), '', '', 'ok']);
+  rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / floorBig.recordsPerSec, 2)} × floor; ${fmt(conBig.recordsPerSec / base.recordsPerSec, 2)} × plain`));
+  results.bigint = { floor: floorBig, connector: conBig, costVsPlain: 1 - conBig.recordsPerSec / base.recordsPerSec };
+  rmSync(bigInput, { force: true });
+
+  if (args.big) {
+    const bigRecords = join(tmp, 'big-records.jsonl');
+    const bm = await generateBigInput(bigRecords);
+    const r = await runConnector('big records', bigRecords, bm, fake0);
+    // the 5 MB email is dropped, so that record has no identifier and is rejected (expected)
+    r.ok = r.exitCode === 0 && r.statesEchoed === bm.states && r.acceptedByFake + r.rejected === bm.records;
+    rows.push(connectorRow(r, `${fmt(r.rejected)} rejected`));
+    results.bigRecords = { ...r, inputBytes: statSync(bigRecords).size };
+  }
+
+  if (args.memory) {
+    const mem: ConnectorRun[] = [];
+    for (const n of [100_000, 1_000_000]) {
+      const p = join(tmp, `input-mem-${n}.jsonl`);
+      const m = n === N ? meta : await generateInput(p, { records: n });
+      const r = await runConnector(`memory, N=${fmt(n)}`, n === N ? input : p, m, fake0, args.concurrency);
+      mem.push(r);
+      rows.push(connectorRow(r));
+      if (n !== N) rmSync(p, { force: true });
+    }
+    const growth = mem[1].peakRssMb / mem[0].peakRssMb - 1;
+    results.memory = { runs: mem, rssGrowth: growth };
+    rows.push(['RSS growth 100k → 1M', '', '', '', '', `${fmt(growth * 100, 1)}%`, '', '', '', growth < 0.2 ? 'ok' : 'FAIL']);
+  }
+} finally {
+  if (fakeLat) await stopFake(fakeLat);
+  await stopFake(fake0);
+}
+
+const header = ['run', 'records', 'records/s', 'wall s', 'requests', 'peak RSS MB', 'cpu s', 'fake cpu s', 'ratio', 'check'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s)`);
+const big = results.bigRecords as ConnectorRun | undefined;
+if (big) console.log(`big records: ${big.warnings.filter((w) => /longer than|rejected/.test(w)).join(' | ') || '(no warnings)'}`);
+writeFileSync(join(OUT, 'last.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`results: bench/out/last.json`);
