@@ -90,9 +90,9 @@ export function proxySecrets(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 /**
- * One LOG-ready sentence describing the proxy and CA settings in force (credentials replaced by `***`), or
- * undefined when none is set. Also points out a NODE_EXTRA_CA_CERTS file that does not exist (Node then only
- * prints a warning on stderr and TLS fails later with an unhelpful certificate error).
+ * One LOG-ready sentence describing the proxy settings in force (credentials replaced by `***`) and, next to a proxy,
+ * NODE_EXTRA_CA_CERTS; undefined when no proxy is set. A NODE_EXTRA_CA_CERTS file that does not exist is always
+ * reported (WARN): Node then only prints a warning on stderr and TLS fails later with an unhelpful certificate error.
  */
 export function describeNetworkEnv(env: NodeJS.ProcessEnv = process.env): { level: 'INFO' | 'WARN'; message: string } | undefined {
   const p = proxySettingsFromEnv(env);
@@ -105,12 +105,12 @@ export function describeNetworkEnv(env: NodeJS.ProcessEnv = process.env): { leve
   if ((p.httpProxy || p.httpsProxy) && p.noProxy) parts.push(`except hosts in NO_PROXY (${p.noProxy})`);
   let level: 'INFO' | 'WARN' = 'INFO';
   const ca = env.NODE_EXTRA_CA_CERTS;
-  if (ca) {
-    if (existsSync(ca)) parts.push(`extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca})`);
-    else {
-      level = 'WARN';
-      parts.push(`NODE_EXTRA_CA_CERTS names ${ca}, which does not exist: no extra CA is trusted, TLS through an intercepting proxy will fail`);
-    }
+  if (ca && !existsSync(ca)) {
+    level = 'WARN';
+    parts.push(`NODE_EXTRA_CA_CERTS names ${ca}, which does not exist: no extra CA is trusted, TLS through an intercepting proxy will fail`);
+  } else if (ca && parts.length > 0) {
+    // Only worth a line next to a proxy (an intercepting proxy is why a private CA is needed); base images often set it.
+    parts.push(`extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca})`);
   }
   return parts.length > 0 ? { level, message: `Network: ${parts.join('; ')}.` } : undefined;
 }

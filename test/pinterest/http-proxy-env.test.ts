@@ -54,13 +54,14 @@ describe('describeNetworkEnv', () => {
     expect(describeNetworkEnv({ HTTP_PROXY: 'http://p:1' })?.message).toBe('Network: calls go through the proxy http://p:1.');
   });
 
-  it('warns when NODE_EXTRA_CA_CERTS names a missing file', () => {
+  it('mentions NODE_EXTRA_CA_CERTS next to a proxy, and warns when it names a missing file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ca-'));
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, 'x');
-    expect(describeNetworkEnv({ NODE_EXTRA_CA_CERTS: ca })).toEqual({
+    expect(describeNetworkEnv({ NODE_EXTRA_CA_CERTS: ca })).toBeUndefined(); // without a proxy: nothing to say
+    expect(describeNetworkEnv({ NODE_EXTRA_CA_CERTS: ca, HTTPS_PROXY: 'http://p:1' })).toEqual({
       level: 'INFO',
-      message: `Network: extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca}).`,
+      message: `Network: https:// calls go through the proxy http://p:1; extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca}).`,
     });
     expect(describeNetworkEnv({ NODE_EXTRA_CA_CERTS: join(dir, 'nope.pem') })?.level).toBe('WARN');
   });
