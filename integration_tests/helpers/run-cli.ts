@@ -3,8 +3,8 @@
  * and one JSON message per stdout line. Build first (`npm run build`).
  *
  * Safety: unless the caller's `env` sets PINTEREST_API_BASE_URL, the child gets `http://127.0.0.1:9/v5` (nothing
- * listens there), so a test can never reach the real Pinterest API by accident. Other PINTEREST_* variables of the
- * parent environment are not inherited.
+ * listens there), so a test can never reach the real Pinterest API by accident. Other PINTEREST_* variables and the
+ * proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY, any case) of the parent environment are not inherited.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,9 +51,12 @@ export class CliHarnessError extends Error {
   }
 }
 
+/** Proxy variables of the machine running the tests; never passed on, so a CI proxy cannot intercept the local fake. */
+const PROXY_VARIABLES = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);
+
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINTEREST_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINTEREST_') && !PROXY_VARIABLES.has(k.toLowerCase())) env[k] = v;
   env.PINTEREST_API_BASE_URL = UNREACHABLE_API_BASE_URL;
   return { ...env, ...extra };
 }
