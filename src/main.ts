@@ -2,10 +2,6 @@
 import { parseArgs } from 'node:util';
 import { AirbyteOutput } from './airbyte/output.js';
 import type { FailureType } from './airbyte/protocol.js';
-import { runCheck } from './commands/check.js';
-import { runDiscover } from './commands/discover.js';
-import { runSpec } from './commands/spec.js';
-import { runWriteCommand } from './commands/write.js';
 import { ConfigError } from './config/config.js';
 import { PinterestError } from './pinterest/errors.js';
 import { describeNetworkEnv, proxySecrets } from './pinterest/http.js';
@@ -56,11 +52,11 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
   try {
     switch (command) {
       case 'spec':
-        return runSpec(out);
+        return (await import('./commands/spec.js')).runSpec(out);
       case 'check':
-        return await runCheck(out, need('config', config));
+        return await (await import('./commands/check.js')).runCheck(out, need('config', config));
       case 'discover':
-        return runDiscover(out, need('config', config));
+        return (await import('./commands/discover.js')).runDiscover(out, need('config', config));
       case 'write': {
         const cancel = new AbortController();
         const onTerm = (): void => {
@@ -69,6 +65,7 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
         };
         process.once('SIGTERM', onTerm);
         try {
+          const { runWriteCommand } = await import('./commands/write.js');
           const result = await runWriteCommand(out, {
             configPath: need('config', config),
             catalogPath: need('catalog', catalog),
