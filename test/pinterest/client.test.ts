@@ -1,0 +1,215 @@
+/**
+ * Retry decisions of the Pinterest client and the shared rate limiter, in process against the fake API
+ * (no CLI): which answers are retried, which end the sync with which failure_type, timeouts, the time budget,
+ * one shared OAuth refresh, cancellation.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Agent } from 'undici';
+import { FAKE_DEFAULTS, startFakePinterest, type FakePinterest } from '../../integration_tests/fake-pinterest/server.js';
+import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../../src/pinterest/auth.js';
+import { PinterestClient, type PinterestClientOptions } from '../../src/pinterest/client.js';
+import { PinterestError } from '../../src/pinterest/errors.js';
+import { RateLimiter, type RetryPolicy } from '../../src/pinterest/retry.js';
+
+let fake: FakePinterest;
+const agents: Agent[] = [];
+beforeAll(async () => {
+  fake = await startFakePinterest();
+});
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.destroy()));
+  await fake.close();
+});
+afterEach(() => {
+  fake.reset();
+  vi.useRealTimers();
+});
+
+const nowS = () => Math.floor(Date.now() / 1000);
+function event(id: string): Record<string, unknown> {
+  return { event_name: 'checkout', action_source: 'web', event_time: nowS() - 30, event_id: id, user_data: { em: ['a'.repeat(64)] } };
+}
+
+/** A client on the fake with a fast retry policy (1 ms waits) unless overridden. */
+function client(o: Partial<Omit<PinterestClientOptions, 'retry'>> & { retry?: Partial<RetryPolicy>; timeoutMs?: number } = {}): PinterestClient {
+  const dispatcher = new Agent({ headersTimeout: o.timeoutMs ?? 10_000, bodyTimeout: o.timeoutMs ?? 10_000, connect: { timeout: 2000 } });
+  agents.push(dispatcher);
+  return new PinterestClient({
+    baseUrl: fake.url,
+    adAccountId: FAKE_DEFAULTS.adAccountId,
+    auth: new StaticTokenProvider(FAKE_DEFAULTS.conversionToken),
+    dispatcher,
+    testMode: false,
+    limiter: new RateLimiter(120_000),
+    ...o,
+    retry: { maxRetries: 3, maxElapsedMs: 600_000, baseDelayMs: 1000, maxDelayMs: 60_000, timeScale: 0.001, ...o.retry },
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<PinterestError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(PinterestError);
+  return e as PinterestError;
+}
+
+const statuses = () => fake.requests.map((r) => r.status);
+
+describe('retry decisions', () => {
+  it('retries 408, 429, 500, 502, 503, 504 and returns the per-event outcomes', async () => {
+    fake.script([{ status: 408 }, { status: 429 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }]);
+    const out = await client({ retry: { maxRetries: 6 } }).sendEvents([event('e1'), event('e2')]);
+    expect(out.map((o) => o.status)).toEqual(['processed', 'processed']);
+    expect(statuses()).toEqual([408, 429, 500, 502, 503, 504, 200]);
+    expect(fake.acceptedEventIds()).toEqual(['e1', 'e2']);
+  });
+
+  it('stops after max_retries with transient_error', async () => {
+    fake.script([{ status: 503 }, { status: 503 }, { status: 503 }]);
+    const e = await failure(client({ retry: { maxRetries: 2 } }).sendEvents([event('e1')]));
+    expect(e.failureType).toBe('transient_error');
+    expect(e.message).toMatch(/after 3 attempts/);
+    expect(statuses()).toEqual([503, 503, 503]);
+  });
+
+  it('the time budget counts real request time and unscaled waits: a slow failing request does not exhaust a 60 s budget', async () => {
+    // 700 ms of request time is far below 60 s; with the budget wrongly scaled (60 ms) this gave up after 1 attempt.
+    fake.script([{ status: 503, delayMs: 700 }]);
+    const out = await client({ retry: { maxElapsedMs: 60_000 } }).sendEvents([event('e1')]);
+    expect(out[0].status).toBe('processed');
+    expect(statuses()).toEqual([503, 200]);
+  });
+
+  it('gives up at once when Retry-After exceeds the remaining budget', async () => {
+    fake.script([{ status: 429, retryAfter: 120 }]);
+    const e = await failure(client({ retry: { maxElapsedMs: 60_000 } }).sendEvents([event('e1')]));
+    expect(e.failureType).toBe('transient_error');
+    expect(statuses()).toEqual([429]);
+  });
+
+  it('retries a response that does not arrive within the headers timeout', async () => {
+    fake.script([{ delayMs: 1500 }]);
+    const out = await client({ timeoutMs: 300 }).sendEvents([event('e1')]);
+    expect(out[0].status).toBe('processed');
+    expect(fake.requests.length).toBe(2);
+  });
+
+  it('retries connection resets and truncated bodies', async () => {
+    fake.script([{ destroySocket: 'before-response' }, { destroySocket: 'mid-response' }]);
+    const out = await client().sendEvents([event('e1')]);
+    expect(out[0].status).toBe('processed');
+    expect(fake.acceptedEventIds()).toEqual(['e1']);
+  });
+
+  it('retries a refused connection, then ends with transient_error', async () => {
+    const c = client({ baseUrl: 'http://127.0.0.1:9/v5', retry: { maxRetries: 2 } });
+    const e = await failure(c.sendEvents([event('e1')]));
+    expect(e.failureType).toBe('transient_error');
+    expect(e.message).toMatch(/after 3 attempts.*ECONNREFUSED/);
+  });
+
+  it('401 with a static token: config_error, no retry', async () => {
+    const e = await failure(client({ auth: new StaticTokenProvider('nope-token') }).sendEvents([event('e1')]));
+    expect(e.failureType).toBe('config_error');
+    expect(e.details.status).toBe(401);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('403 and 404: config_error, no retry', async () => {
+    fake.script([{ status: 403 }, { status: 404 }]);
+    const c = client();
+    expect((await failure(c.sendEvents([event('e1')]))).details.status).toBe(403);
+    expect((await failure(c.sendEvents([event('e1')]))).details.status).toBe(404);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('an unexpected 4xx (e.g. 409) is a system_error, not retried', async () => {
+    fake.script([{ status: 409 }]);
+    const e = await failure(client().sendEvents([event('e1')]));
+    expect(e.failureType).toBe('system_error');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('a 400 for a single event marks just that event failed (no retry, no exception)', async () => {
+    fake.poisonEventIds.add('bad');
+    const out = await client().sendEvents([event('ok1'), event('bad'), event('ok2')]);
+    expect(out.map((o) => o.status)).toEqual(['processed', 'failed', 'processed']);
+    expect(out[1].error_message).toMatch(/^whole request refused \(HTTP 400 \(code 4196/);
+    expect(fake.acceptedEventIds().sort()).toEqual(['ok1', 'ok2']);
+  });
+
+  it('a partial failure answered 200 (not 422) still maps per event', async () => {
+    fake.partialFailureStatus = 200;
+    fake.failEventIds.add('f');
+    try {
+      const out = await client().sendEvents([event('a'), event('f')]);
+      expect(out.map((o) => o.status)).toEqual(['processed', 'failed']);
+      expect(out[1].error_message).toBe('Event could not be processed.');
+    } finally {
+      fake.partialFailureStatus = 422;
+    }
+  });
+
+  it('an abort during a backoff wait ends the call with transient_error at once', async () => {
+    const controller = new AbortController();
+    // Real (unscaled) backoff: waits of up to 1, 2, 4 s, cut short by the abort.
+    const c = client({ signal: controller.signal, retry: { timeScale: 1 } });
+    fake.script([{ status: 503 }, { status: 503 }, { status: 503 }]);
+    const p = c.sendEvents([event('e1')]);
+    setTimeout(() => controller.abort(), 50);
+    const t = Date.now();
+    const e = await failure(p);
+    expect(e.failureType).toBe('transient_error');
+    expect(Date.now() - t).toBeLessThan(2000);
+  });
+});
+
+describe('OAuth refresh shared by concurrent requests', () => {
+  it('four requests meeting a 401 at once cause one refresh; each is retried with the new token', async () => {
+    fake.tokens.set('stale', { kind: 'oauth', accounts: [FAKE_DEFAULTS.adAccountId], expiresAfterRequests: 0 });
+    fake.scriptOAuth([{ delayMs: 200 }]);
+    const dispatcher = new Agent();
+    agents.push(dispatcher);
+    const refreshed: string[] = [];
+    const auth: TokenProvider = new OAuthTokenProvider(
+      { auth_type: 'oauth2.0', client_id: FAKE_DEFAULTS.clientId, client_secret: FAKE_DEFAULTS.clientSecret, refresh_token: FAKE_DEFAULTS.refreshToken, access_token: 'stale' },
+      { baseUrl: fake.url, dispatcher, timeScale: 0.001, onRefreshed: (c) => refreshed.push(c.access_token!) },
+    );
+    const c = client({ auth });
+    const outs = await Promise.all([0, 1, 2, 3].map((k) => c.sendEvents([event(`c${k}`)])));
+    expect(outs.flat().map((o) => o.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
+    expect(fake.counters.oauthRequests).toBe(1);
+    expect(refreshed).toEqual([fake.issuedTokens[0].access_token]);
+    expect(statuses().filter((s) => s === 401)).toHaveLength(4);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('spaces request starts 60,000 / requests_per_minute ms apart, across concurrent callers', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const limiter = new RateLimiter(600); // 100 ms apart
+    const starts: number[] = [];
+    const all = Promise.all([0, 1, 2, 3, 4].map(() => limiter.take().then(() => starts.push(Date.now() - 1_000_000))));
+    await vi.advanceTimersByTimeAsync(1000);
+    await all;
+    expect(starts).toEqual([0, 100, 200, 300, 400]);
+    // An idle limiter does not hoard credit: after a pause the next start is immediate, the one after spaced again.
+    await vi.advanceTimersByTimeAsync(5000);
+    const t0 = Date.now();
+    const a = limiter.take().then(() => Date.now() - t0);
+    const b = limiter.take().then(() => Date.now() - t0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect([await a, await b]).toEqual([0, 100]);
+  });
+
+  it('is shared by every request of one client, retries included', async () => {
+    fake.script([{ status: 503 }]);
+    const c = client({ limiter: new RateLimiter(1200) }); // 50 ms apart
+    await Promise.all([0, 1, 2].map((k) => c.sendEvents([event(`r${k}`)])));
+    const times = fake.requests.map((r) => r.receivedAt).sort((x, y) => x - y);
+    expect(times).toHaveLength(4);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(40);
+  });
+});
