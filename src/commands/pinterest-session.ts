@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import type { ConnectorConfig, OAuthCredentials } from '../config/config.js';
@@ -34,6 +35,9 @@ export function openPinterestSession(
   const dispatcher = createDispatcher(config.max_concurrent_requests + 2);
   const timeScale = timeScaleFromEnv();
   const controller = new AbortController();
+  // Every in-flight request and every backoff wait listens on this one signal (up to 2 × 16 plus the token refresh);
+  // Node's default of 10 listeners would print a MaxListenersExceededWarning (a WARN log line) on a busy sync.
+  setMaxListeners(4 * config.max_concurrent_requests + 16, controller.signal);
   let auth: TokenProvider;
   if (config.credentials.auth_type === 'oauth2.0') {
     auth = new OAuthTokenProvider(config.credentials, {
