@@ -71,6 +71,17 @@ describe.concurrent('clean delivery', () => {
     }
     expect(r.stderr).toBe('');
   });
+  it('a busy sync at max_concurrent_requests 16: at most 16 in flight, every event once, no Node warning in the log', async () => {
+    const fake = await newFake({ latencyMs: 800 });
+    const input = generateOrders(12_000, 1000);
+    const r = await runWrite(fake, ordersConfig({ max_concurrent_requests: 16, requests_per_minute: 120_000 }), input.lines);
+    expect(r.code, describeRun(r)).toBe(0);
+    expectAcceptedExactly(fake, input.ids);
+    expect(fake.counters.maxInFlight).toBeLessThanOrEqual(16);
+    expect(fake.counters.maxInFlight).toBeGreaterThan(10);
+    expect(logTexts(r.messages).filter((t) => t.startsWith('Node.js warning'))).toEqual([]);
+    expect(echoedStates(r.messages)).toHaveLength(12);
+  });
 });
 
 describe.concurrent('transient failures are retried with the same event_ids', () => {
