@@ -185,8 +185,11 @@ export class PinterestClient {
             requestId: a.requestId,
           });
         }
-        if (!isRetryableStatus(a.status)) return a;
-        problem = describeAnswer(a.status, errorBody(a.body), a.requestId);
+        // A 200/422 whose body is not a JSON object (a proxy's HTML page, a truncated body) says nothing about the
+        // events: counting them as processed would lose them silently. Retry: the same event_ids make it safe.
+        const unreadable = (a.status === 200 || a.status === 422) && (a.body === null || typeof a.body !== 'object');
+        if (!isRetryableStatus(a.status) && !unreadable) return a;
+        problem = unreadable ? `HTTP ${a.status} with a body that is not a JSON object${a.requestId ? ` [x-pinterest-rid ${a.requestId}]` : ''}` : describeAnswer(a.status, errorBody(a.body), a.requestId);
       }
       const unscaledDelay = retryDelayMs(attempt + 1, retry, { retryAfter: a?.retryAfter, rateLimitReset: a?.rateLimitReset });
       const delay = unscaledDelay * retry.timeScale;
