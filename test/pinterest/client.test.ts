@@ -110,6 +110,21 @@ describe('retry decisions', () => {
     expect(e.message).toMatch(/after 3 attempts.*ECONNREFUSED/);
   });
 
+  it('a 200 whose body is not JSON (e.g. a proxy page) is retried, not taken as "all processed"', async () => {
+    fake.script([{ status: 200, body: '<html>OK</html>' }, { status: 200, body: '' }]);
+    const out = await client().sendEvents([event('e1')]);
+    expect(out[0].status).toBe('processed');
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.acceptedEventIds()).toEqual(['e1']);
+  });
+
+  it('a 200 that keeps being unreadable ends with transient_error', async () => {
+    fake.script([{ status: 200, body: 'nope' }, { status: 200, body: 'nope' }]);
+    const e = await failure(client({ retry: { maxRetries: 1 } }).sendEvents([event('e1')]));
+    expect(e.failureType).toBe('transient_error');
+    expect(e.message).toMatch(/not a JSON object/);
+  });
+
   it('401 with a static token: config_error, no retry', async () => {
     const e = await failure(client({ auth: new StaticTokenProvider('nope-token') }).sendEvents([event('e1')]));
     expect(e.failureType).toBe('config_error');
