@@ -252,16 +252,18 @@ describe.concurrent('a failure that outlasts the retries', () => {
     assertEchoedPrefix(input, states, new Set(fake.acceptedEventIds()));
   });
 
-  it('with concurrent batches, a later batch that succeeded does not release states behind the failed one', async () => {
+  it('with concurrent batches: states before the failed batch are echoed, none behind it although later batches succeeded', async () => {
     const fake = await newFake();
     const input = generateOrders(4000, 500);
-    // Concurrency 4: the first request fails for good (max_retries 0), the other three succeed.
-    fake.script([{ status: 503, delayMs: 300 }]);
+    // Concurrency 4: batch 1 succeeds, batch 2 fails for good (max_retries 0), batches 3 and 4 succeed.
+    fake.script([{}, { status: 503, delayMs: 1500 }]); // slow enough for batches 3 and 4 to be sent meanwhile
     const r = await runWrite(fake, ordersConfig({ max_retries: 0, max_concurrent_requests: 4 }), input.lines);
     expect(r.code, describeRun(r)).toBe(1);
-    expect(echoedStates(r.messages)).toEqual([]);
+    expect(eventsRequests(fake).map((q) => q.status).sort()).toEqual([200, 200, 200, 503]);
+    expect(new Set(fake.acceptedEventIds())).toEqual(new Set([...input.ids.slice(0, 1000), ...input.ids.slice(2000)]));
+    expect(echoedStates(r.messages).map((s) => s.id)).toEqual([1, 2]);
     expect(r.messages.at(-1).type).toBe('TRACE');
-    expect(traceErrors(r.messages)[0].trace.error.failure_type).toBe('transient_error');
+    expect(traceErrors(r.messages).map((t) => t.trace.error.failure_type)).toEqual(['transient_error']);
   });
 
   it('network errors that persist (nothing listening) end as transient_error', async () => {
