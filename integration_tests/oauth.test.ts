@@ -74,7 +74,7 @@ describe.concurrent('OAuth token refresh', () => {
       expect(expiry).toBeGreaterThan(started + 29 * DAY_MS);
       expect(expiry).toBeLessThan(Date.now() + 31 * DAY_MS);
     });
-    // The CONTROL comes before the first request made with the token it carries, and states keep flowing.
+    // States keep flowing across the refreshes.
     expect(echoedStates(r.messages).map((s) => s.id)).toEqual([1, 2, 3, 4, 5]);
     // Tokens never appear in LOG text.
     const logs = logTexts(r.messages).join('\n');
