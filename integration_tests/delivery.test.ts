@@ -72,7 +72,8 @@ describe.concurrent('clean delivery', () => {
     expect(r.stderr).toBe('');
   });
   it('a busy sync at max_concurrent_requests 16: at most 16 in flight, every event once, no Node warning in the log', async () => {
-    const fake = await newFake({ latencyMs: 800 });
+    // Answers slow enough that all 12 batches are in flight together even when the machine is busy.
+    const fake = await newFake({ latencyMs: 4000 });
     const input = generateOrders(12_000, 1000);
     const r = await runWrite(fake, ordersConfig({ max_concurrent_requests: 16, requests_per_minute: 120_000 }), input.lines);
     expect(r.code, describeRun(r)).toBe(0);
