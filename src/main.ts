@@ -73,11 +73,16 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
             input: process.stdin,
             cancel: cancel.signal,
           });
+          if (result.cancelled) {
+            // The platform asked us to stop: not a failure to report, whatever the abandoned requests threw.
+            if (result.error) out.log('WARN', `Stopped after SIGTERM: ${out.redact(result.error.message)}`);
+            return EXIT_CANCELLED;
+          }
           if (result.error) {
             traceError(out, result.error);
             return 1;
           }
-          return result.cancelled ? EXIT_CANCELLED : 0;
+          return 0;
         } finally {
           process.off('SIGTERM', onTerm);
         }

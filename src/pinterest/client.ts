@@ -100,8 +100,9 @@ export class PinterestClient {
     const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/events${this.opts.testMode ? '?test=true' : ''}`;
     const a = await this.call('POST', path, JSON.stringify({ data: events }));
     if (a.status === 200 || a.status === 422) return perEventOutcomes(a, events.length);
+    // Without the request id: the refusal becomes each isolated event's rejection reason, grouped by text.
+    if (a.status === 400 || a.status === 413) throw new WholeRequestRejected(describeAnswer(a.status, errorBody(a.body)));
     const answer = describeAnswer(a.status, errorBody(a.body), a.requestId);
-    if (a.status === 400 || a.status === 413) throw new WholeRequestRejected(answer);
     throw new PinterestError(`Pinterest answered the events request with an unexpected ${answer}.`, 'system_error', { status: a.status, requestId: a.requestId });
   }
 
