@@ -213,6 +213,8 @@ describe.concurrent('proxy credentials', () => {
     const traces = messagesOfType(res.messages, 'TRACE');
     expect(traces).toHaveLength(1);
     expect(res.messages.at(-1)).toEqual(traces[0]);
+    expect(traces[0].trace.error.failure_type).toBe('config_error');
+    expect(traces[0].trace.error.message).toMatch(/^The HTTP proxy refused the connection to Pinterest \(HTTP 407 Proxy Authentication Required\)\. Check the user name and password in HTTPS_PROXY/);
     const all = res.stdout + res.stderr;
     for (const secret of ['wrong-password-123', PROXY_USER, encodeURIComponent(PROXY_USER)]) expect(all).not.toContain(secret);
   });
@@ -268,15 +270,15 @@ describe.concurrent('NO_PROXY', () => {
     expect(proxy.counts.connect).toBeGreaterThanOrEqual(1);
   });
 
-  it('without the CA the certificate is refused: transient TRACE, nothing delivered', async (ctx) => {
+  it('without the CA the certificate is refused: config_error TRACE naming NODE_EXTRA_CA_CERTS, nothing delivered', async (ctx) => {
     const { fake, proxy } = await rig(ctx, { tls: true });
     const res = await write({ HTTPS_PROXY: proxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) });
     expect(res.code).not.toBe(0);
     expect(fake.counters.eventsRequests).toBe(0);
     expect(proxy.counts.connect).toBeGreaterThanOrEqual(1);
     const trace = messagesOfType(res.messages, 'TRACE').at(-1);
-    expect(trace.trace.error.failure_type).toBe('transient_error');
-    expect(JSON.stringify(trace.trace.error)).toMatch(/CERT|certificate|SELF_SIGNED|UNABLE_TO/i);
+    expect(trace.trace.error.failure_type).toBe('config_error');
+    expect(trace.trace.error.message).toMatch(/^Could not verify Pinterest's TLS certificate \([A-Z_]+\)\. Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS/);
   });
 
   it('a NODE_EXTRA_CA_CERTS file that does not exist is reported as a WARN LOG', async (ctx) => {

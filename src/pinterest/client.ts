@@ -153,6 +153,8 @@ export class PinterestClient {
       } catch (err) {
         const code = networkErrorCode(err);
         if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
+        const fatal = classifyConnectionFailure(err, code);
+        if (fatal) throw fatal;
         if (!code || !RETRYABLE_NETWORK_CODES.has(code)) {
           throw new PinterestError(`Could not reach Pinterest (${code ?? (err as Error).name ?? 'network error'}).`, 'transient_error', { reason: code });
         }
@@ -237,6 +239,41 @@ export class PinterestClient {
       rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
     };
   }
+}
+
+/** TLS verification failures: the machine does not trust the certificate it was shown (Node/OpenSSL codes). */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Connection failures that retrying cannot fix, as config errors naming the fix: a proxy that demands or rejects
+ * credentials (undici's tunnel error "Proxy response (407) !== 200"), and certificates the machine does not trust.
+ * Returns undefined for everything else.
+ */
+export function classifyConnectionFailure(err: unknown, code: string | undefined): PinterestError | undefined {
+  const text = err instanceof Error ? err.message : '';
+  const proxy = /Proxy response \((\d{3})\)/.exec(text);
+  if (proxy && (proxy[1] === '407' || proxy[1] === '403')) {
+    return new PinterestError(
+      `The HTTP proxy refused the connection to Pinterest (HTTP ${proxy[1]}${proxy[1] === '407' ? ' Proxy Authentication Required' : ''}). Check the user name and password in HTTPS_PROXY / HTTP_PROXY (http://user:password@host:port, URL-encoded), or whether the proxy allows api.pinterest.com.`,
+      'config_error',
+      { status: Number(proxy[1]), reason: 'proxy' },
+    );
+  }
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return new PinterestError(
+      `Could not verify Pinterest's TLS certificate (${code}). Behind a TLS-inspecting proxy, set NODE_EXTRA_CA_CERTS to a PEM file with the proxy's CA certificate.`,
+      'config_error',
+      { reason: code },
+    );
+  }
+  return undefined;
 }
 
 /** Non-empty string or undefined ("" and null are the same: no message). */
