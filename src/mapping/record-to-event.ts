@@ -43,7 +43,7 @@ import { deriveEventId, type EventIdRule } from './event-id.js';
 import { createEventNameResolver, EventNameMappingError } from './event-name.js';
 import { compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
 import type { ActionSource, MapResult, MappingOptions, MappingWarning } from './types.js';
-import { buildUserData, hasRequiredIdentifier, type PinterestUserData, type UserDataInput } from './user-data.js';
+import { buildUserDataInto, hasRequiredIdentifier, type PinterestUserData, type UserDataInput } from './user-data.js';
 import { validatePinterestEvent } from './validate-event.js';
 
 /** A configuration that can never map records (unknown destination field, bad event-name mapping, ...). */
@@ -224,17 +224,38 @@ const BOX_OF_GROUP: Partial<Record<FieldGroup, Box>> = {
   device_info: Box.Device,
 };
 
-/** Keeps only provided values of a user_data object (no undefined/null, no empty arrays or strings). */
+/** A user_data value that is not provided (undefined/null, empty array or string). */
+function notProvided(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * Keeps only provided values of a user_data object (no undefined/null, no empty arrays or strings); `u` itself when
+ * all its values are provided (what buildUserData returns), a copy without the others otherwise.
+ */
 function cleanUserData(u: PinterestUserData): PinterestUserData {
+  const rec = u as Record<string, unknown>;
+  let clean = true;
+  for (const k in rec) {
+    if (notProvided(rec[k])) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return u;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(u)) {
-    const v = (u as Record<string, unknown>)[k];
-    if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    out[k] = v;
+    const v = rec[k];
+    if (!notProvided(v)) out[k] = v;
   }
   return out as PinterestUserData;
 }
+
+/**
+ * Records with more keys than this (and than the stream has candidate keys) skip the key scan of `mapRecord` and read
+ * every field, which then costs less than looking up each key of the record.
+ */
+const MAX_KEYS_SCANNED = 64;
 
 /**
  * Builds the per-stream record mapper.
@@ -351,6 +372,33 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     const key = field.target.slice(field.target.indexOf('.') + 1); // 'custom_data.value' → 'value'; 'wifi' → 'wifi'
     plans.push({ name: field.name, key, box, read: readerOf(field), coerce: coercerFor(field) });
   }
+  // Which plans a record can provide: a reader of the path list `paths` resolves only when the record owns a key
+  // spelled like one of the paths or like the first segment of a dotted one (see compilePath). Per record, the
+  // record's own keys are looked up here and the plans of no key are skipped: they would read undefined (and a
+  // generic app_info/device_info member would fall back to the whole app_info/device_info object: see below).
+  // Indexes: user plans first, then generic plans after `userPlans.length`.
+  const plansOfKey = new Map<string, number[]>();
+  const pathsOf = (name: string): readonly string[] => {
+    const field = byName(name);
+    return mappedPaths.get(field.name) ?? [field.name, ...field.aliases];
+  };
+  const indexKeys = (index: number, name: string): void => {
+    for (const path of pathsOf(name)) {
+      const dot = path.indexOf('.');
+      for (const key of dot === -1 ? [path] : [path, path.slice(0, dot)]) {
+        const list = plansOfKey.get(key) ?? [];
+        if (!list.includes(index)) list.push(index);
+        plansOfKey.set(key, list);
+      }
+    }
+  };
+  userPlans.forEach((p, i) => indexKeys(i, p.name));
+  const userCount = userPlans.length;
+  plans.forEach((p, i) => indexKeys(userCount + i, p.name));
+  const maxKeysScanned = Math.max(MAX_KEYS_SCANNED, plansOfKey.size);
+  /** `marks[i] === stamp`: plan i may be provided by the current record. Reused by every record of the stream. */
+  const marks = new Float64Array(userCount + plans.length);
+  let stamp = 0;
   const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
   const deviceKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.Device).map((p) => p.key));
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -373,30 +421,49 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     return obj;
   }
 
-  function reject(reason: string, warnings: MappingWarning[], extras: RecordMapExtras): RecordMapResult {
-    return { ok: false, reason, warnings, ...extras };
+  /** The result, extras in the order they are set while mapping (unknownEventName, usedEmittedAt, eventIdRule). */
+  function result(
+    base: RecordMapResult,
+    unknownEventName: string | undefined,
+    usedEmittedAt: true | undefined,
+    eventIdRule?: EventIdRule,
+  ): RecordMapResult {
+    if (unknownEventName !== undefined) base.unknownEventName = unknownEventName;
+    if (usedEmittedAt !== undefined) base.usedEmittedAt = usedEmittedAt;
+    if (eventIdRule !== undefined) base.eventIdRule = eventIdRule;
+    return base;
+  }
+
+  function reject(
+    reason: string,
+    warnings: MappingWarning[],
+    unknownEventName: string | undefined,
+    usedEmittedAt?: true,
+  ): RecordMapResult {
+    return result({ ok: false, reason, warnings }, unknownEventName, usedEmittedAt);
   }
 
   // ---- the per-record function -------------------------------------------------------------------------
   return function mapRecord(data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
     const warnings: MappingWarning[] = [];
-    const extras: RecordMapExtras = {};
+    let unknownEventName: string | undefined;
+    let usedEmittedAt: true | undefined;
 
     // 1. event_name
     let eventName: PinterestEventName;
     const rawName = fit(readEventName(data), 'event_name', warnings);
     if (isAbsent(rawName)) {
-      if (defaultEventName === undefined) return reject(REASONS.eventNameMissing, warnings, extras);
+      if (defaultEventName === undefined) return reject(REASONS.eventNameMissing, warnings, unknownEventName);
       eventName = defaultEventName;
     } else {
       const text = scalarToText(rawName);
-      if (text === undefined) return reject(REASONS.eventNameNotText, warnings, extras);
+      if (text === undefined) return reject(REASONS.eventNameNotText, warnings, unknownEventName);
       const resolved = resolveEventName(text);
       if (resolved !== undefined) {
         eventName = resolved;
       } else {
-        extras.unknownEventName = text.length > UNKNOWN_NAME_MAX ? text.slice(0, UNKNOWN_NAME_MAX) : text;
-        if (rejectUnknown) return reject(REASONS.eventNameUnknown, warnings, extras);
+        unknownEventName = text.length > UNKNOWN_NAME_MAX ? text.slice(0, UNKNOWN_NAME_MAX) : text;
+        if (rejectUnknown) return reject(REASONS.eventNameUnknown, warnings, unknownEventName);
         warnings.push({ field: 'event_name', message: WARNINGS.unknownEventName });
         eventName = 'custom';
       }
@@ -407,30 +474,44 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     const rawSource = fit(readActionSource(data), 'action_source', warnings);
     if (!isAbsent(rawSource)) {
       const hit = typeof rawSource === 'string' ? ACTION_SOURCE_BY_KEY.get(looseKey(rawSource)) : undefined;
-      if (hit === undefined) return reject(REASONS.actionSource, warnings, extras);
+      if (hit === undefined) return reject(REASONS.actionSource, warnings, unknownEventName);
       actionSource = hit;
     }
 
     // 3. event_time
     const rawTime = fit(readEventTime(data), 'event_time', warnings);
     let eventTime = parseTimestampSeconds(rawTime);
-    if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, extras);
+    if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, unknownEventName);
     const timeFromRecord = eventTime;
     if (eventTime === undefined) {
       if (typeof emittedAtMs !== 'number' || !Number.isFinite(emittedAtMs) || emittedAtMs < 0) {
-        return reject(REASONS.timeNoEmittedAt, warnings, extras);
+        return reject(REASONS.timeNoEmittedAt, warnings, unknownEventName);
       }
       eventTime = Math.floor(emittedAtMs / 1000);
-      extras.usedEmittedAt = true;
+      usedEmittedAt = true;
     }
     const now = nowSeconds();
-    if (eventTime > now + FUTURE_TOLERANCE_SECONDS) return reject(REASONS.timeFuture, warnings, extras);
+    if (eventTime > now + FUTURE_TOLERANCE_SECONDS) return reject(REASONS.timeFuture, warnings, unknownEventName, usedEmittedAt);
     if (eventTime < now - OLD_EVENT_WARNING_SECONDS) warnings.push({ field: 'event_time', message: WARNINGS.oldEvent });
+
+    // Which fields this record can provide (see plansOfKey); all of them for a record with very many keys.
+    const s = ++stamp;
+    let scanAll = false;
+    let keyCount = 0;
+    for (const k in data) {
+      if (++keyCount > maxKeysScanned) {
+        scanAll = true;
+        break;
+      }
+      const list = plansOfKey.get(k);
+      if (list !== undefined) for (let j = 0; j < list.length; j++) marks[list[j]] = s;
+    }
 
     // 4. user_data
     const input: UserDataInput = {};
     let anyUser = false;
-    for (let i = 0; i < userPlans.length; i++) {
+    for (let i = 0; i < userCount; i++) {
+      if (!scanAll && marks[i] !== s) continue;
       const p = userPlans[i];
       const v = fit(p.read(data), p.name, warnings);
       if (v === undefined || v === null) continue;
@@ -438,12 +519,8 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
       anyUser = true;
     }
     let userData: PinterestUserData = {};
-    if (anyUser) {
-      const built = buildUserData(input, userCtx);
-      for (const w of built.warnings) warnings.push(w);
-      userData = cleanUserData(built.userData);
-    }
-    if (!hasRequiredIdentifier(userData)) return reject(REASONS.noIdentifier, warnings, extras);
+    if (anyUser) userData = cleanUserData(buildUserDataInto(input, userCtx, warnings));
+    if (!hasRequiredIdentifier(userData)) return reject(REASONS.noIdentifier, warnings, unknownEventName, usedEmittedAt);
 
     // 5. optional fields
     const appObj = wholeObject(readAppInfo(data), 'app_info', appKeys, warnings);
@@ -454,6 +531,13 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     let device: Record<string, unknown> | undefined;
     for (let i = 0; i < plans.length; i++) {
       const p = plans[i];
+      if (
+        !scanAll &&
+        marks[userCount + i] !== s &&
+        !(p.box === Box.App ? appObj !== undefined : p.box === Box.Device && deviceObj !== undefined)
+      ) {
+        continue; // reads undefined, and has no whole-object fallback
+      }
       let raw = p.read(data);
       if (isAbsent(raw)) {
         if (p.box === Box.App && appObj !== undefined && hasOwn.call(appObj, p.key)) raw = appObj[p.key];
@@ -483,6 +567,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
 
     // 6. event_id
     let eventId: string | undefined;
+    let eventIdRule: EventIdRule | undefined;
     const rawId = fit(readEventId(data), 'event_id', warnings);
     if (!isAbsent(rawId)) {
       eventId = scalarToText(rawId);
@@ -499,7 +584,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
         data,
       });
       eventId = derived.id;
-      extras.eventIdRule = derived.rule;
+      eventIdRule = derived.rule;
     }
 
     // 7. assemble (Pinterest's documentation key order, built by assignment: no temporary objects) and validate
@@ -512,7 +597,9 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     if (custom !== undefined) out.custom_data = custom as CustomData;
     const event = out as unknown as PinterestEvent;
     const problems = validatePinterestEvent(event);
-    if (problems.length > 0) return reject(`invalid event: ${problems.join('; ')}`, warnings, extras);
-    return { ok: true, event, warnings, ...extras };
+    if (problems.length > 0) {
+      return result({ ok: false, reason: `invalid event: ${problems.join('; ')}`, warnings }, unknownEventName, usedEmittedAt, eventIdRule);
+    }
+    return result({ ok: true, event, warnings }, unknownEventName, usedEmittedAt, eventIdRule);
   };
 }

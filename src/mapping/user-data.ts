@@ -296,33 +296,44 @@ export function buildUserData(
   ctx: UserDataContext,
 ): { userData: PinterestUserData; warnings: MappingWarning[] } {
   const warnings: MappingWarning[] = [];
+  return { userData: buildUserDataInto(input, ctx, warnings), warnings };
+}
+
+/**
+ * {@link buildUserData} for the per-record hot path: same result, with the warnings appended to the caller's
+ * `warnings` (in the same order) instead of a new array and result object.
+ */
+export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, warnings: MappingWarning[]): PinterestUserData {
   const userData: PinterestUserData = {};
   const country = input.country == null ? undefined : firstCountry(input.country);
   const nctx: NormalizeContext =
     country === undefined ? ctx : { country, defaultPhoneCountry: ctx.defaultPhoneCountry };
 
-  for (const [key, raw, hashed] of HASHED_ORDER) {
+  for (let i = 0; i < HASHED_ORDER.length; i++) {
+    const entry = HASHED_ORDER[i];
+    const rawValue = input[entry[1]];
+    const hashedValue = input[entry[2]];
+    if (rawValue == null && hashedValue == null) continue;
     let acc: string[] | undefined;
-    const rawValue = input[raw];
     if (rawValue != null) {
-      if (Array.isArray(rawValue)) for (const v of rawValue) acc = addRaw(raw, v, nctx, acc, warnings);
-      else acc = addRaw(raw, rawValue, nctx, acc, warnings);
+      if (Array.isArray(rawValue)) for (const v of rawValue) acc = addRaw(entry[1], v, nctx, acc, warnings);
+      else acc = addRaw(entry[1], rawValue, nctx, acc, warnings);
     }
-    const hashedValue = input[hashed];
     if (hashedValue != null) {
-      if (Array.isArray(hashedValue)) for (const v of hashedValue) acc = addHashed(hashed, v, acc, warnings);
-      else acc = addHashed(hashed, hashedValue, acc, warnings);
+      if (Array.isArray(hashedValue)) for (const v of hashedValue) acc = addHashed(entry[2], v, acc, warnings);
+      else acc = addHashed(entry[2], hashedValue, acc, warnings);
     }
-    if (acc !== undefined) userData[key] = acc;
+    if (acc !== undefined) userData[entry[0]] = acc;
   }
 
-  for (const field of PLAIN_USER_FIELDS) {
+  for (let i = 0; i < PLAIN_USER_FIELDS.length; i++) {
+    const field = PLAIN_USER_FIELDS[i];
     const value = input[field];
     if (value == null) continue;
     const s = plainValue(field, value, warnings);
     if (s !== undefined) userData[field] = s;
   }
-  return { userData, warnings };
+  return userData;
 }
 
 /**
