@@ -112,7 +112,7 @@ describe('namespaces', () => {
 
     const warnings = messagesOfType(res.messages, 'LOG').map((m) => m.log.message as string);
     expect(warnings.filter((m) => m.includes('not in the configured catalog'))).toEqual([
-      'Stream other.orders is not in the configured catalog; its records are mapped with the global settings.',
+      'Stream other.orders is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.',
     ]);
 
     // Settings per namespace: shop.orders → checkout (email from buyer); crm, none, other → the "orders" entry (lead).

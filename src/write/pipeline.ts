@@ -8,7 +8,7 @@ import type { ConnectorConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { EventOutcome } from '../pinterest/client.js';
 import { SyncReport } from './report.js';
-import { StreamRegistry, type StreamContext } from './streams.js';
+import { StreamRegistry, unmatchedStreamSettings, type StreamContext } from './streams.js';
 
 /** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -71,6 +71,8 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const clock = o.clock ?? Date.now;
   const { config, out } = o;
   const report = o.report ?? new SyncReport(out, clock);
+  report.dryRun = !o.send;
+  for (const problem of unmatchedStreamSettings(config, o.catalog)) out.log('WARN', problem);
   const ledger = new StateLedger();
   const registry = new StreamRegistry(config, o.catalog, () => Math.floor(clock() / 1000));
   const maxInFlight = o.send ? config.max_concurrent_requests : Number.POSITIVE_INFINITY;
@@ -193,11 +195,14 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
         const ctx = registry.get(rec.stream, rec.namespace);
         const position = ++ctx.recordsRead;
         if (ctx.notInCatalog && position === 1) {
-          out.log('WARN', `Stream ${ctx.label} is not in the configured catalog; its records are mapped with the global settings.`);
+          out.log(
+            'WARN',
+            `Stream ${ctx.label} is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.`,
+          );
         }
         const ticket = ledger.track(rec.stream, rec.namespace);
         const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : clock());
-        for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`);
+        for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
         const extra = result as { usedEmittedAt?: boolean; unknownEventName?: string };
         if (extra.usedEmittedAt && !ctx.emittedAtNoticeLogged) {
           ctx.emittedAtNoticeLogged = true;
@@ -278,6 +283,6 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   if (cancelled) {
     out.log('WARN', `Sync cancelled: ${report.counts.statesEchoed} states echoed; ${unsent} states not echoed because their records were not all confirmed. The next sync resumes from the last echoed state.`);
   }
-  report.summary({ testMode: config.test_mode, dryRun: !o.send });
+  report.summary({ testMode: config.test_mode, dryRun: !o.send, maxRejectedPercent: config.max_rejected_percent });
   return { report, error: fatal, cancelled };
 }

@@ -30,6 +30,8 @@ export class SyncReport {
   readonly coverage = new Map<string, number>();
   private readonly started: number;
   private lastProgress: number;
+  /** Dry run: events are built, not sent (changes the wording of progress lines). */
+  dryRun = false;
 
   constructor(
     private readonly out: AirbyteOutput,
@@ -51,11 +53,14 @@ export class SyncReport {
     }
   }
 
-  /** Counts a warning; the first occurrence of each distinct warning is logged. */
-  warn(message: string): void {
+  /**
+   * Counts a warning; the first occurrence of each distinct warning is logged, with `where` (e.g. "record 3 of
+   * stream purchases") when given, so the row can be found; later ones are only counted.
+   */
+  warn(message: string, where?: string): void {
     const n = (this.warnings.get(message) ?? 0) + 1;
     this.warnings.set(message, n);
-    if (n === 1) this.out.log('WARN', message);
+    if (n === 1) this.out.log('WARN', where ? `${message} (first seen at ${where})` : message);
   }
 
   /** Counts which identifiers an event sent carries (user_data keys). */
@@ -82,14 +87,14 @@ export class SyncReport {
     const secs = Math.max(0.001, (now - this.started) / 1000);
     this.out.log(
       'INFO',
-      `Progress: ${c.recordsRead} records read, ${c.eventsSent} events sent, ${c.accepted} accepted, ${this.rejected} rejected, ` +
+      `Progress: ${c.recordsRead} records read, ${c.eventsSent} events ${this.dryRun ? 'built (dry run: not sent)' : 'sent'}, ${c.accepted} accepted, ${this.rejected} rejected, ` +
         `${c.inFlightEvents} in flight, ${c.requests} requests, ${c.retries} retries, ${Math.round(c.accepted / secs)} events/s, ` +
         `${c.statesEchoed}/${c.statesRead} states echoed`,
     );
   }
 
   /** The end-of-sync summary lines (progress, rejections grouped, warnings grouped, identifier coverage). */
-  summary(opts: { testMode: boolean; dryRun: boolean }): void {
+  summary(opts: { testMode: boolean; dryRun: boolean; maxRejectedPercent?: number }): void {
     this.progress(true);
     const c = this.counts;
     if (this.rejections.size) {
@@ -107,6 +112,15 @@ export class SyncReport {
         `Identifier coverage over ${c.eventsSent} events sent: em ${pct('em')}, ph ${pct('ph')}, external_id ${pct('external_id')}, ` +
           `hashed_maids ${pct('hashed_maids')}, ip+user_agent ${pct('ip+user_agent')}, click_id ${pct('click_id')}, ` +
           `fn ${pct('fn')}, ln ${pct('ln')}, zp ${pct('zp')}, country ${pct('country')}`,
+      );
+    }
+    const settled = c.accepted + this.rejected;
+    if (!opts.dryRun && opts.maxRejectedPercent === undefined && settled > 0 && this.rejected * 2 >= settled) {
+      this.out.log(
+        'WARN',
+        `${((100 * this.rejected) / settled).toFixed(1)}% OF THE RECORDS WERE REJECTED (${this.rejected} of ${settled}), and their states were saved, so Airbyte will not send them again. ` +
+          `Usually a field mapping or a streams[] name is wrong: see the reasons above, fix the config, check it with write --dry-run, then re-sync these streams. ` +
+          `Set max_rejected_percent to make such a sync fail instead.`,
       );
     }
     if (opts.testMode) {

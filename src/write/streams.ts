@@ -125,6 +125,24 @@ export class StreamRegistry {
 }
 
 /**
+ * `streams[]` entries that match no stream of the configured catalog, as warnings naming the entry and the
+ * catalog's streams: a typo there silently drops the entry's default_event_name and field_mapping.
+ */
+export function unmatchedStreamSettings(config: ConnectorConfig, catalog: ConfiguredCatalog): string[] {
+  const labels = catalog.streams.map((cs) => streamLabel(cs.stream.name, cs.stream.namespace));
+  const out: string[] = [];
+  config.streams.forEach((s, i) => {
+    const matches = catalog.streams.some((cs) => findStreamSettings([s], cs.stream.name, cs.stream.namespace) !== undefined);
+    if (!matches) {
+      out.push(
+        `streams[${i}] "${s.name}" matches no stream of the configured catalog (${labels.join(', ') || 'none'}), so its settings are not used. Check the name; use namespace.name for a stream in a namespace.`,
+      );
+    }
+  });
+  return out;
+}
+
+/**
  * Reads and checks the configured catalog given with `--catalog`.
  * @throws ConfigError when it is missing, not JSON, or has no `streams` array.
  */

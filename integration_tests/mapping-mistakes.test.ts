@@ -1,0 +1,60 @@
+/**
+ * Configuration mistakes that reject every row are easy to make (a typo in a stream name or a source path).
+ * The sync must say so loudly, naming the mistake, not only count rejections.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakePinterest, type FakePinterest } from './fake-pinterest/server.js';
+import { runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
+
+const nowSec = Math.floor(Date.now() / 1000);
+const records = Array.from({ length: 4 }, (_, i) =>
+  JSON.stringify({ type: 'RECORD', record: { stream: 'purchases', data: { buyer_email: `buyer${i}@example.com`, purchased_at: nowSec - 60 }, emitted_at: Date.now() } }),
+);
+const state = JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'purchases' }, stream_state: { c: 1 } }, id: 1 } });
+
+describe('a streams[] name that matches no stream', () => {
+  let fake: FakePinterest;
+  let result: CliResult;
+  beforeAll(async () => {
+    fake = await startFakePinterest();
+    const config = writeTempJson({
+      ad_account_id: '549755885175',
+      credentials: { auth_type: 'access_token', access_token: 'demo-conversion-token' },
+      streams: [
+        {
+          name: 'purchase', // typo: the stream is "purchases"
+          default_event_name: 'checkout',
+          field_mapping: [
+            { source_field: 'buyer_email', destination_field: 'email' },
+            { source_field: 'purchased_at', destination_field: 'event_time' },
+          ],
+        },
+      ],
+    });
+    const catalog = writeTempJson({ streams: [{ stream: { name: 'purchases', json_schema: {} }, sync_mode: 'incremental', destination_sync_mode: 'append' }] });
+    result = await runCli(['write', '--config', config, '--catalog', catalog], { stdin: [...records, state].join('\n') + '\n', env: { PINTEREST_API_BASE_URL: fake.url } });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('warns first that the entry matches no catalog stream, naming the catalog streams', () => {
+    const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
+    expect(logs[0]).toBe(
+      'streams[0] "purchase" matches no stream of the configured catalog (purchases), so its settings are not used. Check the name; use namespace.name for a stream in a namespace.',
+    );
+  });
+
+  it('ends with a prominent warning that most records were rejected and will not be resent', () => {
+    expect(result.code).toBe(0);
+    expect(fake.accepted).toHaveLength(0);
+    const states = result.messages.filter((m) => m.type === 'STATE');
+    expect(states.map((s) => s.state.destinationStats)).toEqual([{ recordCount: 0, rejectedRecordCount: 4 }]);
+    const last = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message)).at(-1);
+    expect(last).toBe(
+      '100.0% OF THE RECORDS WERE REJECTED (4 of 4), and their states were saved, so Airbyte will not send them again. ' +
+        'Usually a field mapping or a streams[] name is wrong: see the reasons above, fix the config, check it with write --dry-run, then re-sync these streams. ' +
+        'Set max_rejected_percent to make such a sync fail instead.',
+    );
+  });
+});
