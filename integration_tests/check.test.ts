@@ -41,6 +41,7 @@ interface Outcome {
 
 const SCENARIOS: Record<string, Scenario> = {
   tokenOk: { config: sampleConfig() },
+  tokenWithTag: { config: sampleConfig({ conversion_tag_id: '999' }) },
   oauthWithTag: { config: oauthConfig({ conversion_tag_id: FAKE_DEFAULTS.conversionTagId }) },
   oauthNoTag: { config: oauthConfig() },
   notNumeric: { config: sampleConfig({ ad_account_id: 'act_549755885175' }) },
@@ -187,6 +188,15 @@ describe('check succeeds', () => {
     expect(o.result.messages.filter((m) => m.type === 'CONTROL')).toEqual([]);
   });
 
+  it('with a conversion token and a conversion_tag_id: succeeds and says the tag could not be verified', async () => {
+    const { o, status: st, message } = await status('tokenWithTag');
+    expect(st).toBe('SUCCEEDED');
+    expect(message).toBe(
+      'Pinterest accepted the test event, so syncs can send events. conversion_tag_id 999 was not verified: a conversion access token can only send events, not read tags. Use OAuth credentials to have check verify it.',
+    );
+    expect(calls(o.fake)).toEqual([`POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`]);
+  });
+
   it('with OAuth: refresh → CONTROL with the complete config, then GET ad account, GET conversion tag, test event', async () => {
     const { o, status: st } = await status('oauthWithTag');
     expect(st).toBe('SUCCEEDED');
@@ -283,7 +293,7 @@ describe('check fails, naming the cause and the fix', () => {
     expect(calls(o.fake)).toEqual([`POST /v5/ad_accounts/${account}/events?test=true 403`]);
     expect(message).toBe(
       `Pinterest refused access to ad account ${account} (HTTP 403 (code 29: You are not permitted to access that resource.) [x-pinterest-rid ${o.fake.requests[0].rid}]). ` +
-        "The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Use a token generated for this ad account, or grant the user access.",
+        "The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Check that ad_account_id is the right account, then use a token generated for this ad account, or grant the user access.",
     );
   });
 

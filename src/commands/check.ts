@@ -114,6 +114,8 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
           '. Sending events only needs ads:write; to have these verified, reconnect the destination with OAuth granting ads:read and ads:write.';
         out.log('WARN', unverified);
       }
+    } else if (config.conversion_tag_id) {
+      unverified = `conversion_tag_id ${config.conversion_tag_id} was not verified: a conversion access token can only send events, not read tags. Use OAuth credentials to have check verify it.`;
     }
     if (account) {
       const roles = Array.isArray(account.permissions) ? (account.permissions as unknown[]).map(String) : undefined;

@@ -287,7 +287,7 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
   // ---- custom_data --------------------------------------------------------------------------------------
   f('value', 'custom_data', 'custom_data.value', ['number', 'string', 'integer'], 'decimal',
     'decimal text without float noise (72.390 → 72.39); non-numeric text such as $1,299.00 → dropped',
-    'Total value of the event, e.g. the order total before tax and shipping.'),
+    'Total value of the event in currency units (72.39, not cents), e.g. the order total before tax and shipping.'),
   f('currency', 'custom_data', 'custom_data.currency', S, 'currency', 'uppercase ISO-4217 code; unknown codes dropped',
     'Currency of value and item prices.'),
   f('order_id', 'custom_data', 'custom_data.order_id', SI, 'text', TEXT_NORM, 'Order identifier; also helps deduplication.'),

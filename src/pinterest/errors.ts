@@ -86,7 +86,7 @@ export function unauthorizedMessage(kind: CredentialKind, answer: string): strin
 
 /** User-facing message for a 403 on the ad account. */
 export function forbiddenMessage(adAccountId: string, answer: string): string {
-  return `Pinterest refused access to ad account ${adAccountId} (${answer}). The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Use a token generated for this ad account, or grant the user access.`;
+  return `Pinterest refused access to ad account ${adAccountId} (${answer}). The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Check that ad_account_id is the right account, then use a token generated for this ad account, or grant the user access.`;
 }
 
 /** User-facing message for a 404 on the ad account. */

@@ -98,7 +98,7 @@ async function failure(client: PinterestClient, call: Call): Promise<unknown> {
 }
 
 const FORBIDDEN_FIX =
-  "The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Use a token generated for this ad account, or grant the user access.";
+  "The token's user must own the account or have the Admin, Analyst, Audience or Campaign role on it (Business Access), and an OAuth token needs the ads:write scope (ads:read for check). Check that ad_account_id is the right account, then use a token generated for this ad account, or grant the user access.";
 const RATE_LIMITED =
   "Pinterest rate-limited the check (HTTP 429) even after retrying. Wait a minute and test again; if it persists, another integration may be using up this ad account's request limit.";
 const trouble = (status: number) => `Pinterest is having trouble answering (HTTP ${status}) even after retrying. This is on Pinterest's side: test again in a few minutes.`;
