@@ -49,8 +49,11 @@ COPY --from=build /build/dist ./dist
 COPY spec.json ./spec.json
 
 ENV NODE_ENV=production
-ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/main.js"
-ENTRYPOINT ["node", "/airbyte/integration_code/dist/main.js"]
+# --max-semi-space-size=4: caps V8's young generation (16 MB semi-spaces by default). The connector allocates fast
+# and most of its peak RSS was heap sizing, not live data: about 178 -> 148 MB peak at N = 100k for about 4% more
+# GC time (npm run bench runs the connector with the flags of the ENTRYPOINT below; keep both lines in step).
+ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=4 /airbyte/integration_code/dist/main.js"
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/airbyte/integration_code/dist/main.js"]
 
 LABEL io.airbyte.name=airbyte/destination-pinterest-conversions \
       io.airbyte.version=0.1.0

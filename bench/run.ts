@@ -13,6 +13,7 @@
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
+ * The connector runs with the node flags of the Dockerfile's ENTRYPOINT (read from it, so the two cannot drift).
  * Peak RSS is the connector process's own VmHWM at exit (bench/stats-preload.cjs), cross-checked by sampling VmRSS.
  * Prints a table and writes bench/out/last.json.
  */
@@ -99,6 +100,22 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+// ---- node flags of the shipped command -------------------------------------------------------------------------
+/**
+ * The node options of the image's ENTRYPOINT (exec form: `["node", <options...>, "/airbyte/.../dist/main.js"]`), so that
+ * the connector is measured with the flags it ships with (e.g. a V8 young-generation cap) and the two cannot drift.
+ */
+function shippedNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const matches = [...dockerfile.matchAll(/^ENTRYPOINT\s+(\[.*\])\s*$/gm)];
+  if (matches.length === 0) throw new Error('Dockerfile: no exec-form ENTRYPOINT to read the node flags from');
+  const argv = JSON.parse(matches[matches.length - 1][1]) as string[];
+  const main = argv.findIndex((w, i) => i > 0 && !w.startsWith('-'));
+  if (argv[0] !== 'node' || main === -1) throw new Error(`Dockerfile: ENTRYPOINT ${JSON.stringify(argv)} is not ["node", <flags...>, <main.js>]`);
+  return argv.slice(1, main);
+}
+const SHIPPED_NODE_FLAGS = shippedNodeFlags();
+
 // ---- config and catalog -------------------------------------------------------------------------------------
 const sampleConfig = JSON.parse(readFileSync(join(ROOT, 'integration_tests', 'sample_config.json'), 'utf8')) as Record<string, unknown>;
 function writeConfig(concurrency?: number): string {
@@ -176,7 +193,7 @@ interface ConnectorRun {
 async function runConnector(label: string, input: string, meta: { records: number; states: number }, fake: Fake, concurrency?: number): Promise<ConnectorRun> {
   await resetFake(fake);
   const statsFile = join(tmp, `stats-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
-  const nodeArgs = ['--require', PRELOAD];
+  const nodeArgs = [...SHIPPED_NODE_FLAGS, '--require', PRELOAD];
   if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof'));
   const fakeCpu0 = cpuMsOf(fake.pid);
   const t0 = performance.now();
@@ -319,13 +336,14 @@ const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
 const N = args.records;
-const results: Record<string, unknown> = { machine, args, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
+const results: Record<string, unknown> = { machine, args, connectorNodeFlags: SHIPPED_NODE_FLAGS, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
 const rows: string[][] = [];
 const connectorRow = (r: ConnectorRun, ratio?: string): string[] => [
   r.label, fmt(r.records), fmt(r.recordsPerSec), fmt(r.wallMs / 1000, 2), fmt(r.requests), fmt(r.peakRssMb, 1), fmt(r.cpuMs / 1000, 1), fmt(r.fakeCpuMs / 1000, 1), ratio ?? '', r.ok ? 'ok' : 'FAIL',
 ];
 
 log(`machine: ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+log(`connector node flags (from the Dockerfile ENTRYPOINT): ${SHIPPED_NODE_FLAGS.join(' ') || '(none)'}`);
 const input = join(tmp, `input-${N}.jsonl`);
 const meta = await generateInput(input, { records: N });
 log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6, 1)} MB) in ${tmp}`);
