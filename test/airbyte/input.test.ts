@@ -24,7 +24,13 @@ describe('parseInputLine', () => {
     expect(parseInputLine('{"type":"SOMETHING_NEW"}', 4)).toEqual({ kind: 'other', type: 'SOMETHING_NEW', line: 4 });
     expect(parseInputLine('not json', 5)).toEqual({ kind: 'invalid', line: 5, reason: 'not valid JSON' });
     expect(parseInputLine('[1,2]', 6).kind).toBe('invalid');
-    expect(parseInputLine('{"type":"RECORD","record":{"stream":"s","data":null}}', 7).kind).toBe('invalid');
+    expect(parseInputLine('{"type":"RECORD","record":{"stream":"s","data":null}}', 7)).toEqual({
+      kind: 'record',
+      record: { stream: 's', data: {} },
+      line: 7,
+      problem: 'record.data is not a JSON object',
+    });
+    expect(parseInputLine('{"type":"RECORD","record":{"data":{}}}', 8)).toEqual({ kind: 'invalid', line: 8, reason: 'RECORD without record.stream' });
   });
 });
 
@@ -50,6 +56,16 @@ describe('serializeState', () => {
 });
 
 describe('readMessages', () => {
+  it('ignores a UTF-8 byte order mark before the first line and accepts CRLF line ends', async () => {
+    const input = Readable.from([Buffer.from('\ufeff{"type":"STATE","state":{"type":"LEGACY","data":{}}}\r\n{"type":"LOG","log":{}}\r\n', 'utf8')]);
+    const got = [];
+    for await (const m of readMessages(input)) got.push(m);
+    expect(got.map((m) => [m.kind, m.line])).toEqual([
+      ['state', 1],
+      ['other', 2],
+    ]);
+  });
+
   it('splits lines, skips blank lines and numbers lines from 1', async () => {
     const input = Readable.from(['{"type":"LOG","log":{}}\n\n{"type":"STA', 'TE","state":{"type":"LEGACY","data":{}}}\n']);
     const got = [];
