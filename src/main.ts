@@ -111,9 +111,11 @@ process.on('unhandledRejection', (err) => {
   void out.flush().then(() => process.exit(1));
 });
 
-const code = await main(process.argv.slice(2), out);
+let code = await main(process.argv.slice(2), out);
 // Exit only once every line (the last STATE or the TRACE) has been handed to the OS.
 await out.flush();
+// Nobody read our output to the end (the platform went away): the run cannot count as a success.
+if (out.lost && code === 0) code = 1;
 process.exitCode = code;
 // If a stray handle would keep the process alive, end it; all output is flushed at this point.
 setTimeout(() => process.exit(code), 2000).unref();

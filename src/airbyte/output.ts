@@ -31,6 +31,11 @@ export class AirbyteOutput {
     });
   }
 
+  /** True once the reader went away (EPIPE or another write error): later lines were not delivered. */
+  get lost(): boolean {
+    return this.closed;
+  }
+
   /** Registers a secret (token, client secret) so it never appears in LOG or TRACE text. Empty strings are ignored. */
   addSecret(secret: string | undefined): void {
     if (secret && secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AirbyteOutput } from '../airbyte/output.js';
-import { ConfigError, loadConfig, type ConnectorConfig } from '../config/config.js';
+import { ConfigError, loadConfig, unknownSettings, type ConnectorConfig } from '../config/config.js';
 import { PinterestError } from '../pinterest/errors.js';
 import { apiBaseUrl } from '../pinterest/http.js';
 import { validateMappings } from '../write/streams.js';
@@ -95,10 +95,17 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
     return 0;
   }
   const { config, raw } = loaded;
-  const session = openPinterestSession(config, raw, out, {
-    retry: { maxRetries: 2, maxElapsedMs: 20_000, baseDelayMs: 500 },
-    testMode: true,
-  });
+  let session: ReturnType<typeof openPinterestSession>;
+  try {
+    session = openPinterestSession(config, raw, out, {
+      retry: { maxRetries: 2, maxElapsedMs: 20_000, baseDelayMs: 500 },
+      testMode: true,
+    });
+  } catch (err) {
+    // e.g. an unusable proxy setting: check still ends with a CONNECTION_STATUS, never a TRACE.
+    out.connectionStatus('FAILED', checkFailureMessage(err, apiBaseUrl()));
+    return 0;
+  }
   try {
     // Set when the OAuth token lacks ads:read: the reads below are skipped (syncs only need ads:write).
     let unverified: string | undefined;
@@ -149,7 +156,12 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
       out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
       return 0;
     }
-    out.connectionStatus('SUCCEEDED', unverified ? `Pinterest accepted the test event, so syncs can send events. ${unverified}` : undefined);
+    const unknown = unknownSettings(raw);
+    const notes = [
+      unverified,
+      unknown.length ? `Unknown settings ignored (check their spelling): ${unknown.join(', ')}.` : undefined,
+    ].filter((n): n is string => n !== undefined);
+    out.connectionStatus('SUCCEEDED', notes.length ? `Pinterest accepted the test event, so syncs can send events. ${notes.join(' ')}` : undefined);
   } catch (err) {
     out.connectionStatus('FAILED', checkFailureMessage(err, apiBaseUrl()));
   } finally {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AirbyteOutput } from '../airbyte/output.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig, unknownSettings } from '../config/config.js';
 import { runWrite, type WriteResult } from '../write/pipeline.js';
 import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
@@ -43,6 +43,8 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
   const catalog = loadCatalog(o.catalogPath);
   validateMappings(config);
   const report = new SyncReport(out);
+  const unknown = unknownSettings(raw);
+  if (unknown.length) out.log('WARN', `Unknown settings ignored (check their spelling): ${unknown.join(', ')}.`);
   if (config.test_mode && !o.dryRun) {
     out.log('WARN', 'test_mode is on: Pinterest will validate the events but record none of them.');
   }

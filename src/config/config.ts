@@ -184,11 +184,20 @@ export function loadConfig(path: string): { config: ConnectorConfig; raw: Record
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new ConfigError([`the config file ${path} is not valid JSON`]);
   }
   return { config: parseConfig(raw), raw: raw as Record<string, unknown> };
+}
+
+/**
+ * Top-level keys of the raw config that spec.json does not define, e.g. a typo such as `default_event_nam`.
+ * They are ignored (Airbyte may store keys of its own), but `check` and `write` mention them.
+ */
+export function unknownSettings(raw: Record<string, unknown>): string[] {
+  const known = (loadSpec().connectionSpecification.properties ?? {}) as Record<string, unknown>;
+  return Object.keys(raw).filter((k) => !(k in known));
 }
 
 /** Every secret in the config (tokens, client secret), to be redacted from any output. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { PinterestError } from './errors.js';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 /** Default base URL of Pinterest API v5. Overridden by the environment variable PINTEREST_API_BASE_URL (tests, demo). */
@@ -126,6 +127,27 @@ export function describeNetworkEnv(env: NodeJS.ProcessEnv = process.env): { leve
  */
 export function createDispatcher(connections: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
   const proxy = proxySettingsFromEnv(env);
+  for (const [name, url] of [
+    ['HTTP_PROXY', proxy.httpProxy],
+    ['HTTPS_PROXY', proxy.httpsProxy],
+  ] as const) {
+    if (url === undefined) continue;
+    let problem: string | undefined;
+    try {
+      const u = new URL(url);
+      decodeURIComponent(u.username);
+      decodeURIComponent(u.password);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    if (problem !== undefined) {
+      throw new PinterestError(
+        `The proxy setting ${name} (or ${name.toLowerCase()}) is not a valid URL (${problem}): write it as http://host:port or http://user:password@host:port with the user and password URL-encoded.`,
+        'config_error',
+        { reason: 'proxy' },
+      );
+    }
+  }
   return new EnvHttpProxyAgent({
     // Explicit values so a scheme-less proxy works and the process environment is read once, here.
     httpProxy: proxy.httpProxy ?? '',

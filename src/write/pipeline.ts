@@ -10,6 +10,36 @@ import type { EventOutcome } from '../pinterest/client.js';
 import { SyncReport } from './report.js';
 import { StreamRegistry, unmatchedStreamSettings, type StreamContext } from './streams.js';
 
+/** How many distinct unknown event names are logged by name; the rest are counted in the summary's warnings. */
+const MAX_UNKNOWN_EVENT_NAMES_LOGGED = 20;
+
+/**
+ * An unknown event name as it may appear in a log line, or undefined when it could be personal data or an id
+ * (contains "@", a run of 5+ digits, or is longer than 64 characters): event names are meant to be labels like
+ * "Purchase Completed", but a mis-mapped column can put anything there.
+ */
+export function eventNameForLog(name: string): string | undefined {
+  return name.length > 64 || /@|\d{5}/.test(name) ? undefined : name;
+}
+
+/** Plain-text event fields that can carry personal data (an IP address, a URL with query parameters, free text). */
+const MASKED_IN_LOGS: Readonly<Record<string, readonly string[]>> = {
+  '': ['event_source_url'],
+  user_data: ['client_ip_address', 'click_id', 'partner_id'],
+  custom_data: ['search_string'],
+};
+
+/** A copy of `event` with the {@link MASKED_IN_LOGS} fields replaced by "<masked>", for dry-run samples. */
+export function maskForLog(event: object): object {
+  const copy = structuredClone(event) as Record<string, Record<string, unknown> | unknown>;
+  for (const [part, keys] of Object.entries(MASKED_IN_LOGS)) {
+    const target = (part ? copy[part] : copy) as Record<string, unknown> | undefined;
+    if (!target || typeof target !== 'object') continue;
+    for (const k of keys) if (target[k] !== undefined) target[k] = '<masked>';
+  }
+  return copy;
+}
+
 /** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -132,6 +162,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
 
   const dispatch = (b: Batch): void => {
     const n = b.events.length;
+    for (const e of b.events) report.cover((e as { user_data?: Record<string, unknown> }).user_data);
     report.counts.eventsSent += n;
     report.counts.inFlightEvents += n;
     inFlight++;
@@ -201,6 +232,12 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
           );
         }
         const ticket = ledger.track(rec.stream, rec.namespace);
+        if (msg.problem) {
+          report.reject(msg.problem, `record ${position} of stream ${ctx.label}`, false);
+          ledger.settle(ticket, false);
+          echoStates();
+          continue;
+        }
         const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : clock());
         for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
         const extra = result as { usedEmittedAt?: boolean; unknownEventName?: string };
@@ -210,22 +247,30 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
         }
         if (extra.unknownEventName !== undefined && !unknownEventNames.has(extra.unknownEventName)) {
           unknownEventNames.add(extra.unknownEventName);
-          out.log(
-            'WARN',
-            config.reject_unknown_event_names
-              ? `Event name "${extra.unknownEventName}" (stream ${ctx.label}) is not a Pinterest event name; such records are rejected (reject_unknown_event_names). Add it to event_name_mapping.`
-              : `Event name "${extra.unknownEventName}" (stream ${ctx.label}) is not a Pinterest event name; sent as "custom". Add it to event_name_mapping to send a standard name.`,
-          );
+          if (unknownEventNames.size <= MAX_UNKNOWN_EVENT_NAMES_LOGGED) {
+            const shown = eventNameForLog(extra.unknownEventName);
+            const name = shown === undefined ? 'An event name (not shown: it looks like personal data or an id)' : `Event name "${shown}"`;
+            out.log(
+              'WARN',
+              `${name} (stream ${ctx.label}) is not a Pinterest event name; ` +
+                (config.reject_unknown_event_names
+                  ? 'such records are rejected (reject_unknown_event_names). Add it to event_name_mapping.'
+                  : 'sent as "custom". Add it to event_name_mapping to send a standard name.') +
+                (unknownEventNames.size === MAX_UNKNOWN_EVENT_NAMES_LOGGED ? ' Further unknown names are only counted.' : ''),
+            );
+          }
         }
         if (!result.ok) {
           report.reject(result.reason, `record ${position} of stream ${ctx.label}`, false);
           ledger.settle(ticket, false);
           echoStates();
         } else {
-          report.cover(result.event.user_data as unknown as Record<string, unknown>);
           if (!o.send && samplesLogged < dryRunSamples) {
             samplesLogged++;
-            out.log('INFO', `Sample event ${samplesLogged} (record ${position} of stream ${ctx.label}; personal data appears only as SHA-256 hashes): ${JSON.stringify(result.event)}`);
+            out.log(
+              'INFO',
+              `Sample event ${samplesLogged} (record ${position} of stream ${ctx.label}; personal data as SHA-256 hashes, free-text and address fields masked): ${JSON.stringify(maskForLog(result.event))}`,
+            );
           }
           batch.events.push(result.event);
           batch.tickets.push(ticket);

@@ -103,7 +103,7 @@ export class SyncReport {
     }
     if (this.warnings.size) {
       const lines = [...this.warnings].sort((a, b) => b[1] - a[1]).map(([w, n]) => `  ${n} × ${w}`);
-      this.out.log('WARN', `Warnings (values dropped or changed, records still sent):\n${lines.join('\n')}`);
+      this.out.log('WARN', `Warnings (grouped by kind; the first of each was logged where it occurred):\n${lines.join('\n')}`);
     }
     if (c.eventsSent > 0) {
       const pct = (k: string): string => `${((100 * (this.coverage.get(k) ?? 0)) / c.eventsSent).toFixed(1)}%`;

@@ -64,7 +64,7 @@ function buildMapper(options: MappingOptions, where: string): RecordMapper {
     return createRecordMapper(options);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError([`${where}: ${(err as Error).message}`]);
+    throw new ConfigError([where ? `${where}: ${(err as Error).message}` : (err as Error).message]);
   }
 }
 
@@ -74,7 +74,7 @@ function buildMapper(options: MappingOptions, where: string): RecordMapper {
  * @throws ConfigError
  */
 export function validateMappings(config: ConnectorConfig, nowSeconds: () => number = () => Math.floor(Date.now() / 1000)): void {
-  buildMapper(mappingOptionsFor(config, { name: '(any stream)' }, undefined, nowSeconds), 'field_mapping');
+  buildMapper(mappingOptionsFor(config, { name: '(any stream)' }, undefined, nowSeconds), '');
   config.streams.forEach((s, i) => {
     const opts = mappingOptionsFor(config, { name: s.name }, undefined, nowSeconds);
     opts.fieldMapping = s.field_mapping ?? config.field_mapping;
