@@ -58,3 +58,35 @@ describe('a streams[] name that matches no stream', () => {
     );
   });
 });
+
+describe('a field_mapping source path that no record has', () => {
+  let fake: FakePinterest;
+  let result: CliResult;
+  beforeAll(async () => {
+    fake = await startFakePinterest();
+    const config = writeTempJson({
+      ad_account_id: '549755885175',
+      credentials: { auth_type: 'access_token', access_token: 'demo-conversion-token' },
+      default_event_name: 'checkout',
+      field_mapping: [
+        { source_field: 'buyer_emial', destination_field: 'email' }, // typo
+        { source_field: 'purchased_at', destination_field: 'event_time' },
+        { source_field: 'coupon', destination_field: 'search_string' }, // present but null: not suspect
+      ],
+    });
+    const catalog = writeTempJson({ streams: [{ stream: { name: 'purchases', json_schema: {} }, sync_mode: 'incremental', destination_sync_mode: 'append' }] });
+    const lines = records.map((l) => l.replace('"purchased_at"', '"coupon":null,"purchased_at"'));
+    result = await runCli(['write', '--config', config, '--catalog', catalog], { stdin: [...lines, state].join('\n') + '\n', env: { PINTEREST_API_BASE_URL: fake.url } });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('names the path that was never present, once, at the end of the input', () => {
+    const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
+    expect(logs.filter((l) => l.includes('was not present'))).toEqual([
+      'Stream purchases: field_mapping: this source path was not present in any of the first 4 records: buyer_emial → email. Check the spelling against the stream\'s columns (dot paths for nested fields).',
+    ]);
+    expect(result.messages.filter((m) => m.type === 'STATE').map((s) => s.state.destinationStats)).toEqual([{ recordCount: 0, rejectedRecordCount: 4 }]);
+  });
+});

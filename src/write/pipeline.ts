@@ -8,7 +8,7 @@ import type { ConnectorConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { EventOutcome } from '../pinterest/client.js';
 import { SyncReport } from './report.js';
-import { StreamRegistry, unmatchedStreamSettings, type StreamContext } from './streams.js';
+import { MAPPING_PROBE_RECORDS, StreamRegistry, unmatchedStreamSettings, type StreamContext } from './streams.js';
 
 /** How many distinct unknown event names are logged by name; the rest are counted in the summary's warnings. */
 const MAX_UNKNOWN_EVENT_NAMES_LOGGED = 20;
@@ -232,6 +232,10 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
           );
         }
         const ticket = ledger.track(rec.stream, rec.namespace);
+        if (position <= MAPPING_PROBE_RECORDS) {
+          const unmatched = ctx.mappingProbe.observe(rec.data);
+          if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
+        }
         if (msg.problem) {
           report.reject(msg.problem, `record ${position} of stream ${ctx.label}`, false);
           ledger.settle(ticket, false);
@@ -312,6 +316,10 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
       Promise.allSettled([...inFlightPromises]),
       new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
     ]);
+  }
+  for (const ctx of registry.all()) {
+    const unmatched = ctx.mappingProbe.finish();
+    if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
   }
   const cancelled = o.cancel?.aborted === true;
   if (cancelled && inFlightPromises.size > 0) {

@@ -3,7 +3,8 @@ import { streamKey, streamLabel } from '../airbyte/protocol.js';
 import type { ConnectorConfig, StreamSettings } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { createRecordMapper } from '../mapping/record-to-event.js';
-import type { MappingOptions } from '../mapping/types.js';
+import { compilePath, type PathReader } from '../mapping/paths.js';
+import type { FieldMappingEntry, MappingOptions } from '../mapping/types.js';
 
 /** A record mapper as built by createRecordMapper. */
 export type RecordMapper = ReturnType<typeof createRecordMapper>;
@@ -19,6 +20,46 @@ export interface StreamContext {
   emittedAtNoticeLogged: boolean;
   /** True when the stream is absent from the configured catalog (logged once). */
   notInCatalog: boolean;
+  /** The stream's field_mapping entries, each with whether its source path held a value in a record so far. */
+  mappingProbe: MappingProbe;
+}
+
+/** How many records of a stream are checked for source paths that never hold a value. */
+export const MAPPING_PROBE_RECORDS = 1000;
+
+/**
+ * Finds `field_mapping` source paths that are absent from the first {@link MAPPING_PROBE_RECORDS} records of a
+ * stream, usually a typo (`buyer_emial`) that otherwise only shows up as rejections such as "no usable
+ * identifier". Costs one path read per mapping entry for those first records only.
+ */
+export class MappingProbe {
+  private readonly entries: { source: string; destination: string; read: PathReader; seen: boolean }[];
+  private records = 0;
+  private reported = false;
+
+  constructor(fieldMapping: readonly FieldMappingEntry[]) {
+    this.entries = fieldMapping.map((m) => ({ source: m.source_field, destination: m.destination_field, read: compilePath(m.source_field), seen: false }));
+  }
+
+  /** Looks at one record while probing; returns the warning once probing ends (after the last probed record). */
+  observe(data: Record<string, unknown>): string | undefined {
+    if (this.reported || this.entries.length === 0) return undefined;
+    this.records++;
+    for (const e of this.entries) {
+      if (e.seen) continue;
+      if (e.read(data) !== undefined) e.seen = true; // present, even if null: only a path that never exists is suspect
+    }
+    return this.records >= MAPPING_PROBE_RECORDS ? this.finish() : undefined;
+  }
+
+  /** The warning for source paths never seen so far (once), or undefined. */
+  finish(): string | undefined {
+    if (this.reported || this.records === 0) return undefined;
+    this.reported = true;
+    const missing = this.entries.filter((e) => !e.seen).map((e) => `${e.source} → ${e.destination}`);
+    if (missing.length === 0) return undefined;
+    return `field_mapping: ${missing.length === 1 ? 'this source path' : 'these source paths'} was not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`;
+  }
 }
 
 /**
@@ -104,6 +145,11 @@ export class StreamRegistry {
     }
   }
 
+  /** Every stream context created so far. */
+  all(): IterableIterator<StreamContext> {
+    return this.contexts.values();
+  }
+
   /** The context of stream (name, namespace). */
   get(name: string, namespace: string | null | undefined): StreamContext {
     const key = streamKey(name, namespace);
@@ -117,6 +163,7 @@ export class StreamRegistry {
         recordsRead: 0,
         emittedAtNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
+        mappingProbe: new MappingProbe(opts.fieldMapping),
       };
       this.contexts.set(key, ctx);
     }
