@@ -179,12 +179,24 @@ export function parseInputLine(text: string, line: number): InputMessage {
  */
 export async function* readMessages(input: Readable): AsyncGenerator<InputMessage> {
   const lines = input.pipe(split2({ maxLength: MAX_LINE_LENGTH }));
-  input.on('error', (err) => lines.destroy(err));
+  const onInputError = (err: Error): void => {
+    lines.destroy(err);
+  };
+  input.on('error', onInputError);
   let n = 0;
-  for await (const raw of lines as AsyncIterable<string>) {
-    n++;
-    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.length === 0 || text.trim().length === 0) continue;
-    yield parseInputLine(text, n);
+  try {
+    for await (const raw of lines as AsyncIterable<string>) {
+      n++;
+      const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (text.length === 0 || text.trim().length === 0) continue;
+      yield parseInputLine(text, n);
+    }
+  } finally {
+    // The consumer may stop early (a fatal error, a cancel). Detach cleanly so that input still flowing into the
+    // destroyed splitter cannot raise an unhandled 'error' (which would end the process mid-write).
+    input.off('error', onInputError);
+    input.unpipe(lines);
+    lines.on('error', () => undefined);
+    lines.destroy();
   }
 }
