@@ -2,7 +2,7 @@
  * Shared building blocks of the PII normalizers: the result shape, value coercion and the text rules every field uses.
  *
  * Project decision (NOTES §3, "all"): Unicode NFC, trim, locale-independent lowercase (`String#toLowerCase`, never
- * `toLocaleLowerCase`, so the process locale cannot change a hash); empty, whitespace-only, null or undefined means the
+ * the locale-aware variant, so the process locale cannot change a hash); empty, whitespace-only, null or undefined means the
  * field is absent (the hash of "" is never sent).
  *
  * Consequence of locale-independent lowercasing, documented on purpose: Turkish capital dotted I (U+0130 "İ") lowercases
