@@ -144,7 +144,7 @@ export class PinterestClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      await limiter.take();
+      await limiter.take(signal);
       hooks?.onRequest?.();
       let a: Answer | undefined;
       let problem: string;
@@ -205,6 +205,7 @@ export class PinterestClient {
           { status: a?.status, requestId: a?.requestId },
         );
       }
+      if (a?.status === 429) limiter.holdFor(delay);
       hooks?.onRetry?.(problem!, delay);
       const before = Date.now();
       await sleep(delay, signal);

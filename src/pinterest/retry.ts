@@ -81,11 +81,19 @@ export class RateLimiter {
     this.intervalMs = 60_000 / Math.max(1, requestsPerMinute);
   }
 
-  /** Resolves when the caller may start a request. */
-  async take(): Promise<void> {
+  /** Resolves when the caller may start a request (early, without error, when `signal` aborts). */
+  async take(signal?: AbortSignal): Promise<void> {
     const now = this.clock();
     const slot = Math.max(now, this.next);
     this.next = slot + this.intervalMs;
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await sleep(slot - now, signal);
+  }
+
+  /**
+   * Starts no request before `now + ms`: after a 429, Pinterest's wait applies to every request to the ad account,
+   * not only to the one that was refused.
+   */
+  holdFor(ms: number): void {
+    this.next = Math.max(this.next, this.clock() + ms);
   }
 }

@@ -219,6 +219,17 @@ describe('RateLimiter', () => {
     expect([await a, await b]).toEqual([0, 100]);
   });
 
+  it('holds every caller after a 429 for the wait Pinterest asked for', async () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    const limiter = new RateLimiter(60_000); // 1 ms apart: only the hold matters
+    limiter.holdFor(3000);
+    const t0 = Date.now();
+    const starts = Promise.all([limiter.take(), limiter.take()].map((p) => p.then(() => Date.now() - t0)));
+    await vi.advanceTimersByTimeAsync(3100);
+    expect(await starts).toEqual([3000, 3001]);
+    vi.useRealTimers();
+  });
+
   it('is shared by every request of one client, retries included', async () => {
     fake.script([{ status: 503 }]);
     const c = client({ limiter: new RateLimiter(1200) }); // 50 ms apart
