@@ -216,6 +216,23 @@ describe.concurrent('per-event results', () => {
     expect(logs.some((t) => t.startsWith(`record ${poison + 1} of stream orders rejected: Pinterest: whole request refused (HTTP 400 (code 4196`))).toBe(true);
   });
 
+  it('every event of a batch refused even alone: the sync stops with system_error after a bounded number of requests', async () => {
+    const fake = await newFake();
+    const input = generateOrders(1000, 250);
+    for (const id of input.ids) fake.poisonEventIds.add(id);
+    const r = await runWrite(fake, ordersConfig(), input.lines);
+    expect(r.code, describeRun(r)).toBe(1);
+    const traces = traceErrors(r.messages);
+    expect(traces).toHaveLength(1);
+    expect(traces[0].trace.error.failure_type).toBe('system_error');
+    expect(traces[0].trace.error.message).toMatch(/^Pinterest refuses every event of a batch, even one at a time \(HTTP 400 \(code 4196/);
+    expect(r.messages.at(-1).type).toBe('TRACE');
+    // Depth-first down to the first leaf (10 splits), then 8 single events: far from the ~2,000 of a full bisection.
+    expect(eventsRequests(fake).length).toBeLessThanOrEqual(30);
+    expect(fake.accepted).toHaveLength(0);
+    expect(echoedStates(r.messages)).toEqual([]);
+  });
+
   it('max_rejected_percent: going over it fails the sync with config_error, TRACE last', async () => {
     const fake = await newFake();
     const input = generateOrders(100, 50);

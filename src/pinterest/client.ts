@@ -55,6 +55,9 @@ interface Answer {
   rateLimitReset?: string;
 }
 
+/** Isolated events refused in a row, with nothing delivered yet, after which a batch's refusal counts as systematic. */
+const SYSTEMATIC_REFUSAL_LEAVES = 8;
+
 /** The events request was refused as a whole (400/413): bisection may isolate the bad events. */
 class WholeRequestRejected extends Error {
   constructor(readonly answer: string) {
@@ -74,7 +77,8 @@ export class PinterestClient {
    *
    * - 200 and 422: Pinterest's per-event statuses (422 = "not all events processed"; its `details` carries the list).
    * - 400/413 for the whole request: the batch is split in halves recursively (bisection) so valid events are still
-   *   delivered; a single event refused this way is `failed` with Pinterest's message.
+   *   delivered; a single event refused this way is `failed` with Pinterest's message. When the first 8 events
+   *   isolated are all refused and nothing got through, the refusal is systematic: `system_error` instead.
    * - 429, 5xx, network errors: retried with backoff within the retry policy; every retry sends the same events
    *   (same event_id, so Pinterest de-duplicates a retry of a request it had already recorded).
    *
@@ -83,15 +87,37 @@ export class PinterestClient {
    *   `transient_error` when retries are exhausted or the client was aborted; `system_error` for other answers.
    */
   async sendEvents(events: readonly object[]): Promise<EventOutcome[]> {
+    return this.sendBisecting(events, { refusedAlone: 0, delivered: 0 });
+  }
+
+  /**
+   * One step of the bisection. `progress` is shared by the whole batch: when the first
+   * {@link SYSTEMATIC_REFUSAL_LEAVES} events isolated are all refused and no sub-batch got through, the refusal is
+   * systematic (every event carries the problem), so the batch fails the sync instead of costing ~2n requests and
+   * rejecting every row.
+   */
+  private async sendBisecting(events: readonly object[], progress: { refusedAlone: number; delivered: number }): Promise<EventOutcome[]> {
     try {
-      return await this.sendOnce(events);
+      const outcomes = await this.sendOnce(events);
+      progress.delivered += events.length;
+      return outcomes;
     } catch (err) {
       if (!(err instanceof WholeRequestRejected)) throw err;
-      if (events.length === 1) return [{ status: 'failed', error_message: `whole request refused (${err.answer}), also with this event sent alone` }];
+      if (events.length === 1) {
+        progress.refusedAlone++;
+        if (progress.delivered === 0 && progress.refusedAlone >= SYSTEMATIC_REFUSAL_LEAVES) {
+          throw new PinterestError(
+            `Pinterest refuses every event of a batch, even one at a time (${err.answer}). The events are systematically invalid, which points to a mapping or connector problem; the sync stops here instead of rejecting every row. Run write --dry-run to inspect the events, and report the message if it persists.`,
+            'system_error',
+            { status: 400 },
+          );
+        }
+        return [{ status: 'failed', error_message: `whole request refused (${err.answer}), also with this event sent alone` }];
+      }
       this.opts.hooks?.onSplit?.(events.length);
       const mid = Math.ceil(events.length / 2);
-      const left = await this.sendEvents(events.slice(0, mid));
-      const right = await this.sendEvents(events.slice(mid));
+      const left = await this.sendBisecting(events.slice(0, mid), progress);
+      const right = await this.sendBisecting(events.slice(mid), progress);
       return left.concat(right);
     }
   }
