@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventNameForLog, maskForLog } from '../../src/write/pipeline.js';
+import { eventNameForLog, maskForLog } from '../../src/write/log-safety.js';
 
 describe('eventNameForLog', () => {
   it('shows label-like names and hides values that may be personal data or ids', () => {
