@@ -489,7 +489,7 @@ export function parseTimestampSeconds(v: unknown): number | null | undefined {
     default:
       break;
   }
-  return out === undefined || out < 0 ? null : out;
+  return out === undefined || out <= 0 ? null : out;
 }
 
 /** Field coercer for non-event timestamps (e.g. `app_info.install_time`); invalid → "not a recognizable timestamp". */

@@ -81,6 +81,8 @@ describe('parseTimestampSeconds', () => {
     '-1714558530',
     -5,
     0,
+    '1970-01-01T00:00:00Z', // the epoch itself, written as a date: as meaningless as the number 0
+    '1969-12-31',
     1e20,
     Number.NaN,
     true,
