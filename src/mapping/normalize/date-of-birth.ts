@@ -5,7 +5,7 @@
  * project decision NOTES §3: `YYYYMMDD` from ISO dates/timestamps and unambiguous year-first formats; day/month
  * orders that cannot be told apart (03/04/1990, 3-4-90, ...) are dropped with a warning rather than guessed.
  */
-import { type Normalized, rejection } from './text.js';
+import { NOT_TEXT, type Normalized, rejection, toText } from './text.js';
 
 /** Warning for a format that is not year-first (or not a date at all). */
 export const DOB_UNRECOGNIZED = rejection('date_of_birth: ambiguous or unrecognized date format; dropped');
@@ -48,32 +48,15 @@ function ymd(y: number, m: number, d: number): Normalized {
  * booleans/objects → DOB_NOT_TEXT; blank/null → null. Never throws.
  */
 export function normalizeDateOfBirth(value: unknown): Normalized {
-  let s: string;
-  switch (typeof value) {
-    case 'string':
-      s = value.trim();
-      if (s === '') return null;
-      break;
-    case 'number':
-      if (!Number.isFinite(value)) return DOB_NOT_TEXT;
-      s = String(value);
-      break;
-    case 'bigint':
-      s = String(value);
-      break;
-    case 'undefined':
-      return null;
-    case 'object':
-      if (value === null) return null;
-      if (value instanceof Date) {
-        const t = value.getTime();
-        if (Number.isNaN(t)) return DOB_INVALID_DATE;
-        return ymd(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
-      }
-      return DOB_NOT_TEXT;
-    default:
-      return DOB_NOT_TEXT;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return DOB_INVALID_DATE;
+    return ymd(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
   }
+  const text = toText(value);
+  if (text === null) return null;
+  if (text === NOT_TEXT) return DOB_NOT_TEXT;
+  const s = text.trim();
+  if (s === '') return null;
   let m = COMPACT.exec(s);
   if (m !== null) return ymd(+m[1], +m[2], +m[3]);
   m = ISO_DASH.exec(s);

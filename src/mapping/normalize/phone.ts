@@ -8,7 +8,7 @@
  * is dropped with a warning: hashing garbage would only add noise to matching.
  */
 import { type CountryCode, type PhoneNumber, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { type NormalizeContext, type Normalized, rejection } from './text.js';
+import { NOT_TEXT, type NormalizeContext, type Normalized, rejection, toText } from './text.js';
 
 /** Warning for a value libphonenumber-js cannot turn into a valid number (too short, unknown prefix, no country, ...). */
 export const PHONE_INVALID = rejection('phone: not a valid phone number; dropped');
@@ -125,26 +125,12 @@ function resolve(s: string, region: CountryCode | undefined): string | undefined
  * invalid. Invalid → PHONE_INVALID; objects/booleans → PHONE_NOT_TEXT; blank/null → null. Never throws.
  */
 export function normalizePhone(value: unknown, ctx?: NormalizeContext): Normalized {
-  let s: string;
-  switch (typeof value) {
-    case 'string':
-      s = value.trim();
-      if (s === '') return null;
-      break;
-    case 'number':
-      if (!Number.isSafeInteger(value) || value <= 0) return Number.isFinite(value) ? PHONE_INVALID : PHONE_NOT_TEXT;
-      s = String(value);
-      break;
-    case 'bigint':
-      s = String(value);
-      break;
-    case 'undefined':
-      return null;
-    case 'object':
-      return value === null ? null : PHONE_NOT_TEXT;
-    default:
-      return PHONE_NOT_TEXT;
-  }
+  if (typeof value === 'number' && Number.isFinite(value) && (!Number.isSafeInteger(value) || value <= 0)) return PHONE_INVALID;
+  const text = toText(value);
+  if (text === null) return null;
+  if (text === NOT_TEXT) return PHONE_NOT_TEXT;
+  const s = text.trim();
+  if (s === '') return null;
   const region = toRegion(ctx?.country) ?? toRegion(ctx?.defaultPhoneCountry);
   let digits = resolve(s, region);
   if (digits === undefined && s.length <= VANITY_MAX_LENGTH && VANITY_CHARS.test(s) && THREE_LETTERS.test(s)) {
