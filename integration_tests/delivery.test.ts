@@ -4,13 +4,15 @@
  * Backoff and Retry-After waits are scaled by PINTEREST_RETRY_TIME_SCALE=0.001 (1 s → 1 ms).
  * Build first: `npm run build`.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startFakePinterest, type FakePinterest, type FakePinterestOptions } from './fake-pinterest/server.js';
+import { describe, expect, it, vi } from 'vitest';
 import {
   assertEchoedPrefix,
   countBy,
   describeRun,
   echoedStates,
+  eventsRequests,
+  expectAcceptedExactly,
+  fakePerTest,
   generateOrders,
   logTexts,
   ordersConfig,
@@ -19,31 +21,13 @@ import {
   traceErrors,
 } from './helpers/generated.js';
 
-/** A fake of its own for each test, so that tests can run concurrently (each CLI run spends ~1 s starting Node). */
-async function newFake(opts: FakePinterestOptions = {}): Promise<FakePinterest> {
-  const fake = await startFakePinterest(opts);
-  fakes.push(fake);
-  return fake;
-}
+const newFake = fakePerTest();
+
 // CLI runs are slow to start on a busy machine; the time bounds that matter are asserted inside the tests.
 vi.setConfig({ testTimeout: 90_000 });
 
-// Closed after the file: a per-test hook cannot tell concurrent tests apart.
-const fakes: FakePinterest[] = [];
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-});
 
-const eventsRequests = (fake: FakePinterest) => fake.requests.filter((r) => r.path.endsWith('/events'));
 
-/** Every id exactly once in `fake.accepted`. */
-function expectAcceptedExactly(fake: FakePinterest, ids: string[]): void {
-  const accepted = fake.acceptedEventIds();
-  const dupes = [...countBy(accepted)].filter(([, n]) => n > 1);
-  expect(dupes, 'event_ids accepted more than once').toEqual([]);
-  expect(new Set(accepted)).toEqual(new Set(ids));
-  expect(accepted.length).toBe(ids.length);
-}
 
 describe.concurrent('clean delivery', () => {
   it('delivers every record once, echoes every state once, in input order, unchanged, with destinationStats (slow, out-of-order answers)', async () => {

@@ -3,33 +3,31 @@
  * message carrying the complete new config, one shared refresh for concurrent requests, and refresh failures.
  * Build first: `npm run build`.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { FAKE_DEFAULTS, startFakePinterest, type FakePinterest, type FakePinterestOptions } from './fake-pinterest/server.js';
-import { countBy, describeRun, echoedStates, generateOrders, logTexts, oauthOrdersConfig, requestEventIds, runWrite, traceErrors } from './helpers/generated.js';
+import { describe, expect, it, vi } from 'vitest';
+import { FAKE_DEFAULTS } from './fake-pinterest/server.js';
+import {
+  describeRun,
+  echoedStates,
+  eventsRequests,
+  expectAcceptedExactly,
+  fakePerTest,
+  generateOrders,
+  logTexts,
+  oauthOrdersConfig,
+  requestEventIds,
+  runWrite,
+  traceErrors,
+} from './helpers/generated.js';
 
-async function newFake(opts: FakePinterestOptions = {}): Promise<FakePinterest> {
-  const fake = await startFakePinterest(opts);
-  fakes.push(fake);
-  return fake;
-}
+const newFake = fakePerTest();
+
 // CLI runs are slow to start on a busy machine; the time bounds that matter are asserted inside the tests.
 vi.setConfig({ testTimeout: 90_000 });
 
-// Closed after the file: a per-test hook cannot tell concurrent tests apart.
-const fakes: FakePinterest[] = [];
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-});
 
-const eventsRequests = (fake: FakePinterest) => fake.requests.filter((r) => r.path.endsWith('/events'));
 const controls = (messages: any[]) => messages.filter((m) => m?.type === 'CONTROL');
 const DAY_MS = 86_400_000;
 
-function expectAcceptedExactly(fake: FakePinterest, ids: string[]): void {
-  const accepted = fake.acceptedEventIds();
-  expect([...countBy(accepted)].filter(([, n]) => n > 1)).toEqual([]);
-  expect(new Set(accepted)).toEqual(new Set(ids));
-}
 
 describe.concurrent('OAuth token refresh', () => {
   it('refreshes at start (no access token) and again whenever the token dies after N requests; each CONTROL carries the complete new config', async () => {

@@ -3,14 +3,15 @@
  * SIGKILL followed by a re-run from the last echoed state (Airbyte's at-least-once resume).
  * Build first: `npm run build`.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startFakePinterest, type FakePinterest, type FakePinterestOptions } from './fake-pinterest/server.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { CliResult, SpawnedCli } from './helpers/run-cli.js';
 import {
   assertEchoedPrefix,
   countBy,
   describeRun,
   echoedStates,
+  eventsRequests,
+  fakePerTest,
   generateOrders,
   oauthOrdersConfig,
   ordersConfig,
@@ -20,20 +21,12 @@ import {
   traceErrors,
 } from './helpers/generated.js';
 
+const newFake = fakePerTest();
+
 // Several CLI runs per test on a possibly busy machine: generous timeouts; the bounds that matter are asserted inside.
 vi.setConfig({ testTimeout: 90_000 });
 
-const fakes: FakePinterest[] = [];
-async function newFake(opts: FakePinterestOptions = {}): Promise<FakePinterest> {
-  const fake = await startFakePinterest(opts);
-  fakes.push(fake);
-  return fake;
-}
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()));
-});
 
-const eventsRequests = (fake: FakePinterest) => fake.requests.filter((r) => r.path.endsWith('/events'));
 
 /** Polls until `cond` holds (or throws after `timeoutMs`). */
 async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {

@@ -4,7 +4,8 @@
  * assertions on what the CLI echoed.
  */
 import { deriveEventId } from '../../src/mapping/event-id.js';
-import { FAKE_DEFAULTS, type FakePinterest } from '../fake-pinterest/server.js';
+import { afterAll, expect } from 'vitest';
+import { FAKE_DEFAULTS, startFakePinterest, type FakePinterest, type FakePinterestOptions } from '../fake-pinterest/server.js';
 import { runCli, spawnCli, writeTempJson, type CliOptions, type CliResult, type SpawnedCli } from './run-cli.js';
 
 type Json = Record<string, any>;
@@ -200,4 +201,33 @@ export function assertEchoedPrefix(
 export function describeRun(r: CliResult): string {
   const traces = traceErrors(r.messages).map((t) => `${t.trace.error.failure_type}: ${t.trace.error.message}`);
   return `exit ${r.code} signal ${r.signal}; traces: ${JSON.stringify(traces)}; stderr: ${r.stderr.slice(-500)}`;
+}
+
+/**
+ * A fake Pinterest API per test, so that tests can run concurrently (each CLI run spends ~1 s starting Node).
+ * Call once at the top of a test file: the fakes are closed after the file (a per-test hook cannot tell
+ * concurrent tests apart).
+ */
+export function fakePerTest(): (opts?: FakePinterestOptions) => Promise<FakePinterest> {
+  const fakes: FakePinterest[] = [];
+  afterAll(async () => {
+    await Promise.all(fakes.map((f) => f.close()));
+  });
+  return async (opts = {}) => {
+    const fake = await startFakePinterest(opts);
+    fakes.push(fake);
+    return fake;
+  };
+}
+
+/** The events requests the fake received (not OAuth or read calls). */
+export const eventsRequests = (fake: FakePinterest) => fake.requests.filter((r) => r.path.endsWith('/events'));
+
+/** Asserts every id was accepted exactly once, and nothing else was. */
+export function expectAcceptedExactly(fake: FakePinterest, ids: string[]): void {
+  const accepted = fake.acceptedEventIds();
+  const dupes = [...countBy(accepted)].filter(([, n]) => n > 1);
+  expect(dupes, 'event_ids accepted more than once').toEqual([]);
+  expect(new Set(accepted)).toEqual(new Set(ids));
+  expect(accepted.length).toBe(ids.length);
 }
