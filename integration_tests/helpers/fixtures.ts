@@ -178,18 +178,20 @@ export function sampleConfig(overrides: Json = {}): Json {
   return { ...readJson(FIXTURE_PATHS.sampleConfig), ...overrides };
 }
 
+/** OAuth `credentials` with the fake's default client and refresh token (no access token), shallow-merged with `overrides`. */
+export function fakeOAuthCredentials(overrides: Json = {}): Json {
+  return {
+    auth_type: 'oauth2.0',
+    client_id: FAKE_DEFAULTS.clientId,
+    client_secret: FAKE_DEFAULTS.clientSecret,
+    refresh_token: FAKE_DEFAULTS.refreshToken,
+    ...overrides,
+  };
+}
+
 /** sample_config.json switched to OAuth with the fake's default client and refresh token (no access token). */
 export function oauthConfig(overrides: Json = {}, credentials: Json = {}): Json {
-  return sampleConfig({
-    credentials: {
-      auth_type: 'oauth2.0',
-      client_id: FAKE_DEFAULTS.clientId,
-      client_secret: FAKE_DEFAULTS.clientSecret,
-      refresh_token: FAKE_DEFAULTS.refreshToken,
-      ...credentials,
-    },
-    ...overrides,
-  });
+  return sampleConfig({ credentials: fakeOAuthCredentials(credentials), ...overrides });
 }
 
 /** invalid_config.json (bad account id, missing access_token, max_concurrent_requests 99). */

@@ -6,6 +6,7 @@
 import { deriveEventId } from '../../src/mapping/event-id.js';
 import { afterAll, expect } from 'vitest';
 import { FAKE_DEFAULTS, startFakePinterest, type FakePinterest, type FakePinterestOptions } from '../fake-pinterest/server.js';
+import { fakeOAuthCredentials } from './fixtures.js';
 import { runCli, spawnCli, writeTempJson, type CliOptions, type CliResult, type SpawnedCli } from './run-cli.js';
 
 type Json = Record<string, any>;
@@ -34,16 +35,7 @@ export function ordersConfig(overrides: Json = {}): Json {
 
 /** OAuth variant of ordersConfig with the fake's client and refresh token. */
 export function oauthOrdersConfig(overrides: Json = {}, credentials: Json = {}): Json {
-  return ordersConfig({
-    credentials: {
-      auth_type: 'oauth2.0',
-      client_id: FAKE_DEFAULTS.clientId,
-      client_secret: FAKE_DEFAULTS.clientSecret,
-      refresh_token: FAKE_DEFAULTS.refreshToken,
-      ...credentials,
-    },
-    ...overrides,
-  });
+  return ordersConfig({ credentials: fakeOAuthCredentials(credentials), ...overrides });
 }
 
 /** Configured catalog with one stream, `orders`, no primary key (event ids come from order_id + event_time). */
