@@ -56,13 +56,6 @@ export const PINTEREST_EVENT_NAMES = [...SPEC_EVENT_NAMES, ...DOCUMENTED_EXTRA_E
 /** One of {@link PINTEREST_EVENT_NAMES}. Anything else must be sent as `custom`. */
 export type PinterestEventName = (typeof PINTEREST_EVENT_NAMES)[number];
 
-const EVENT_NAME_SET: ReadonlySet<string> = new Set(PINTEREST_EVENT_NAMES);
-
-/** True when `name` is exactly (case-sensitive) one of {@link PINTEREST_EVENT_NAMES}. */
-export function isPinterestEventName(name: string): name is PinterestEventName {
-  return EVENT_NAME_SET.has(name);
-}
-
 /** Allowed `action_source` values. Source: OpenAPI 5.23, `ConversionEvents.data[].action_source`. */
 export const ACTION_SOURCES: readonly ActionSource[] = ['web', 'app_android', 'app_ios', 'offline'];
 

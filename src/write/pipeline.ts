@@ -86,7 +86,6 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   let fatal: Error | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   const unknownEventNames = new Set<string>();
-  const seenOtherTypes = new Set<string>();
 
   /** True while the share of rejected records is over max_rejected_percent. */
   const overRejectedLimit = (): boolean => {
@@ -265,9 +264,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
         }
       } else if (msg.kind === 'invalid') {
         report.warn(`Input line ignored: ${msg.reason}`);
-      } else if (!seenOtherTypes.has(msg.type)) {
-        seenOtherTypes.add(msg.type);
-      }
+      } // other message types (TRACE stream statuses, LOG, unknown ones) are ignored
       if (fatal) break;
       await out.ready();
     }
