@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import { ConfigError, loadConfig, unknownSettings, type ConnectorConfig } from '../config/config.js';
 import { PinterestError } from '../pinterest/errors.js';
+import { EventBatch } from '../pinterest/event-batch.js';
 import { apiBaseUrl } from '../pinterest/http.js';
 import { validateMappings } from '../write/streams.js';
 import { openPinterestSession } from './pinterest-session.js';
@@ -151,7 +152,7 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
         }
       }
     }
-    const [outcome] = await session.client.sendEvents([checkEvent(config, Math.floor(Date.now() / 1000))]);
+    const [outcome] = await session.client.sendEvents(EventBatch.of([checkEvent(config, Math.floor(Date.now() / 1000))]));
     if (outcome.status !== 'processed') {
       out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
       return 0;

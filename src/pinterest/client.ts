@@ -12,6 +12,7 @@ import {
   RETRYABLE_NETWORK_CODES,
   unauthorizedMessage,
 } from './errors.js';
+import type { EventBatch } from './event-batch.js';
 import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
@@ -82,28 +83,29 @@ export class PinterestClient {
    * - 429, 5xx, network errors: retried with backoff within the retry policy; every retry sends the same events
    *   (same event_id, so Pinterest de-duplicates a retry of a request it had already recorded).
    *
-   * @param events Pinterest events (ConversionEvents.data items), JSON-serializable (no bigint)
+   * @param batch the events, serialized (see EventBatch)
    * @throws PinterestError `config_error` on 401 (after one refresh for OAuth), 403, 404;
    *   `transient_error` when retries are exhausted or the client was aborted; `system_error` for other answers.
    */
-  async sendEvents(events: readonly object[]): Promise<EventOutcome[]> {
-    return this.sendBisecting(events, { refusedAlone: 0, delivered: 0 });
+  async sendEvents(batch: EventBatch): Promise<EventOutcome[]> {
+    if (batch.length === 0) return [];
+    return this.sendBisecting(batch, 0, batch.length, { refusedAlone: 0, delivered: 0 });
   }
 
   /**
-   * One step of the bisection. `progress` is shared by the whole batch: when the first
-   * {@link SYSTEMATIC_REFUSAL_LEAVES} events isolated are all refused and no sub-batch got through, the refusal is
-   * systematic (every event carries the problem), so the batch fails the sync instead of costing ~2n requests and
-   * rejecting every row.
+   * One step of the bisection, over events `from` (inclusive) to `to` (exclusive) of the batch. `progress` is
+   * shared by the whole batch: when the first {@link SYSTEMATIC_REFUSAL_LEAVES} events isolated are all refused and
+   * no sub-batch got through, the refusal is systematic (every event carries the problem), so the batch fails the
+   * sync instead of costing ~2n requests and rejecting every row.
    */
-  private async sendBisecting(events: readonly object[], progress: { refusedAlone: number; delivered: number }): Promise<EventOutcome[]> {
+  private async sendBisecting(batch: EventBatch, from: number, to: number, progress: { refusedAlone: number; delivered: number }): Promise<EventOutcome[]> {
     try {
-      const outcomes = await this.sendOnce(events);
-      progress.delivered += events.length;
+      const outcomes = await this.sendOnce(batch, from, to);
+      progress.delivered += to - from;
       return outcomes;
     } catch (err) {
       if (!(err instanceof WholeRequestRejected)) throw err;
-      if (events.length === 1) {
+      if (to - from === 1) {
         progress.refusedAlone++;
         if (progress.delivered === 0 && progress.refusedAlone >= SYSTEMATIC_REFUSAL_LEAVES) {
           throw new PinterestError(
@@ -114,18 +116,18 @@ export class PinterestClient {
         }
         return [{ status: 'failed', error_message: `whole request refused (${err.answer}), also with this event sent alone` }];
       }
-      this.opts.hooks?.onSplit?.(events.length);
-      const mid = Math.ceil(events.length / 2);
-      const left = await this.sendBisecting(events.slice(0, mid), progress);
-      const right = await this.sendBisecting(events.slice(mid), progress);
+      this.opts.hooks?.onSplit?.(to - from);
+      const mid = from + Math.ceil((to - from) / 2);
+      const left = await this.sendBisecting(batch, from, mid, progress);
+      const right = await this.sendBisecting(batch, mid, to, progress);
       return left.concat(right);
     }
   }
 
-  private async sendOnce(events: readonly object[]): Promise<EventOutcome[]> {
+  private async sendOnce(batch: EventBatch, from: number, to: number): Promise<EventOutcome[]> {
     const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/events${this.opts.testMode ? '?test=true' : ''}`;
-    const a = await this.call('POST', path, JSON.stringify({ data: events }));
-    if (a.status === 200 || a.status === 422) return perEventOutcomes(a, events.length);
+    const a = await this.call('POST', path, batch.body(from, to));
+    if (a.status === 200 || a.status === 422) return perEventOutcomes(a, to - from);
     // Without the request id: the refusal becomes each isolated event's rejection reason, grouped by text.
     if (a.status === 400 || a.status === 413) throw new WholeRequestRejected(describeAnswer(a.status, errorBody(a.body)));
     const answer = describeAnswer(a.status, errorBody(a.body), a.requestId);
@@ -160,7 +162,7 @@ export class PinterestClient {
    * One logical call with rate limiting, retries and token refresh. Returns the final answer for statuses the
    * caller handles (2xx, 400, 413, 422, and 404 when `notFoundIsAnswer`); throws for the rest.
    */
-  private async call(method: 'GET' | 'POST', path: string, body?: string, o: { notFoundIsAnswer?: boolean } = {}): Promise<Answer> {
+  private async call(method: 'GET' | 'POST', path: string, body?: Uint8Array, o: { notFoundIsAnswer?: boolean } = {}): Promise<Answer> {
     const { retry, limiter, hooks, signal, auth } = this.opts;
     const started = Date.now();
     // Backoff waits actually slept (time-scaled). The budget is checked against unscaled time, so a test's time
@@ -239,7 +241,7 @@ export class PinterestClient {
     }
   }
 
-  private async send(method: string, path: string, token: string, body?: string): Promise<Answer> {
+  private async send(method: string, path: string, token: string, body?: Uint8Array): Promise<Answer> {
     const res = await request(this.opts.baseUrl + path, {
       method: method as 'GET' | 'POST',
       dispatcher: this.opts.dispatcher,

@@ -7,15 +7,16 @@ import { serializeState } from '../airbyte/state.js';
 import type { ConnectorConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { EventOutcome } from '../pinterest/client.js';
+import { EventBatch } from '../pinterest/event-batch.js';
 import { eventNameForLog, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED } from './log-safety.js';
-import { SyncReport } from './report.js';
+import { identifierMask, SyncReport } from './report.js';
 import { MAPPING_PROBE_RECORDS, StreamRegistry, unmatchedStreamSettings, type StreamContext } from './streams.js';
 
 /** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
-/** Sends one batch and returns one outcome per event, in order; throws on a fatal failure. */
-export type SendBatch = (events: readonly object[]) => Promise<EventOutcome[]>;
+/** Sends one batch of events and returns one outcome per event, in order; throws on a fatal failure. */
+export type SendBatch = (events: EventBatch) => Promise<EventOutcome[]>;
 
 /** Options of {@link runWrite}. */
 export interface WriteOptions {
@@ -48,15 +49,19 @@ export interface WriteResult {
   cancelled: boolean;
 }
 
+/** Events waiting to be sent, with what settling them needs; index i of every array is the same event. */
 interface Batch {
-  events: object[];
+  /** Each event serialized once, when it was built. */
+  events: EventBatch;
+  /** identifierMask of each event's user_data, counted in the coverage line when the batch is sent. */
+  identifiers: number[];
   tickets: RecordTicket[];
   streams: StreamContext[];
   positions: number[];
 }
 
 function newBatch(): Batch {
-  return { events: [], tickets: [], streams: [], positions: [] };
+  return { events: new EventBatch(), identifiers: [], tickets: [], streams: [], positions: [] };
 }
 
 /**
@@ -117,7 +122,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   };
 
   const settleOutcomes = (b: Batch, outcomes: EventOutcome[]): void => {
-    for (let i = 0; i < b.events.length; i++) {
+    for (let i = 0; i < b.tickets.length; i++) {
       const r = outcomes[i];
       if (r.warning_message) report.warn(`Pinterest warning: ${r.warning_message}`);
       if (r.status === 'processed') {
@@ -131,8 +136,8 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   };
 
   const dispatch = (b: Batch): void => {
-    const n = b.events.length;
-    for (const e of b.events) report.cover((e as { user_data?: Record<string, unknown> }).user_data);
+    const n = b.tickets.length;
+    for (const mask of b.identifiers) report.cover(mask);
     report.counts.eventsSent += n;
     report.counts.inFlightEvents += n;
     inFlight++;
@@ -142,7 +147,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
           const outcomes = await o.send(b.events);
           settleOutcomes(b, outcomes);
         } else {
-          settleOutcomes(b, b.events.map(() => ({ status: 'processed' as const })));
+          settleOutcomes(b, b.tickets.map(() => ({ status: 'processed' as const })));
         }
       } catch (err) {
         fatal ??= err as Error;
@@ -246,7 +251,8 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
               `Sample event ${samplesLogged} (record ${position} of stream ${ctx.label}; personal data as SHA-256 hashes, free-text and address fields masked): ${JSON.stringify(maskForLog(result.event))}`,
             );
           }
-          batch.events.push(result.event);
+          batch.events.push(JSON.stringify(result.event));
+          batch.identifiers.push(identifierMask(result.event.user_data as Record<string, unknown> | undefined));
           batch.tickets.push(ticket);
           batch.streams.push(ctx);
           batch.positions.push(position);

@@ -3,6 +3,22 @@ import type { AirbyteOutput } from '../airbyte/output.js';
 /** How many rejected records per reason are logged one by one (with their stream and record number) before only counting. */
 const REJECTIONS_LOGGED_PER_REASON = 10;
 
+/** The identifiers the end-of-sync coverage line reports: Pinterest user_data keys, and "ip+user_agent" (both present). */
+export const COVERED_IDENTIFIERS = ['em', 'ph', 'external_id', 'hashed_maids', 'click_id', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'ip+user_agent'] as const;
+type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
+
+/**
+ * Which identifiers an event's user_data carries, as a bit mask (bit i = COVERED_IDENTIFIERS[i]); 0 for none.
+ * Computed when the event is built, so the batch keeps a number instead of the event object until it is sent.
+ */
+export function identifierMask(userData: Record<string, unknown> | undefined): number {
+  if (!userData) return 0;
+  let mask = 0;
+  for (let i = 0; i < COVERED_IDENTIFIERS.length - 1; i++) if (userData[COVERED_IDENTIFIERS[i]] !== undefined) mask |= 1 << i;
+  if (userData.client_ip_address !== undefined && userData.client_user_agent !== undefined) mask |= 1 << (COVERED_IDENTIFIERS.length - 1);
+  return mask;
+}
+
 /**
  * Counters and grouped messages of one `write` run, and the LOG lines built from them: a progress line at
  * most every `progressIntervalMs`, and the end-of-sync summary. Nothing is logged per record except the first
@@ -26,8 +42,8 @@ export class SyncReport {
   readonly rejections = new Map<string, number>();
   /** Warning → count (mapping warnings, Pinterest warning_message). */
   readonly warnings = new Map<string, number>();
-  /** Identifier coverage over the events sent: Pinterest user_data key (or "ip+user_agent") → events carrying it. */
-  readonly coverage = new Map<string, number>();
+  /** Identifier coverage over the events sent: events carrying each of {@link COVERED_IDENTIFIERS}, same order. */
+  private readonly coverage: number[] = COVERED_IDENTIFIERS.map(() => 0);
   private readonly started: number;
   private lastProgress: number;
   /** Dry run: events are built, not sent (changes the wording of progress lines). */
@@ -63,15 +79,9 @@ export class SyncReport {
     if (n === 1) this.out.log('WARN', where ? `${message} (first seen at ${where})` : message);
   }
 
-  /** Counts which identifiers an event sent carries (user_data keys). */
-  cover(userData: Record<string, unknown> | undefined): void {
-    if (!userData) return;
-    for (const k of ['em', 'ph', 'external_id', 'hashed_maids', 'click_id', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country']) {
-      if (userData[k] !== undefined) this.coverage.set(k, (this.coverage.get(k) ?? 0) + 1);
-    }
-    if (userData.client_ip_address !== undefined && userData.client_user_agent !== undefined) {
-      this.coverage.set('ip+user_agent', (this.coverage.get('ip+user_agent') ?? 0) + 1);
-    }
+  /** Counts the identifiers of one event sent, given as its {@link identifierMask}. */
+  cover(mask: number): void {
+    for (let i = 0; mask !== 0; i++, mask >>>= 1) if (mask & 1) this.coverage[i]++;
   }
 
   get rejected(): number {
@@ -106,7 +116,7 @@ export class SyncReport {
       this.out.log('WARN', `Warnings (grouped by kind; the first of each was logged where it occurred):\n${lines.join('\n')}`);
     }
     if (c.eventsSent > 0) {
-      const pct = (k: string): string => `${((100 * (this.coverage.get(k) ?? 0)) / c.eventsSent).toFixed(1)}%`;
+      const pct = (k: CoveredIdentifier): string => `${((100 * this.coverage[COVERED_IDENTIFIERS.indexOf(k)]) / c.eventsSent).toFixed(1)}%`;
       this.out.log(
         'INFO',
         `Identifier coverage over ${c.eventsSent} events sent: em ${pct('em')}, ph ${pct('ph')}, external_id ${pct('external_id')}, ` +

@@ -11,6 +11,7 @@ import { ConfigError } from '../../src/config/config.js';
 import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../../src/pinterest/auth.js';
 import { PinterestClient } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
+import { EventBatch } from '../../src/pinterest/event-batch.js';
 import { RateLimiter } from '../../src/pinterest/retry.js';
 
 const ORIGIN = 'https://api.pinterest.com';
@@ -86,7 +87,7 @@ function reply(pool: ReturnType<MockAgent['get']>, method: 'GET' | 'POST', path:
 async function failure(client: PinterestClient, call: Call): Promise<unknown> {
   try {
     if (call === 'events') {
-      const outcomes = await client.sendEvents([{ event_name: 'custom' }]);
+      const outcomes = await client.sendEvents(EventBatch.of([{ event_name: 'custom' }]));
       throw new Error(`no error; outcomes ${JSON.stringify(outcomes)}`);
     }
     if (call === 'adAccount') await client.getAdAccount();

@@ -9,6 +9,7 @@ import { FAKE_DEFAULTS, startFakePinterest, type FakePinterest } from '../../int
 import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../../src/pinterest/auth.js';
 import { PinterestClient, type PinterestClientOptions } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
+import { EventBatch } from '../../src/pinterest/event-batch.js';
 import { RateLimiter, type RetryPolicy } from '../../src/pinterest/retry.js';
 
 let fake: FakePinterest;
@@ -60,7 +61,7 @@ const statuses = () => fake.requests.map((r) => r.status);
 describe('retry decisions', () => {
   it('retries 408, 429, 500, 502, 503, 504 and returns the per-event outcomes', async () => {
     fake.script([{ status: 408 }, { status: 429 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }]);
-    const out = await client({ retry: { maxRetries: 6 } }).sendEvents([event('e1'), event('e2')]);
+    const out = await client({ retry: { maxRetries: 6 } }).sendEvents(EventBatch.of([event('e1'), event('e2')]));
     expect(out.map((o) => o.status)).toEqual(['processed', 'processed']);
     expect(statuses()).toEqual([408, 429, 500, 502, 503, 504, 200]);
     expect(fake.acceptedEventIds()).toEqual(['e1', 'e2']);
@@ -68,7 +69,7 @@ describe('retry decisions', () => {
 
   it('stops after max_retries with transient_error', async () => {
     fake.script([{ status: 503 }, { status: 503 }, { status: 503 }]);
-    const e = await failure(client({ retry: { maxRetries: 2 } }).sendEvents([event('e1')]));
+    const e = await failure(client({ retry: { maxRetries: 2 } }).sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('transient_error');
     expect(e.message).toMatch(/after 3 attempts/);
     expect(statuses()).toEqual([503, 503, 503]);
@@ -77,42 +78,42 @@ describe('retry decisions', () => {
   it('the time budget counts real request time and unscaled waits: a slow failing request does not exhaust a 60 s budget', async () => {
     // 700 ms of request time is far below 60 s; with the budget wrongly scaled (60 ms) this gave up after 1 attempt.
     fake.script([{ status: 503, delayMs: 700 }]);
-    const out = await client({ retry: { maxElapsedMs: 60_000 } }).sendEvents([event('e1')]);
+    const out = await client({ retry: { maxElapsedMs: 60_000 } }).sendEvents(EventBatch.of([event('e1')]));
     expect(out[0].status).toBe('processed');
     expect(statuses()).toEqual([503, 200]);
   });
 
   it('gives up at once when Retry-After exceeds the remaining budget', async () => {
     fake.script([{ status: 429, retryAfter: 120 }]);
-    const e = await failure(client({ retry: { maxElapsedMs: 60_000 } }).sendEvents([event('e1')]));
+    const e = await failure(client({ retry: { maxElapsedMs: 60_000 } }).sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('transient_error');
     expect(statuses()).toEqual([429]);
   });
 
   it('retries a response that does not arrive within the headers timeout', async () => {
     fake.script([{ delayMs: 1500 }]);
-    const out = await client({ timeoutMs: 300 }).sendEvents([event('e1')]);
+    const out = await client({ timeoutMs: 300 }).sendEvents(EventBatch.of([event('e1')]));
     expect(out[0].status).toBe('processed');
     expect(fake.requests.length).toBe(2);
   });
 
   it('retries connection resets and truncated bodies', async () => {
     fake.script([{ destroySocket: 'before-response' }, { destroySocket: 'mid-response' }]);
-    const out = await client().sendEvents([event('e1')]);
+    const out = await client().sendEvents(EventBatch.of([event('e1')]));
     expect(out[0].status).toBe('processed');
     expect(fake.acceptedEventIds()).toEqual(['e1']);
   });
 
   it('retries a refused connection, then ends with transient_error', async () => {
     const c = client({ baseUrl: 'http://127.0.0.1:9/v5', retry: { maxRetries: 2 } });
-    const e = await failure(c.sendEvents([event('e1')]));
+    const e = await failure(c.sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('transient_error');
     expect(e.message).toMatch(/after 3 attempts.*ECONNREFUSED/);
   });
 
   it('a 200 whose body is not JSON (e.g. a proxy page) is retried, not taken as "all processed"', async () => {
     fake.script([{ status: 200, body: '<html>OK</html>' }, { status: 200, body: '' }]);
-    const out = await client().sendEvents([event('e1')]);
+    const out = await client().sendEvents(EventBatch.of([event('e1')]));
     expect(out[0].status).toBe('processed');
     expect(fake.requests).toHaveLength(3);
     expect(fake.acceptedEventIds()).toEqual(['e1']);
@@ -120,13 +121,13 @@ describe('retry decisions', () => {
 
   it('a 200 that keeps being unreadable ends with transient_error', async () => {
     fake.script([{ status: 200, body: 'nope' }, { status: 200, body: 'nope' }]);
-    const e = await failure(client({ retry: { maxRetries: 1 } }).sendEvents([event('e1')]));
+    const e = await failure(client({ retry: { maxRetries: 1 } }).sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('transient_error');
     expect(e.message).toMatch(/not a JSON object/);
   });
 
   it('401 with a static token: config_error, no retry', async () => {
-    const e = await failure(client({ auth: new StaticTokenProvider('nope-token') }).sendEvents([event('e1')]));
+    const e = await failure(client({ auth: new StaticTokenProvider('nope-token') }).sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('config_error');
     expect(e.details.status).toBe(401);
     expect(fake.requests).toHaveLength(1);
@@ -135,21 +136,21 @@ describe('retry decisions', () => {
   it('403 and 404: config_error, no retry', async () => {
     fake.script([{ status: 403 }, { status: 404 }]);
     const c = client();
-    expect((await failure(c.sendEvents([event('e1')]))).details.status).toBe(403);
-    expect((await failure(c.sendEvents([event('e1')]))).details.status).toBe(404);
+    expect((await failure(c.sendEvents(EventBatch.of([event('e1')])))).details.status).toBe(403);
+    expect((await failure(c.sendEvents(EventBatch.of([event('e1')])))).details.status).toBe(404);
     expect(fake.requests).toHaveLength(2);
   });
 
   it('an unexpected 4xx (e.g. 409) is a system_error, not retried', async () => {
     fake.script([{ status: 409 }]);
-    const e = await failure(client().sendEvents([event('e1')]));
+    const e = await failure(client().sendEvents(EventBatch.of([event('e1')])));
     expect(e.failureType).toBe('system_error');
     expect(fake.requests).toHaveLength(1);
   });
 
   it('a 400 for a single event marks just that event failed (no retry, no exception)', async () => {
     fake.poisonEventIds.add('bad');
-    const out = await client().sendEvents([event('ok1'), event('bad'), event('ok2')]);
+    const out = await client().sendEvents(EventBatch.of([event('ok1'), event('bad'), event('ok2')]));
     expect(out.map((o) => o.status)).toEqual(['processed', 'failed', 'processed']);
     expect(out[1].error_message).toMatch(/^whole request refused \(HTTP 400 \(code 4196/);
     expect(fake.acceptedEventIds().sort()).toEqual(['ok1', 'ok2']);
@@ -159,7 +160,7 @@ describe('retry decisions', () => {
     fake.partialFailureStatus = 200;
     fake.failEventIds.add('f');
     try {
-      const out = await client().sendEvents([event('a'), event('f')]);
+      const out = await client().sendEvents(EventBatch.of([event('a'), event('f')]));
       expect(out.map((o) => o.status)).toEqual(['processed', 'failed']);
       expect(out[1].error_message).toBe('Event could not be processed.');
     } finally {
@@ -172,7 +173,7 @@ describe('retry decisions', () => {
     // Real (unscaled) backoff: waits of up to 1, 2, 4 s, cut short by the abort.
     const c = client({ signal: controller.signal, retry: { timeScale: 1 } });
     fake.script([{ status: 503 }, { status: 503 }, { status: 503 }]);
-    const p = c.sendEvents([event('e1')]);
+    const p = c.sendEvents(EventBatch.of([event('e1')]));
     setTimeout(() => controller.abort(), 50);
     const t = Date.now();
     const e = await failure(p);
@@ -193,7 +194,7 @@ describe('OAuth refresh shared by concurrent requests', () => {
       { baseUrl: fake.url, dispatcher, timeScale: 0.001, onRefreshed: (c) => refreshed.push(c.access_token!) },
     );
     const c = client({ auth });
-    const outs = await Promise.all([0, 1, 2, 3].map((k) => c.sendEvents([event(`c${k}`)])));
+    const outs = await Promise.all([0, 1, 2, 3].map((k) => c.sendEvents(EventBatch.of([event(`c${k}`)]))));
     expect(outs.flat().map((o) => o.status)).toEqual(['processed', 'processed', 'processed', 'processed']);
     expect(fake.counters.oauthRequests).toBe(1);
     expect(refreshed).toEqual([fake.issuedTokens[0].access_token]);
@@ -233,7 +234,7 @@ describe('RateLimiter', () => {
   it('is shared by every request of one client, retries included', async () => {
     fake.script([{ status: 503 }]);
     const c = client({ limiter: new RateLimiter(1200) }); // 50 ms apart
-    await Promise.all([0, 1, 2].map((k) => c.sendEvents([event(`r${k}`)])));
+    await Promise.all([0, 1, 2].map((k) => c.sendEvents(EventBatch.of([event(`r${k}`)]))));
     const times = fake.requests.map((r) => r.receivedAt).sort((x, y) => x - y);
     expect(times).toHaveLength(4);
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(40);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { EventBatch } from '../../src/pinterest/event-batch.js';
+
+const ev = (id: string, extra: Record<string, unknown> = {}) => ({ event_name: 'checkout', event_id: id, ...extra });
+const parse = (b: Buffer) => JSON.parse(b.toString('utf8')) as { data: unknown[] };
+
+describe('EventBatch', () => {
+  it('lays the events out as the request body {"data":[...]}', () => {
+    const b = EventBatch.of([ev('a'), ev('b'), ev('c')]);
+    expect(b.length).toBe(3);
+    const body = b.body();
+    expect(body.toString('utf8')).toBe('{"data":[{"event_name":"checkout","event_id":"a"},{"event_name":"checkout","event_id":"b"},{"event_name":"checkout","event_id":"c"}]}');
+    expect(body.byteLength).toBe(b.byteLength);
+  });
+
+  it('gives any contiguous part as its own body (bisection)', () => {
+    const b = EventBatch.of([ev('a'), ev('b'), ev('c'), ev('d')]);
+    expect(parse(b.body(0, 1)).data).toEqual([ev('a')]);
+    expect(parse(b.body(1, 3)).data).toEqual([ev('b'), ev('c')]);
+    expect(parse(b.body(3, 4)).data).toEqual([ev('d')]);
+    expect(parse(b.body(2)).data).toEqual([ev('c'), ev('d')]);
+    // a part is a copy: the whole body is unchanged afterwards
+    expect(parse(b.body()).data).toEqual([ev('a'), ev('b'), ev('c'), ev('d')]);
+  });
+
+  it('counts UTF-8 bytes, not UTF-16 units, and grows past its first capacity', () => {
+    const wide = 'ü€😀'.repeat(2000); // 2 + 3 + 4 bytes per repeat
+    const b = new EventBatch(64);
+    const events = Array.from({ length: 50 }, (_, i) => ev(String(i), { custom_data: { content_name: wide } }));
+    for (const e of events) b.push(JSON.stringify(e));
+    expect(parse(b.body()).data).toEqual(events);
+    expect(parse(b.body(49, 50)).data).toEqual([events[49]]);
+    expect(b.byteLength).toBe(Buffer.byteLength(JSON.stringify({ data: events })));
+  });
+
+  it('refuses an empty or out-of-range part', () => {
+    const b = EventBatch.of([ev('a')]);
+    expect(() => b.body(0, 0)).toThrow(RangeError);
+    expect(() => b.body(0, 2)).toThrow(RangeError);
+    expect(() => new EventBatch().body()).toThrow(RangeError);
+  });
+});
