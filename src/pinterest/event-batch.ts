@@ -12,8 +12,10 @@
 const PREFIX = Buffer.from('{"data":[');
 const SUFFIX = Buffer.from(']}');
 const COMMA = 0x2c;
-/** First capacity of a batch buffer (bytes); it doubles when full. About 200 typical events. */
+/** Default first capacity of a batch buffer (bytes); it doubles when full. About 200 typical events. */
 const INITIAL_CAPACITY = 256 * 1024;
+/** Largest first capacity taken from a caller's hint (bytes): a batch of huge events must not pin its size on the next. */
+const MAX_INITIAL_CAPACITY = 4 * 1024 * 1024;
 
 /**
  * Events serialized as JSON, in one growing buffer laid out as the request body: `{"data":[` e1 `,` e2 ... (the
@@ -25,8 +27,9 @@ export class EventBatch {
   private readonly ends: number[] = [];
   private used: number;
 
+  /** @param capacity first buffer size in bytes (a hint: e.g. the previous batch's byteLength), capped at 4 MiB */
   constructor(capacity = INITIAL_CAPACITY) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(capacity, PREFIX.length + SUFFIX.length + 1));
+    this.buf = Buffer.allocUnsafeSlow(Math.min(Math.max(capacity, PREFIX.length + SUFFIX.length + 1), MAX_INITIAL_CAPACITY));
     PREFIX.copy(this.buf, 0);
     this.used = PREFIX.length;
   }

@@ -60,8 +60,10 @@ interface Batch {
   positions: number[];
 }
 
-function newBatch(): Batch {
-  return { events: new EventBatch(), identifiers: [], tickets: [], streams: [], positions: [] };
+/** An empty batch; `previous` (the batch just sent) sizes its buffer, so a full batch rarely needs to grow. */
+function newBatch(previous?: Batch): Batch {
+  const capacity = previous ? Math.ceil(previous.events.byteLength * 1.1) : undefined;
+  return { events: new EventBatch(capacity), identifiers: [], tickets: [], streams: [], positions: [] };
 }
 
 /**
@@ -174,7 +176,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
     }
     if (batch.events.length === 0) return;
     const b = batch;
-    batch = newBatch();
+    batch = newBatch(b);
     while (inFlight >= maxInFlight && !o.cancel?.aborted) await new Promise<void>((r) => slotWaiters.push(r));
     // The run is ending (failure or SIGTERM): these records stay unconfirmed, so no later state is echoed.
     if (fatal || o.cancel?.aborted) return;
