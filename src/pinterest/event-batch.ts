@@ -59,9 +59,14 @@ export class EventBatch {
    * @param json the event as JSON text (`JSON.stringify` of a ConversionEvents.data item); not checked here
    */
   push(json: string): void {
-    const needed = (this.ends.length > 0 ? 1 : 0) + Buffer.byteLength(json) + SUFFIX.length;
-    if (this.used + needed > this.buf.length) this.grow(this.used + needed);
-    if (this.ends.length > 0) this.buf[this.used++] = COMMA;
+    // At most 3 UTF-8 bytes per UTF-16 unit: only when that bound does not fit is the exact length worth computing.
+    const comma = this.ends.length > 0 ? 1 : 0;
+    const room = this.buf.length - this.used - comma - SUFFIX.length;
+    if (json.length * 3 > room) {
+      const needed = this.used + comma + Buffer.byteLength(json) + SUFFIX.length;
+      if (needed > this.buf.length) this.grow(needed);
+    }
+    if (comma) this.buf[this.used++] = COMMA;
     this.used += this.buf.write(json, this.used);
     this.ends.push(this.used);
   }
