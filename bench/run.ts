@@ -8,7 +8,8 @@
  * streamed from a temp file, against the fake in its own process; no timing assertions anywhere):
  * 1. floor: `bench/floor.ts` compiled to bench/out/floor.mjs (no tsx at run time): read + JSON.parse + normalize/hash
  *    email and phone + build/stringify 1,000-event batches, no HTTP;
- * 2. connector, fake answering at once; ratio connector/floor;
+ * 2. connector, fake answering at once; ratio connector/floor; then, as a diagnostic, the floor hashing every
+ *    identifier the connector maps (floor.ts --all-identifiers) and the connector's ratio to that;
  * 3. connector, fake answering after 100 ms (--latency-ms); ratio to step 2 (latency hidden by in-flight batches);
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
@@ -298,9 +299,9 @@ interface FloorRun {
   peakRssMb: number;
 }
 
-async function runFloor(label: string, input: string, records: number): Promise<FloorRun> {
+async function runFloor(label: string, input: string, records: number, allIdentifiers = false): Promise<FloorRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [floorJs, '--dist', join(ROOT, 'dist')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [floorJs, '--dist', join(ROOT, 'dist'), ...(allIdentifiers ? ['--all-identifiers'] : [])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   children.add(child);
   createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin!);
   let out = '';
@@ -361,6 +362,11 @@ try {
   results.ratioConnectorToFloor = floorRatio;
   results.ratioConnectorToFloorByCpu = floor.cpuMs / base.cpuMs;
   rows.push(['  (by CPU time: connector/floor)', '', '', '', '', '', '', '', `${fmt(floor.cpuMs / base.cpuMs, 2)} × floor`, '']);
+  // Diagnostic: the floor again, hashing every identifier the connector maps (8 per order instead of 2).
+  const floorAll = await best(() => runFloor('floor, all identifiers', input, N, true));
+  rows.push(['floor, every identifier mapped', fmt(N), fmt(floorAll.recordsPerSec), fmt(floorAll.wallMs / 1000, 2), '', fmt(floorAll.peakRssMb, 1), fmt(floorAll.cpuMs / 1000, 1), '', `connector ${fmt(base.recordsPerSec / floorAll.recordsPerSec, 2)} × this`, 'ok']);
+  results.floorAllIdentifiers = floorAll;
+  results.ratioConnectorToFloorAllIdentifiers = base.recordsPerSec / floorAll.recordsPerSec;
 
   if (args.latency) {
     fakeLat = await startFake(args.latencyMs);
