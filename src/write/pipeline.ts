@@ -254,7 +254,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
             );
           }
           batch.events.push(JSON.stringify(result.event));
-          batch.identifiers.push(identifierMask(result.event.user_data as Record<string, unknown> | undefined));
+          batch.identifiers.push(identifierMask(result.event.user_data));
           batch.tickets.push(ticket);
           batch.streams.push(ctx);
           batch.positions.push(position);

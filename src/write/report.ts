@@ -1,3 +1,4 @@
+import type { PinterestUserData } from '../mapping/user-data.js';
 import type { AirbyteOutput } from '../airbyte/output.js';
 
 /** How many rejected records per reason are logged one by one (with their stream and record number) before only counting. */
@@ -11,10 +12,11 @@ type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
  * Which identifiers an event's user_data carries, as a bit mask (bit i = COVERED_IDENTIFIERS[i]); 0 for none.
  * Computed when the event is built, so the batch keeps a number instead of the event object until it is sent.
  */
-export function identifierMask(userData: Record<string, unknown> | undefined): number {
+export function identifierMask(userData: PinterestUserData | undefined): number {
   if (!userData) return 0;
+  const keys = userData as Readonly<Record<string, unknown>>;
   let mask = 0;
-  for (let i = 0; i < COVERED_IDENTIFIERS.length - 1; i++) if (userData[COVERED_IDENTIFIERS[i]] !== undefined) mask |= 1 << i;
+  for (let i = 0; i < COVERED_IDENTIFIERS.length - 1; i++) if (keys[COVERED_IDENTIFIERS[i]] !== undefined) mask |= 1 << i;
   if (userData.client_ip_address !== undefined && userData.client_user_agent !== undefined) mask |= 1 << (COVERED_IDENTIFIERS.length - 1);
   return mask;
 }
