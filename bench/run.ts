@@ -11,6 +11,8 @@
  * 2. connector, fake answering at once; ratio connector/floor; then, as a diagnostic, the floor hashing every
  *    identifier the connector maps (floor.ts --all-identifiers) and the connector's ratio to that;
  * 3. connector, fake answering after 100 ms (--latency-ms); ratio to step 2 (latency hidden by in-flight batches);
+ *    steps 1-3 run interleaved, best of --repeat rounds each, so their ratios compare runs made under the same
+ *    conditions (the speed of a shared machine drifts);
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
@@ -316,15 +318,22 @@ async function runFloor(label: string, input: string, records: number, allIdenti
   return { label, records, wallMs, innerMs: r.ms, cpuMs: r.cpuMs, recordsPerSec: records / (wallMs / 1000), peakRssMb: r.maxRssKb / 1024 };
 }
 
-/** Best of `args.repeat` runs (highest records/s). */
-async function best<T extends { recordsPerSec: number }>(f: () => Promise<T>): Promise<T> {
-  let b: T | undefined;
+/**
+ * Best of `args.repeat` rounds (highest records/s) for each of several runs, interleaved (round 1 of every run, then
+ * round 2, ...): this shared machine's speed drifts over minutes, and the ratio of two runs measured minutes apart
+ * would partly measure the drift.
+ */
+async function bestInterleaved<T extends { recordsPerSec: number }>(fs: (() => Promise<T>)[]): Promise<T[]> {
+  const b: (T | undefined)[] = fs.map(() => undefined);
   for (let i = 0; i < args.repeat; i++) {
-    const r = await f();
-    if (!b || r.recordsPerSec > b.recordsPerSec) b = r;
+    for (let k = 0; k < fs.length; k++) {
+      const r = await fs[k]();
+      if (!b[k] || r.recordsPerSec > b[k]!.recordsPerSec) b[k] = r;
+    }
   }
-  return b!;
+  return b as T[];
 }
+
 
 // ---- main ---------------------------------------------------------------------------------------------------
 const machine = {
@@ -352,8 +361,13 @@ log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6
 const fake0 = await startFake(0);
 let fakeLat: Fake | undefined;
 try {
-  const floor = await best(() => runFloor('floor', input, N));
-  const base = await best(() => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency));
+  if (args.latency) fakeLat = await startFake(args.latencyMs);
+  const [floor, base, floorAll, lat] = (await bestInterleaved<FloorRun | ConnectorRun>([
+    () => runFloor('floor', input, N),
+    () => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency),
+    () => runFloor('floor, all identifiers', input, N, true),
+    ...(fakeLat ? [() => runConnector(`connector, ${args.latencyMs} ms`, input, meta, fakeLat!, args.concurrency)] : []),
+  ])) as [FloorRun, ConnectorRun, FloorRun, ConnectorRun | undefined];
   const floorRatio = base.recordsPerSec / floor.recordsPerSec;
   rows.push(['floor (no HTTP)', fmt(N), fmt(floor.recordsPerSec), fmt(floor.wallMs / 1000, 2), '', fmt(floor.peakRssMb, 1), fmt(floor.cpuMs / 1000, 1), '', '', 'ok']);
   rows.push(connectorRow(base, `${fmt(floorRatio, 2)} × floor`));
@@ -363,14 +377,11 @@ try {
   results.ratioConnectorToFloorByCpu = floor.cpuMs / base.cpuMs;
   rows.push(['  (by CPU time: connector/floor)', '', '', '', '', '', '', '', `${fmt(floor.cpuMs / base.cpuMs, 2)} × floor`, '']);
   // Diagnostic: the floor again, hashing every identifier the connector maps (8 per order instead of 2).
-  const floorAll = await best(() => runFloor('floor, all identifiers', input, N, true));
   rows.push(['floor, every identifier mapped', fmt(N), fmt(floorAll.recordsPerSec), fmt(floorAll.wallMs / 1000, 2), '', fmt(floorAll.peakRssMb, 1), fmt(floorAll.cpuMs / 1000, 1), '', `connector ${fmt(base.recordsPerSec / floorAll.recordsPerSec, 2)} × this`, 'ok']);
   results.floorAllIdentifiers = floorAll;
   results.ratioConnectorToFloorAllIdentifiers = base.recordsPerSec / floorAll.recordsPerSec;
 
-  if (args.latency) {
-    fakeLat = await startFake(args.latencyMs);
-    const lat = await best(() => runConnector(`connector, ${args.latencyMs} ms`, input, meta, fakeLat!, args.concurrency));
+  if (lat && fakeLat) {
     const latRatio = lat.recordsPerSec / base.recordsPerSec;
     rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms`));
     results.latency = lat;
@@ -382,11 +393,15 @@ try {
   // lossless-JSON slow path: 10% of lines carry a 19-digit integer
   const bigInput = join(tmp, `input-${N}-bigint.jsonl`);
   const bigMeta = await generateInput(bigInput, { records: N, bigIntFraction: 0.1 });
-  const floorBig = await best(() => runFloor('floor, 10% bigint', bigInput, N));
-  const conBig = await best(() => runConnector('connector, 10% bigint', bigInput, bigMeta, fake0, args.concurrency));
+  // The plain input again, in the same rounds, so that "× plain" compares runs made under the same conditions.
+  const [floorBig, conBig, conPlain] = (await bestInterleaved<FloorRun | ConnectorRun>([
+    () => runFloor('floor, 10% bigint', bigInput, N),
+    () => runConnector('connector, 10% bigint', bigInput, bigMeta, fake0, args.concurrency),
+    () => runConnector('connector, 0 ms (again)', input, meta, fake0, args.concurrency),
+  ])) as [FloorRun, ConnectorRun, ConnectorRun];
   rows.push(['floor, 10% 19-digit ints', fmt(N), fmt(floorBig.recordsPerSec), fmt(floorBig.wallMs / 1000, 2), '', fmt(floorBig.peakRssMb, 1), fmt(floorBig.cpuMs / 1000, 1), '', '', 'ok']);
-  rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / floorBig.recordsPerSec, 2)} × floor; ${fmt(conBig.recordsPerSec / base.recordsPerSec, 2)} × plain`));
-  results.bigint = { floor: floorBig, connector: conBig, costVsPlain: 1 - conBig.recordsPerSec / base.recordsPerSec };
+  rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / floorBig.recordsPerSec, 2)} × floor; ${fmt(conBig.recordsPerSec / conPlain.recordsPerSec, 2)} × plain`));
+  results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
   rmSync(bigInput, { force: true });
 
   if (args.big) {
