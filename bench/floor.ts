@@ -50,8 +50,9 @@ function onLine(line: string): void {
   let event: object;
   if (msg.record.stream === 'orders') {
     const c = d.customer ?? {};
-    const userData: Record<string, unknown> = { em: hashed(normalizeEmail(c.email)), ph: hashed(normalizePhone(c.phone, phoneCtx)) };
-    if (allIdentifiers) {
+    const userData: Record<string, unknown> = { em: hashed(normalizeEmail(c.email)) };
+    if (!allIdentifiers) userData.ph = hashed(normalizePhone(c.phone, phoneCtx));
+    else {
       const a = c.address ?? {};
       const countryHash = hashUserValue('country', a.country);
       const country = norm.normalizeCountry(a.country);
