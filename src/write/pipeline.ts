@@ -60,9 +60,13 @@ interface Batch {
   positions: number[];
 }
 
-/** An empty batch; `previous` (the batch just sent) sizes its buffer, so a full batch rarely needs to grow. */
+/**
+ * An empty batch. Its buffer is sized for a full batch of events like those of `previous` (the batch just sent,
+ * full or not), so a full batch rarely needs to grow.
+ */
 function newBatch(previous?: Batch): Batch {
-  const capacity = previous ? Math.ceil(previous.events.byteLength * 1.1) : undefined;
+  const n = previous?.events.length ?? 0;
+  const capacity = n > 0 ? Math.ceil((previous!.events.byteLength / n) * MAX_EVENTS_PER_REQUEST * 1.1) : undefined;
   return { events: new EventBatch(capacity), identifiers: [], tickets: [], streams: [], positions: [] };
 }
 
