@@ -99,7 +99,7 @@ export class SyncReport {
     const secs = Math.max(0.001, (now - this.started) / 1000);
     this.out.log(
       'INFO',
-      `Progress: ${c.recordsRead} records read, ${c.eventsSent} events ${this.dryRun ? 'built (dry run: not sent)' : 'sent'}, ${c.accepted} accepted, ${this.rejected} rejected, ` +
+      `Progress: ${c.recordsRead} records read, ${c.eventsSent} events ${this.dryRun ? 'built (dry run: not sent)' : 'sent'}, ${c.accepted} ${this.dryRun ? 'valid' : 'accepted'}, ${this.rejected} rejected, ` +
         `${c.inFlightEvents} in flight, ${c.requests} requests, ${c.retries} retries, ${Math.round(c.accepted / secs)} events/s, ` +
         `${c.statesEchoed}/${c.statesRead} states echoed`,
     );
@@ -121,7 +121,7 @@ export class SyncReport {
       const pct = (k: CoveredIdentifier): string => `${((100 * this.coverage[COVERED_IDENTIFIERS.indexOf(k)]) / c.eventsSent).toFixed(1)}%`;
       this.out.log(
         'INFO',
-        `Identifier coverage over ${c.eventsSent} events sent: em ${pct('em')}, ph ${pct('ph')}, external_id ${pct('external_id')}, ` +
+        `Identifier coverage over ${c.eventsSent} events ${this.dryRun ? 'built' : 'sent'}: em ${pct('em')}, ph ${pct('ph')}, external_id ${pct('external_id')}, ` +
           `hashed_maids ${pct('hashed_maids')}, ip+user_agent ${pct('ip+user_agent')}, click_id ${pct('click_id')}, ` +
           `fn ${pct('fn')}, ln ${pct('ln')}, zp ${pct('zp')}, country ${pct('country')}`,
       );

@@ -41,4 +41,18 @@ describe('identifier coverage', () => {
       'Identifier coverage over 4 events sent: em 75.0%, ph 25.0%, external_id 25.0%, hashed_maids 0.0%, ip+user_agent 25.0%, click_id 0.0%, fn 25.0%, ln 25.0%, zp 25.0%, country 25.0%',
     );
   });
+
+  it('a dry run says built and valid, not sent and accepted', () => {
+    const sink = new PassThrough();
+    const report = new SyncReport(new AirbyteOutput(sink), () => 0);
+    report.dryRun = true;
+    report.cover(identifierMask({ em: [H] }));
+    report.counts.recordsRead = 1;
+    report.counts.eventsSent = 1;
+    report.counts.accepted = 1;
+    report.summary({ testMode: false, dryRun: true });
+    const lines = logLines(sink);
+    expect(lines.find((m) => m.startsWith('Progress:'))).toMatch(/^Progress: 1 records read, 1 events built \(dry run: not sent\), 1 valid, 0 rejected, /);
+    expect(lines.find((m) => m.startsWith('Identifier coverage'))).toMatch(/^Identifier coverage over 1 events built: em 100\.0%, /);
+  });
 });
