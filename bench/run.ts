@@ -401,6 +401,7 @@ try {
   ])) as [FloorRun, ConnectorRun, ConnectorRun];
   rows.push(['floor, 10% 19-digit ints', fmt(N), fmt(floorBig.recordsPerSec), fmt(floorBig.wallMs / 1000, 2), '', fmt(floorBig.peakRssMb, 1), fmt(floorBig.cpuMs / 1000, 1), '', '', 'ok']);
   rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / floorBig.recordsPerSec, 2)} × floor; ${fmt(conBig.recordsPerSec / conPlain.recordsPerSec, 2)} × plain`));
+  rows.push(connectorRow(conPlain, 'plain input, same rounds'));
   results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
   rmSync(bigInput, { force: true });
 
