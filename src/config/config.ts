@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { ActionSource, FieldMappingEntry } from '../mapping/types.js';
+import { validate as validateAgainstSpec } from './config-validator.generated.js';
 import { loadSpec } from './spec.js';
-
-// ajv-formats is CommonJS with a default export.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** `credentials` with a conversion access token (or any OAuth access token): sent as Bearer, never refreshed. */
 export interface AccessTokenCredentials {
@@ -69,16 +66,11 @@ export class ConfigError extends Error {
   }
 }
 
-let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
-
-function getValidator(): NonNullable<typeof validator> {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-    addFormats(ajv);
-    validator = ajv.compile(loadSpec().connectionSpecification);
-  }
-  return validator;
-}
+/**
+ * spec.json's connectionSpecification as a validator: ajv (allErrors, defaults applied in place, ajv-formats),
+ * generated ahead of time by `npm run generate:validators` so that ajv's compiler is never loaded at run time.
+ */
+const validator = validateAgainstSpec as unknown as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** JSON pointer `/credentials/access_token` → `credentials.access_token`; array indices as `[n]`. */
 function toPath(pointer: string): string {
@@ -158,9 +150,8 @@ function relevantErrors(errors: ErrorObject[], raw: Record<string, unknown>): Er
 export function parseConfig(raw: unknown): ConnectorConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
   const copy = structuredClone(raw) as Record<string, unknown>;
-  const validate = getValidator();
-  if (!validate(copy)) {
-    const problems = [...new Set(relevantErrors(validate.errors ?? [], raw as Record<string, unknown>).map(describe))];
+  if (!validator(copy)) {
+    const problems = [...new Set(relevantErrors(validator.errors ?? [], raw as Record<string, unknown>).map(describe))];
     throw new ConfigError(problems.length ? problems : ['the configuration does not match the specification']);
   }
   const cfg = copy as unknown as ConnectorConfig;
