@@ -334,7 +334,6 @@ async function bestInterleaved<T extends { recordsPerSec: number }>(fs: (() => P
   return b as T[];
 }
 
-
 // ---- main ---------------------------------------------------------------------------------------------------
 const machine = {
   nproc: cpus().length,
