@@ -168,7 +168,7 @@ describe('normalization through the real CLI', () => {
   it('reports dropped values as counted warnings, without the values', () => {
     const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
     const summary = logs.find((l) => l.startsWith('Warnings'));
-    expect(summary).toContain('1 × date_of_birth: ambiguous or unrecognized date format; dropped (stream customers)');
+    expect(summary).toContain('1 × date_of_birth: day and month are both 12 or less and date_of_birth_order (MDY or DMY) is not set; dropped (stream customers)');
     expect(summary).toContain('1 × hashed_phone: not a SHA-256 hex string; dropped (stream customers)');
     const all = result.stdout;
     for (const raw of ['Jane.Doe', 'jane.doe', '7946 0958', '555.0123', '7946 0958', 'not-a-hash', '03/04/1990', 'Cust-42', 'AB12CD34']) expect(all).not.toContain(raw);

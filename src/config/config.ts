@@ -41,6 +41,8 @@ export interface ConnectorConfig {
   partner_name?: string;
   default_event_name?: string;
   default_phone_country?: string;
+  /** How dates of birth written a/b/yyyy with day and month both ≤ 12 are read; unset: such values are dropped. */
+  date_of_birth_order?: 'MDY' | 'DMY';
   field_mapping: FieldMappingEntry[];
   streams: StreamSettings[];
   event_name_mapping: { source_value: string; event_name: string }[];

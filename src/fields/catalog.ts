@@ -252,7 +252,12 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
   rawUser('first_name', 'fn', 'fn', 'trim, lowercase, inner spaces collapsed, SHA-256', 'First name of the user.'),
   rawUser('last_name', 'ln', 'ln', 'trim, lowercase, inner spaces collapsed, SHA-256', 'Last name of the user.'),
   rawUser('gender', 'ge', 'ge', 'f, m or n from common spellings (else dropped), SHA-256', 'Gender of the user.'),
-  rawUser('date_of_birth', 'db', 'db', 'YYYYMMDD from dates and unambiguous formats (else dropped), SHA-256', 'Date of birth of the user.'),
+  rawUser('date_of_birth', 'db', 'db',
+    'YYYYMMDD from year-first, day-first and month-first dates with any of - / . _ or space (1985-11-30, 30.11.1985, ' +
+      '11/30/1985), month names (Nov 30, 1985), a format note (04/05/1985 (dd/mm/yyyy)), ISO date-times, compact ' +
+      '19851130 and 1985年11月30日; day and month both 12 or less (04/05/1985): read with date_of_birth_order, else ' +
+      'dropped; two-digit years, impossible dates and years before 1900 or in the future dropped; SHA-256',
+    'Date of birth of the user.'),
   rawUser('city', 'ct', 'ct', 'lowercase, spaces and punctuation removed, SHA-256', 'City of residence (mostly billing).'),
   rawUser('state', 'st', 'st', 'two-letter code, lowercase (US/Canadian names mapped), SHA-256', 'State or region of residence.'),
   rawUser('zip_code', 'zp', 'zp', 'US: first 5 digits; elsewhere lowercase letters and digits; SHA-256', 'Postal code of residence.'),

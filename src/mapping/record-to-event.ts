@@ -43,7 +43,7 @@ import { deriveEventId, type EventIdRule } from './event-id.js';
 import { createEventNameResolver, EventNameMappingError } from './event-name.js';
 import { compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
 import type { ActionSource, MapResult, MappingOptions, MappingWarning } from './types.js';
-import { buildUserDataInto, hasRequiredIdentifier, type PinterestUserData, type UserDataInput } from './user-data.js';
+import { buildUserDataInto, hasRequiredIdentifier, type PinterestUserData, type UserDataContext, type UserDataInput } from './user-data.js';
 import { validatePinterestEvent } from './validate-event.js';
 
 /** A configuration that can never map records (unknown destination field, bad event-name mapping, ...). */
@@ -335,7 +335,9 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
   const rejectUnknown = options.rejectUnknownEventNames === true;
   const nowSeconds = options.nowSeconds;
   const defaultPhoneCountry = options.defaultPhoneCountry;
-  const userCtx = defaultPhoneCountry !== undefined ? { defaultPhoneCountry } : {};
+  const userCtx: UserDataContext = {};
+  if (defaultPhoneCountry !== undefined) userCtx.defaultPhoneCountry = defaultPhoneCountry;
+  if (options.dateOfBirthOrder !== undefined) userCtx.dateOfBirthOrder = options.dateOfBirthOrder;
   const rawNamespace = options.stream.namespace as string | null | undefined;
   const namespace = rawNamespace === '' || rawNamespace === null ? undefined : rawNamespace;
   const streamName = options.stream.name;

@@ -45,6 +45,8 @@ export interface MappingOptions {
   partnerName?: string;
   /** ISO-3166 alpha-2 (any case) used to read national phone numbers when the record has no country. */
   defaultPhoneCountry?: string;
+  /** Config `date_of_birth_order`: reads day-first/month-first dates of birth whose day and month are both ≤ 12. */
+  dateOfBirthOrder?: 'MDY' | 'DMY';
   /** Source value → Pinterest event name, matched case- and separator-insensitively. */
   eventNameMapping?: Record<string, string>;
   /** When true, event names that cannot be mapped reject the record instead of becoming "custom". */

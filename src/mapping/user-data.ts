@@ -99,6 +99,8 @@ export type PinterestHashedKey = Exclude<keyof PinterestUserData, PlainUserField
 export interface UserDataContext {
   /** Config `default_phone_country`: ISO-3166 alpha-2, any case; reads national numbers of records with no country. */
   defaultPhoneCountry?: string;
+  /** Config `date_of_birth_order` (MDY or DMY): reads dates of birth such as 04/05/1985; unset, they are dropped. */
+  dateOfBirthOrder?: 'MDY' | 'DMY';
 }
 
 /** Raw destination field → Pinterest key (hashed_${field} feeds the same key). */
@@ -307,7 +309,7 @@ export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, wa
   const userData: PinterestUserData = {};
   const country = input.country == null ? undefined : firstCountry(input.country);
   const nctx: NormalizeContext =
-    country === undefined ? ctx : { country, defaultPhoneCountry: ctx.defaultPhoneCountry };
+    country === undefined ? ctx : { country, defaultPhoneCountry: ctx.defaultPhoneCountry, dateOfBirthOrder: ctx.dateOfBirthOrder };
 
   for (let i = 0; i < HASHED_ORDER.length; i++) {
     const entry = HASHED_ORDER[i];

@@ -92,6 +92,7 @@ export function mappingOptionsFor(
     actionSource: config.action_source,
     partnerName: config.partner_name,
     defaultPhoneCountry: config.default_phone_country,
+    dateOfBirthOrder: config.date_of_birth_order,
     eventNameMapping,
     rejectUnknownEventNames: config.reject_unknown_event_names,
     primaryKey: primaryKey && primaryKey.length ? primaryKey : undefined,

@@ -204,7 +204,7 @@ describe('buildUserData', () => {
       { field: 'phone', message: 'phone: not a text value; dropped' },
       { field: 'first_name', message: 'first_name: not a text value; dropped' },
       { field: 'gender', message: 'gender: unrecognized value; dropped' },
-      { field: 'date_of_birth', message: 'date_of_birth: ambiguous or unrecognized date format; dropped' },
+      { field: 'date_of_birth', message: 'date_of_birth: day and month are both 12 or less and date_of_birth_order (MDY or DMY) is not set; dropped' },
       { field: 'city', message: 'city: not a text value; dropped' },
       { field: 'country', message: 'country: unrecognized country; dropped' },
       { field: 'external_id', message: 'external_id: not a text value; dropped' },

@@ -34,6 +34,8 @@ export interface NormalizeContext {
   readonly country?: string;
   /** Connector config `default_phone_country`: ISO-3166 alpha-2 in any case; used when `country` is absent. */
   readonly defaultPhoneCountry?: string;
+  /** Config `date_of_birth_order`: how `a/b/yyyy` dates of birth whose day and month are both ≤ 12 are read. */
+  readonly dateOfBirthOrder?: 'MDY' | 'DMY';
 }
 
 /**
