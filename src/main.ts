@@ -8,8 +8,8 @@ import { describeNetworkEnv, proxySecrets } from './pinterest/http.js';
 
 const USAGE = 'usage: main.js spec | check --config FILE | discover --config FILE | write --config FILE --catalog FILE [--dry-run]';
 
-/** Exit code after SIGTERM (128 + 15). */
-const EXIT_CANCELLED = 143;
+/** Exit code after a stop signal: 128 + the signal's number (SIGTERM 15 → 143, SIGINT 2 → 130). */
+const EXIT_AFTER_SIGNAL: Record<'SIGTERM' | 'SIGINT', number> = { SIGTERM: 143, SIGINT: 130 };
 
 /** Airbyte failure_type of an error that ends the run. */
 export function failureTypeOf(err: unknown): FailureType {
@@ -58,12 +58,20 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
       case 'discover':
         return (await import('./commands/discover.js')).runDiscover(out, need('config', config));
       case 'write': {
+        // SIGTERM (the platform's cancel) and SIGINT (Ctrl-C, some orchestrators) stop the sync the same way.
         const cancel = new AbortController();
-        const onTerm = (): void => {
-          out.log('WARN', 'Received SIGTERM: stopping.');
+        let stopSignal: 'SIGTERM' | 'SIGINT' | undefined;
+        const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
+          if (cancel.signal.aborted) return;
+          stopSignal = signal;
+          out.log('WARN', `Received ${signal}: stopping.`);
           cancel.abort();
         };
-        process.once('SIGTERM', onTerm);
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        // stdout closed (EPIPE): no STATE or TRACE can reach the platform any more, so stop reading and sending.
+        const onLost = (): void => cancel.abort();
+        out.lostSignal.addEventListener('abort', onLost, { once: true });
         try {
           const { runWriteCommand } = await import('./commands/write.js');
           const result = await runWriteCommand(out, {
@@ -73,10 +81,11 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
             input: process.stdin,
             cancel: cancel.signal,
           });
+          if (out.lost) return 1;
           if (result.cancelled) {
             // The platform asked us to stop: not a failure to report, whatever the abandoned requests threw.
-            if (result.error) out.log('WARN', `Stopped after SIGTERM: ${out.redact(result.error.message)}`);
-            return EXIT_CANCELLED;
+            if (result.error) out.log('WARN', `Stopped after ${stopSignal}: ${out.redact(result.error.message)}`);
+            return EXIT_AFTER_SIGNAL[stopSignal ?? 'SIGTERM'];
           }
           if (result.error) {
             traceError(out, result.error);
@@ -84,7 +93,9 @@ async function main(argv: string[], out: AirbyteOutput): Promise<number> {
           }
           return 0;
         } finally {
-          process.off('SIGTERM', onTerm);
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          out.lostSignal.removeEventListener('abort', onLost);
         }
       }
       default:

@@ -569,6 +569,13 @@ class FakePinterestServer implements FakePinterest {
 
   private send(res: http.ServerResponse, reply: Reply, rid: string): void {
     const headers: Record<string, string> = { 'x-pinterest-rid': rid, ...(reply.headers ?? {}) };
+    if (reply.status === 204 || reply.status === 304) {
+      // HTTP forbids a body on these (RFC 9110 §15.3.5, §15.4.5): answer them bare, as a server would.
+      this.count(reply.status);
+      res.writeHead(reply.status, headers);
+      res.end();
+      return;
+    }
     let payload: string;
     if (reply.text) {
       headers['content-type'] = reply.text.contentType;

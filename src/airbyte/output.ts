@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { FailureType, LogLevel } from './protocol.js';
+import { Redactor } from './redact.js';
 
 /**
  * The one writer of stdout. Every Airbyte message this connector prints goes through here, one JSON
@@ -10,12 +11,14 @@ import type { FailureType, LogLevel } from './protocol.js';
  * so far has been handed to the OS, which is what must happen before the process exits
  * (never `process.exit()` with writes queued: the last STATE or TRACE would be lost).
  *
- * Secrets registered with {@link AirbyteOutput.addSecret} are replaced by `***` in every LOG and TRACE message text.
+ * Secrets registered with {@link AirbyteOutput.addSecret} are replaced by `***` in every LOG, TRACE and
+ * CONNECTION_STATUS text, in every form they are sent in (see {@link Redactor}).
  */
 export class AirbyteOutput {
   private draining: Promise<void> | null = null;
-  private secrets: string[] = [];
+  private readonly secrets = new Redactor();
   private closed = false;
+  private readonly lostController = new AbortController();
 
   /**
    * @param stream where lines go (process.stdout in production, a PassThrough in tests)
@@ -28,6 +31,7 @@ export class AirbyteOutput {
     // A reader that went away (EPIPE) must not crash the process with an unhandled 'error'.
     stream.on('error', () => {
       this.closed = true;
+      this.lostController.abort();
     });
   }
 
@@ -36,16 +40,25 @@ export class AirbyteOutput {
     return this.closed;
   }
 
-  /** Registers a secret (token, client secret) so it never appears in LOG or TRACE text. Empty strings are ignored. */
+  /**
+   * Aborted when the reader goes away (EPIPE or another write error). Nothing can be reported any more (no STATE,
+   * no TRACE), so a sync must stop reading and sending: the platform will not know what was delivered.
+   */
+  get lostSignal(): AbortSignal {
+    return this.lostController.signal;
+  }
+
+  /**
+   * Registers a secret (token, client secret, a Basic credential) so that it never appears in LOG, TRACE or
+   * CONNECTION_STATUS text, raw or URL-, form- or JSON-encoded. Empty strings are ignored.
+   */
   addSecret(secret: string | undefined): void {
-    if (secret && secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);
+    this.secrets.add(secret);
   }
 
   /** Replaces registered secrets in `text` with `***`. */
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('***');
-    return out;
+    return this.secrets.redact(text);
   }
 
   /** Writes one pre-serialized JSON message (without trailing newline). */

@@ -5,7 +5,7 @@ import type { ConnectorConfig, OAuthCredentials } from '../config/config.js';
 import { configSecrets } from '../config/config.js';
 import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../pinterest/auth.js';
 import { PinterestClient, type ClientHooks } from '../pinterest/client.js';
-import { apiBaseUrl, createDispatcher } from '../pinterest/http.js';
+import { checkedApiBaseUrl, createDispatcher } from '../pinterest/http.js';
 import { RateLimiter, timeScaleFromEnv, type RetryPolicy } from '../pinterest/retry.js';
 
 /** A ready Pinterest client for the configured ad account, and what it holds open. */
@@ -31,7 +31,7 @@ export function openPinterestSession(
   o: { retry?: Partial<RetryPolicy>; hooks?: ClientHooks; testMode?: boolean } = {},
 ): PinterestSession {
   for (const s of configSecrets(config)) out.addSecret(s);
-  const baseUrl = apiBaseUrl();
+  const baseUrl = checkedApiBaseUrl();
   const dispatcher = createDispatcher(config.max_concurrent_requests + 2);
   const timeScale = timeScaleFromEnv();
   const controller = new AbortController();

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import countries from 'i18n-iso-countries/index.js';
 import type { ErrorObject } from 'ajv';
+import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
 import type { ActionSource, FieldMappingEntry } from '../mapping/types.js';
 import { validate as validateAgainstSpec } from './config-validator.generated.js';
 import { loadSpec } from './spec.js';
@@ -152,6 +154,7 @@ function relevantErrors(errors: ErrorObject[], raw: Record<string, unknown>): Er
 export function parseConfig(raw: unknown): ConnectorConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
   const copy = structuredClone(raw) as Record<string, unknown>;
+  trimCredentials(copy);
   if (!validator(copy)) {
     const problems = [...new Set(relevantErrors(validator.errors ?? [], raw as Record<string, unknown>).map(describe))];
     throw new ConfigError(problems.length ? problems : ['the configuration does not match the specification']);
@@ -161,7 +164,69 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   cfg.streams ??= [];
   cfg.event_name_mapping ??= [];
   if (cfg.default_phone_country) cfg.default_phone_country = cfg.default_phone_country.toUpperCase();
+  const problems = [...credentialProblems(cfg.credentials), ...phoneCountryProblems(cfg.default_phone_country), ...duplicateStreamNames(cfg.streams)];
+  if (problems.length) throw new ConfigError(problems);
   return cfg;
+}
+
+/** The credential fields: each is sent to Pinterest (Bearer, Basic or form body) and redacted from all output. */
+export const CREDENTIAL_FIELDS = ['access_token', 'refresh_token', 'client_id', 'client_secret'] as const;
+
+/**
+ * Removes whitespace around each credential of `config.credentials` in place: a pasted token often brings a line
+ * break along, which HTTP headers cannot carry.
+ */
+function trimCredentials(config: Record<string, unknown>): void {
+  const c = config.credentials;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return;
+  const creds = c as Record<string, unknown>;
+  for (const k of CREDENTIAL_FIELDS) if (typeof creds[k] === 'string') creds[k] = (creds[k] as string).trim();
+}
+
+/** C0 and C1 control characters (line breaks, tabs, NUL, DEL...): never part of a token, and not allowed in HTTP headers. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Credentials that cannot work or cannot be kept out of the logs: a control character inside (a paste that
+ * split the token), or fewer than {@link MIN_SECRET_LENGTH} characters. Value-free sentences naming the field.
+ */
+function credentialProblems(credentials: AccessTokenCredentials | OAuthCredentials): string[] {
+  const c = credentials as unknown as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const k of CREDENTIAL_FIELDS) {
+    const v = c[k];
+    if (typeof v !== 'string' || v === '') continue;
+    if (CONTROL_CHARACTER.test(v)) {
+      problems.push(`credentials.${k}: contains a control character (such as a line break or a tab) inside the value; paste it again as one line`);
+    } else if (v.length < MIN_SECRET_LENGTH) {
+      problems.push(
+        `credentials.${k}: is only ${v.length} characters long, too short to be a real credential or to be kept out of the logs safely (at least ${MIN_SECRET_LENGTH}); paste the whole value`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * `default_phone_country` must be an assigned ISO-3166 alpha-2 code (i18n-iso-countries); `UK`, the most common
+ * mistake, is named as `GB`.
+ */
+function phoneCountryProblems(code: string | undefined): string[] {
+  if (code === undefined || countries.isValid(code)) return [];
+  if (code === 'UK') return ['default_phone_country: UK is not an ISO-3166 code; the United Kingdom is GB'];
+  return [`default_phone_country: ${code} is not an ISO-3166 alpha-2 country code; use the two-letter code, e.g. US, GB, DE`];
+}
+
+/** `streams[]` entries whose name an earlier entry already has: only the first would ever be used. */
+function duplicateStreamNames(streams: StreamSettings[]): string[] {
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  streams.forEach((s, i) => {
+    const j = first.get(s.name);
+    if (j === undefined) first.set(s.name, i);
+    else problems.push(`streams[${i}]: has the same name as streams[${j}] (${JSON.stringify(s.name)}), so it would never be used; merge the two entries`);
+  });
+  return problems;
 }
 
 /**
@@ -193,10 +258,13 @@ export function unknownSettings(raw: Record<string, unknown>): string[] {
   return Object.keys(raw).filter((k) => !(k in known));
 }
 
-/** Every secret in the config (tokens, client secret), to be redacted from any output. */
+/**
+ * Every secret in the config, to be redacted from any output: the tokens, the OAuth client id and secret, and the
+ * Basic credential built from them for the token endpoint (base64 of `client_id:client_secret`).
+ */
 export function configSecrets(config: ConnectorConfig): string[] {
   const c = config.credentials as unknown as Record<string, unknown>;
-  return ['access_token', 'refresh_token', 'client_secret', 'client_id']
-    .map((k) => c[k])
-    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const secrets = CREDENTIAL_FIELDS.map((k) => c[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  if (config.credentials.auth_type === 'oauth2.0') secrets.push(basicCredential(config.credentials.client_id, config.credentials.client_secret));
+  return secrets;
 }

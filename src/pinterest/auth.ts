@@ -1,6 +1,8 @@
 import { request, type Dispatcher } from 'undici';
+import { basicCredential } from '../airbyte/redact.js';
 import type { OAuthCredentials } from '../config/config.js';
 import { PinterestError, describeAnswer, errorBody, isRetryableStatus, networkErrorCode, RETRYABLE_NETWORK_CODES, type CredentialKind } from './errors.js';
+import { misdirectedAnswer } from './http.js';
 import { sleep } from './retry.js';
 
 /** Gives the bearer token for each request; OAuth providers can refresh. */
@@ -100,7 +102,7 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 
   private async doRefresh(): Promise<string> {
-    const basic = Buffer.from(`${this.creds.client_id}:${this.creds.client_secret}`).toString('base64');
+    const basic = basicCredential(this.creds.client_id, this.creds.client_secret);
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.refresh_token }).toString();
     let lastProblem = '';
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -109,6 +111,7 @@ export class OAuthTokenProvider implements TokenProvider {
       let status: number;
       let parsed: unknown;
       let rid: string | undefined;
+      let location: string | undefined;
       try {
         const res = await request(`${this.opts.baseUrl}/oauth/token`, {
           method: 'POST',
@@ -119,6 +122,7 @@ export class OAuthTokenProvider implements TokenProvider {
         });
         status = res.statusCode;
         rid = headerValue(res.headers['x-pinterest-rid']);
+        location = headerValue(res.headers.location);
         const text = await res.body.text();
         try {
           parsed = JSON.parse(text);
@@ -151,6 +155,8 @@ export class OAuthTokenProvider implements TokenProvider {
         this.opts.onRefreshed({ ...this.creds });
         return p.access_token;
       }
+      const misdirected = misdirectedAnswer(status, location, this.opts.baseUrl);
+      if (misdirected) throw misdirected;
       const answer = describeAnswer(status, errorBody(parsed), rid);
       lastProblem = answer;
       if (isRetryableStatus(status)) continue;

@@ -13,6 +13,7 @@ import {
   unauthorizedMessage,
 } from './errors.js';
 import type { EventBatch } from './event-batch.js';
+import { misdirectedAnswer } from './http.js';
 import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
@@ -54,6 +55,8 @@ interface Answer {
   requestId?: string;
   retryAfter?: string;
   rateLimitReset?: string;
+  /** The Location header (redirects). */
+  location?: string;
 }
 
 /** Isolated events refused in a row, with nothing delivered yet, after which a batch's refusal counts as systematic. */
@@ -216,6 +219,8 @@ export class PinterestClient {
             requestId: a.requestId,
           });
         }
+        const misdirected = misdirectedAnswer(a.status, a.location, this.opts.baseUrl);
+        if (misdirected) throw misdirected;
         // A 200/422 whose body is not a JSON object (a proxy's HTML page, a truncated body) says nothing about the
         // events: counting them as processed would lose them silently. Retry: the same event_ids make it safe.
         const unreadable = (a.status === 200 || a.status === 422) && (a.body === null || typeof a.body !== 'object');
@@ -266,6 +271,7 @@ export class PinterestClient {
       requestId: headerValue(res.headers['x-pinterest-rid']),
       retryAfter: headerValue(res.headers['retry-after']),
       rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
+      location: headerValue(res.headers.location),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
 import { PinterestError } from './errors.js';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
@@ -8,6 +9,57 @@ export const DEFAULT_API_BASE_URL = 'https://api.pinterest.com/v5';
 /** The API base URL in force, without a trailing slash. */
 export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.PINTEREST_API_BASE_URL || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+}
+
+/**
+ * The API base URL in force, checked: it must be an absolute http:// or https:// URL. Anything else (`ftp://...`,
+ * `localhost:8080` without a scheme, a typo) is a setting to fix, so it fails as a config error before any call.
+ * @throws PinterestError `config_error`
+ */
+export function checkedApiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = apiBaseUrl(env);
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new PinterestError(
+      `PINTEREST_API_BASE_URL is not an http:// or https:// URL${protocol ? ` (it uses ${protocol})` : ''}: set it to the API's base URL, e.g. ${DEFAULT_API_BASE_URL}, or unset it to use Pinterest's API.`,
+      'config_error',
+      { reason: 'base_url' },
+    );
+  }
+  return url;
+}
+
+/**
+ * An answer the real Pinterest API never gives to the calls this connector makes, showing that the base URL or a
+ * proxy leads somewhere else: a redirect (3xx; requests never follow redirects, which would re-send the token to
+ * another host) or 204 No Content. Retrying cannot help, so it is a config error naming the setting to check; the
+ * redirect's target is shown by origin only. Undefined for every other status.
+ */
+export function misdirectedAnswer(status: number, location: string | undefined, baseUrl: string): PinterestError | undefined {
+  let what: string;
+  if (status >= 300 && status < 400) {
+    let origin: string | undefined;
+    try {
+      origin = location ? new URL(location, baseUrl).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    what = `a redirect (HTTP ${status}${origin ? ` to ${origin}` : ''})`;
+  } else if (status === 204) {
+    what = 'HTTP 204 No Content';
+  } else {
+    return undefined;
+  }
+  return new PinterestError(
+    `The API at ${redactProxyUrl(baseUrl)} answered with ${what}, which Pinterest's API never does for this call: PINTEREST_API_BASE_URL or a proxy points somewhere else than Pinterest's API v5. Unset PINTEREST_API_BASE_URL (or set it to ${DEFAULT_API_BASE_URL}) and check the proxy settings.`,
+    'config_error',
+    { status, reason: 'misdirected' },
+  );
 }
 
 /** Explicit timeouts (milliseconds) for every Pinterest call; none is left infinite. */
@@ -47,45 +99,71 @@ export function proxySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prox
   return { httpProxy, httpsProxy, noProxy: noProxy || undefined };
 }
 
-/** The proxy URL with any user info replaced by `***` (for log lines). */
+/** The scheme and `//` of a URL (`http://`), or '' when it has none. */
+function schemeOf(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+}
+
+/**
+ * The user info of a proxy URL as written (still URL-encoded), also when the URL parser rejects the URL (e.g. a
+ * password with an unencoded `/` or `@`): everything between `//` and the last `@` before the host. Undefined
+ * when there is none.
+ */
+function rawUserInfo(url: string): { user: string; password: string } | undefined {
+  let userInfo: string | undefined;
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) userInfo = u.password ? `${u.username}:${u.password}` : u.username;
+  } catch {
+    const rest = url.slice(schemeOf(url).length);
+    const at = rest.lastIndexOf('@');
+    if (at >= 0) userInfo = rest.slice(0, at);
+  }
+  if (userInfo === undefined) return undefined;
+  const colon = userInfo.indexOf(':');
+  return colon < 0 ? { user: userInfo, password: '' } : { user: userInfo.slice(0, colon), password: userInfo.slice(colon + 1) };
+}
+
+/** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The proxy URL with any user info replaced by `***` (for log lines). A URL the parser rejects is cut at the last
+ * `@` too (its password may hold an unencoded `/` or `@`), so no part of the credentials is shown.
+ */
 export function redactProxyUrl(url: string): string {
   try {
     const u = new URL(url);
     if (!u.username && !u.password) return url;
     return `${u.protocol}//***@${u.host}${u.pathname === '/' ? '' : u.pathname}`;
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
+    const scheme = schemeOf(url);
+    const rest = url.slice(scheme.length);
+    const at = rest.lastIndexOf('@');
+    return at < 0 ? url : `${scheme}***@${rest.slice(at + 1)}`;
   }
 }
 
 /**
  * Secrets hidden in the proxy variables: each proxy password (as written and URL-decoded), the `user:password`
- * pair and its Basic token, so that no LOG or TRACE line can carry them.
+ * pair and its Basic token, so that no LOG or TRACE line can carry them. Also for URLs the parser rejects.
  */
 export function proxySecrets(env: NodeJS.ProcessEnv = process.env): string[] {
   const out = new Set<string>();
   for (const raw of [env.http_proxy, env.HTTP_PROXY, env.https_proxy, env.HTTPS_PROXY]) {
     const url = normalizeProxyUrl(raw);
     if (!url) continue;
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      const m = /\/\/([^@/]*)@/.exec(url);
-      if (m) out.add(m[1]);
-      continue;
-    }
-    if (!u.password) continue;
-    const safeDecode = (s: string): string => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    };
-    const user = safeDecode(u.username);
-    const pass = safeDecode(u.password);
-    for (const s of [u.password, pass, `${u.username}:${u.password}`, `${user}:${pass}`, Buffer.from(`${user}:${pass}`).toString('base64')]) out.add(s);
+    const info = rawUserInfo(url);
+    if (!info?.password) continue;
+    const user = safeDecode(info.user);
+    const pass = safeDecode(info.password);
+    for (const s of [info.password, pass, `${info.user}:${info.password}`, `${user}:${pass}`, basicCredential(user, pass)]) out.add(s);
   }
   return [...out];
 }
@@ -139,6 +217,14 @@ export function createDispatcher(connections: number, env: NodeJS.ProcessEnv = p
       decodeURIComponent(u.password);
     } catch (err) {
       problem = (err as Error).message;
+    }
+    const password = problem === undefined ? safeDecode(rawUserInfo(url)?.password ?? '') : '';
+    if (password && password.length < MIN_SECRET_LENGTH) {
+      throw new PinterestError(
+        `The proxy password in ${name} (or ${name.toLowerCase()}) is shorter than ${MIN_SECRET_LENGTH} characters, too short to be kept out of the logs safely: use a longer proxy password.`,
+        'config_error',
+        { reason: 'proxy' },
+      );
     }
     if (problem !== undefined) {
       throw new PinterestError(

@@ -191,16 +191,37 @@ export function unmatchedStreamSettings(config: ConnectorConfig, catalog: Config
 }
 
 /**
+ * A problem with a configured stream's `primary_key`, which the Airbyte protocol defines as a list of field paths,
+ * each a list of keys (`[["order_id"]]`, `[["customer", "id"], ["line"]]`). A flat list (`["order_id"]`) or a plain
+ * string would otherwise be misread (each character or key taken as a path), deriving event_ids from the wrong
+ * fields. Undefined when absent or well-formed.
+ */
+function primaryKeyProblem(primaryKey: unknown, where: string): string | undefined {
+  if (primaryKey === undefined || primaryKey === null) return undefined;
+  const isPath = (p: unknown): boolean => Array.isArray(p) && p.length > 0 && p.every((k) => typeof k === 'string');
+  if (Array.isArray(primaryKey) && primaryKey.every(isPath)) return undefined;
+  const flat = (Array.isArray(primaryKey) && primaryKey.length > 0 && primaryKey.every((k) => typeof k === 'string')) || typeof primaryKey === 'string';
+  return flat
+    ? `${where}.primary_key is a flat list of field names (${JSON.stringify(primaryKey)}); the Airbyte protocol wants a list of field paths, e.g. ${JSON.stringify((Array.isArray(primaryKey) ? primaryKey : [primaryKey]).map((k) => [k]))}`
+    : `${where}.primary_key must be a list of field paths, each a non-empty list of keys, e.g. [["order_id"]]`;
+}
+
+/**
  * Reads and checks the configured catalog given with `--catalog`.
- * @throws ConfigError when it is missing, not JSON, or has no `streams` array.
+ * @throws ConfigError when it is missing, not JSON, has no `streams` array, or a stream has no name or a malformed
+ *   primary_key.
  */
 export function parseCatalog(raw: unknown): ConfiguredCatalog {
   const c = raw as ConfiguredCatalog;
   if (!c || typeof c !== 'object' || !Array.isArray(c.streams)) throw new ConfigError(['the configured catalog has no "streams" array']);
+  const problems: string[] = [];
   c.streams.forEach((s, i) => {
     if (!s || typeof s !== 'object' || !s.stream || typeof s.stream.name !== 'string') {
       throw new ConfigError([`the configured catalog's streams[${i}] has no stream.name`]);
     }
+    const problem = primaryKeyProblem(s.primary_key, `the configured catalog's streams[${i}] (${streamLabel(s.stream.name, s.stream.namespace)})`);
+    if (problem) problems.push(problem);
   });
+  if (problems.length) throw new ConfigError(problems);
   return c;
 }
