@@ -5,9 +5,10 @@ import { identifierMask, SyncReport } from '../../src/write/report.js';
 
 const H = 'a'.repeat(64);
 
-/** The LOG messages a report wrote. */
+/** The LOG messages a report wrote (every buffered chunk: on Node 26 one read() returns only the first). */
 function logLines(sink: PassThrough): string[] {
-  const text = (sink.read() as Buffer | null)?.toString('utf8') ?? '';
+  let text = '';
+  for (let chunk = sink.read() as Buffer | null; chunk !== null; chunk = sink.read() as Buffer | null) text += chunk.toString('utf8');
   return text
     .split('\n')
     .filter(Boolean)
