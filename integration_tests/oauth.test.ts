@@ -83,9 +83,11 @@ describe.concurrent('OAuth token refresh', () => {
   });
 
   it('concurrent requests that all meet a 401 share exactly one refresh', async () => {
-    const fake = await newFake({ latencyMs: 300 });
+    // Answers slow enough that all 4 batches are sent before the first 401 comes back, even on a busy machine
+    // (at 300 ms the 4th batch was sometimes built after the refresh, and rightly sent with the new token).
+    const fake = await newFake({ latencyMs: 1500 });
     fake.tokens.set('stale-oauth-token', { kind: 'oauth', accounts: [FAKE_DEFAULTS.adAccountId], expiresAfterRequests: 0 });
-    fake.scriptOAuth([{ delayMs: 500 }]); // a slow refresh: every 401 arrives while it is under way
+    fake.scriptOAuth([{ delayMs: 1500 }]); // a slow refresh: every 401 arrives while it is under way
     const input = generateOrders(4000, 1000);
     const r = await runWrite(
       fake,
