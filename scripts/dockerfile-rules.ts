@@ -19,6 +19,7 @@ import type { Copy, Dockerfile, From, Instruction, Property } from 'dockerfile-a
 export type RuleId =
   | 'dockerfile-parses'
   | 'base-images-pinned'
+  | 'node-version-exact'
   | 'final-base-has-sh'
   | 'airbyte-entrypoint-set'
   | 'airbyte-entrypoint-absolute'
@@ -232,6 +233,7 @@ export function checkDockerfile(text: string, options: RuleOptions): Finding[] {
   const finalInstructions = finalChain.flatMap((i) => stages[i].instructions);
 
   findings.push(checkPinned(stages));
+  findings.push(checkNodeVersionExact(stages));
   findings.push(checkShellBase(config.baseImage, lineOf(stages[finalChain[0]].from)));
 
   // AIRBYTE_ENTRYPOINT
@@ -411,6 +413,56 @@ export function resolvePath(workdir: string, path: string): string {
   return '/' + parts.join('/');
 }
 
+/** An official `node` base image of the Dockerfile and the Node version its tag names. */
+export interface NodeBase {
+  /** Image reference as written, after ARG substitution, e.g. `node:26.12.1-trixie-slim`. */
+  image: string;
+  /** Exact Node version from the tag (`26.12.1`), or null when the tag names no exact x.y.z (`26-slim`, a digest only). */
+  version: string | null;
+  line: number;
+}
+
+/**
+ * The official `node` images (Docker Hub `node`, `library/node`, `docker.io/library/node`) the stages are built
+ * FROM, in order, with the exact Node version each tag names. Other images are left out.
+ */
+export function nodeBaseImages(text: string): NodeBase[] {
+  return nodeBases(parseStages(text));
+}
+
+function nodeBases(stages: Stage[]): NodeBase[] {
+  return stages
+    .filter((s) => s.parentStage === null && splitImageRef(s.image).name === 'node')
+    .map((s) => ({ image: s.image, version: exactNodeVersion(splitImageRef(s.image).tag), line: lineOf(s.from) }));
+}
+
+/** `26.12.1` from a node image tag such as `26.12.1-trixie-slim` or `26.12.1`; null for `26-slim`, `lts`, ''. */
+function exactNodeVersion(tag: string): string | null {
+  return /^(\d+\.\d+\.\d+)(-|$)/.exec(tag)?.[1] ?? null;
+}
+
+/**
+ * The exact Node version the image runs: that of the final stage's official `node` base image, which
+ * {@link checkDockerfile}'s `node-version-exact` rule requires to be written as x.y.z and equal in every stage.
+ * Throws, saying what to fix, when there is none (CI installs this version to run the tests on the image's runtime).
+ */
+export function imageNodeVersion(text: string): string {
+  const image = runtimeConfig(text).baseImage;
+  const base = splitImageRef(image);
+  const version = base.name === 'node' ? exactNodeVersion(base.tag) : null;
+  if (!version) throw new Error(`the final base image ${image} is not node:<x.y.z>-<variant>: cannot tell which Node version the image runs`);
+  return version;
+}
+
+/** Splits `docker.io/library/node:26-slim@sha256:...` into its short name (`node`) and tag (`26-slim`, '' if none). */
+function splitImageRef(image: string): { name: string; tag: string } {
+  const withoutDigest = image.toLowerCase().split('@')[0];
+  const lastColon = withoutDigest.lastIndexOf(':');
+  const hasTag = lastColon > withoutDigest.lastIndexOf('/');
+  const name = (hasTag ? withoutDigest.slice(0, lastColon) : withoutDigest).replace(/^docker\.io\//, '').replace(/^library\//, '');
+  return { name, tag: hasTag ? withoutDigest.slice(lastColon + 1) : '' };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Individual rules
 
@@ -430,6 +482,33 @@ function checkPinned(stages: Stage[]): Finding {
         message: `unpinned base image(s): ${unpinned.map((s) => s.image).join(', ')}`,
         line: lineOf(unpinned[0].from),
       };
+}
+
+/**
+ * Every official `node` base image names an exact Node version (x.y.z), the same in every stage: the build then
+ * compiles and prunes with the runtime the image ships, and CI can install and test exactly that runtime.
+ */
+function checkNodeVersionExact(stages: Stage[]): Finding {
+  const bases = nodeBases(stages);
+  if (bases.length === 0) return { rule: 'node-version-exact', ok: true, message: 'no official node base image' };
+  const loose = bases.find((b) => b.version === null);
+  if (loose) {
+    return {
+      rule: 'node-version-exact',
+      ok: false,
+      message: `${loose.image} names no exact Node version: write node:<x.y.z>-<variant> (e.g. node:26.12.1-trixie-slim) so CI tests the runtime the image ships`,
+      line: loose.line,
+    };
+  }
+  const other = bases.find((b) => b.version !== bases[0].version);
+  return other
+    ? {
+        rule: 'node-version-exact',
+        ok: false,
+        message: `node base images differ in version (${bases[0].version}, ${other.version}): build and runtime stages must use the same Node`,
+        line: other.line,
+      }
+    : { rule: 'node-version-exact', ok: true, message: `every node base image is Node ${bases[0].version}` };
 }
 
 function checkShellBase(image: string, line: number): Finding {

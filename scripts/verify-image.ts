@@ -18,8 +18,9 @@
  *    The environment is only the final stage's ENV plus PATH and HOME; the working directory is `<tmp>/work`,
  *    not the app directory.
  *
- * Differences from a real `docker build` (inherent to running without Docker): the host's node/npm run the
- * build and the connector instead of the base image's; npm uses its local cache first
+ * Differences from a real `docker build` (inherent to running without Docker): the node/npm on PATH run the
+ * build and the connector instead of the base image's (CI puts the image's exact Node first on PATH with
+ * `tsx scripts/image-node.ts exec -- npm run verify:image`; npm stays the host's); npm uses its local cache first
  * (npm_config_prefer_offline=true; the lock file still pins every version and integrity hash); files keep the
  * host user as owner.
  *
@@ -34,6 +35,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   checkDockerfile,
   globToRegex,
+  imageNodeVersion,
   isIgnored,
   parseDockerignore,
   planBuild,
@@ -528,7 +530,12 @@ async function main(): Promise<number> {
   const entrypoint = plan.stages[plan.finalStage].env.AIRBYTE_ENTRYPOINT;
   if (!entrypoint) return summarize(started);
   const versions = await runProcess('sh', ['-c', 'echo "node $(node --version), npm $(npm --version)"'], { cwd: REPO, env: process.env, timeoutMs: 30_000 });
-  console.log(`   host tools: ${versions.stdout.trim()} (the image uses ${plan.stages[plan.finalStage].image}'s node/npm)`);
+  const imageNode = `v${imageNodeVersion(dockerfileText)}`;
+  const sameNode = process.version === imageNode;
+  console.log(
+    `   host tools: ${versions.stdout.trim()} (the image uses ${plan.stages[plan.finalStage].image}'s node/npm` +
+      `${sameNode ? ': same Node' : `; to run with its Node ${imageNode}: npx tsx scripts/image-node.ts exec -- npm run verify:image`})`,
+  );
   const tmp = mkdtempSync(join(tmpdir(), 'verify-image-'));
   console.log(`   temp dir ${tmp}${keep ? ' (kept)' : ''}`);
   let fake: { url: string; accepted: unknown[]; close(): Promise<void> } | undefined;

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   checkDockerfile,
+  imageNodeVersion,
   isIgnored,
+  nodeBaseImages,
   parseDockerignore,
   planBuild,
   rebaseCommand,
@@ -15,7 +17,7 @@ import {
 } from '../../scripts/dockerfile-rules.js';
 
 const GOOD = `# syntax=docker/dockerfile:1
-FROM node:22-bookworm-slim AS build
+FROM node:26.12.1-trixie-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -23,7 +25,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM node:26.12.1-trixie-slim
 RUN set -eu; \\
     if id -u node >/dev/null 2>&1; then \\
       groupmod --new-name airbyte node; \\
@@ -70,6 +72,7 @@ describe('checkDockerfile on a good Dockerfile', () => {
     expect(findings.map((f) => f.rule)).toEqual([
       'dockerfile-parses',
       'base-images-pinned',
+      'node-version-exact',
       'final-base-has-sh',
       'airbyte-entrypoint-set',
       'airbyte-entrypoint-absolute',
@@ -108,7 +111,7 @@ describe('checkDockerfile on a good Dockerfile', () => {
   });
 
   it('follows FROM <stage> inheritance for the final stage', () => {
-    const text = `FROM node:22-alpine AS base
+    const text = `FROM node:26.12.1-alpine AS base
 RUN adduser -D airbyte && mkdir /airbyte && chown airbyte /airbyte
 ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/main.js"
 ENTRYPOINT ["node", "/airbyte/integration_code/main.js"]
@@ -118,13 +121,39 @@ WORKDIR /airbyte/integration_code
 USER airbyte:airbyte
 `;
     expect(failed(text)).toEqual([]);
-    expect(runtimeConfig(text).baseImage).toBe('node:22-alpine');
+    expect(runtimeConfig(text).baseImage).toBe('node:26.12.1-alpine');
+    expect(imageNodeVersion(text)).toBe('26.12.1');
   });
 
   it('substitutes ARGs declared before the first FROM', () => {
-    const text = edit(GOOD, 'FROM node:22-bookworm-slim\nRUN', 'FROM node:${NODE}-bookworm-slim\nRUN');
-    expect(failed(`ARG NODE=22\n${text}`)).toEqual([]);
-    expect(runtimeConfig(`ARG NODE=22\n${text}`).baseImage).toBe('node:22-bookworm-slim');
+    const text = edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', 'FROM node:${NODE}-trixie-slim\nRUN');
+    expect(failed(`ARG NODE=26.12.1\n${text}`)).toEqual([]);
+    expect(runtimeConfig(`ARG NODE=26.12.1\n${text}`).baseImage).toBe('node:26.12.1-trixie-slim');
+  });
+});
+
+describe('the Node version the image runs', () => {
+  it('is the exact version of the final stage\'s node base image', () => {
+    expect(imageNodeVersion(GOOD)).toBe('26.12.1');
+    expect(nodeBaseImages(GOOD)).toEqual([
+      { image: 'node:26.12.1-trixie-slim', version: '26.12.1', line: 2 },
+      { image: 'node:26.12.1-trixie-slim', version: '26.12.1', line: 10 },
+    ]);
+    expect(nodeBaseImages(edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', 'FROM node:26-slim\nRUN'))[1].version).toBeNull();
+  });
+
+  it('cannot be told from a loose tag or another base image, and says so', () => {
+    expect(() => imageNodeVersion(edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', 'FROM node:26-trixie-slim\nRUN'))).toThrow(
+      'the final base image node:26-trixie-slim is not node:<x.y.z>-<variant>: cannot tell which Node version the image runs',
+    );
+    expect(() => imageNodeVersion(edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', 'FROM debian:trixie-slim\nRUN'))).toThrow(/debian:trixie-slim/);
+  });
+
+  it('is the one the repository Dockerfile names in every stage', () => {
+    const text = readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8');
+    const version = imageNodeVersion(text);
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(nodeBaseImages(text).map((b) => b.version)).toEqual([version, version]);
   });
 });
 
@@ -175,21 +204,41 @@ describe('checkDockerfile on bad Dockerfiles', () => {
     ['cgr.dev/chainguard/node:latest', 'final-base-has-sh'],
     ['mcr.microsoft.com/windows/nanoserver:ltsc2022', 'final-base-has-sh'],
   ])('fails a final base image without a known /bin/sh: %s', (image, rule) => {
-    const text = edit(GOOD, 'FROM node:22-bookworm-slim\nRUN', `FROM ${image}\nRUN`);
+    const text = edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', `FROM ${image}\nRUN`);
     expect(failed(text)).toContain(rule);
   });
 
-  it.each(['node:22-alpine', 'node:22', 'debian:bookworm-slim', 'node@sha256:' + 'a'.repeat(64)])(
+  it.each(['node:26.12.1-alpine', 'node:26.12.1', 'debian:trixie-slim', 'node:26.12.1-trixie-slim@sha256:' + 'a'.repeat(64)])(
     'accepts a Debian/Alpine final base: %s',
     (image) => {
-      const text = edit(GOOD, 'FROM node:22-bookworm-slim\nRUN', `FROM ${image}\nRUN`);
+      const text = edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', `FROM ${image}\nRUN`);
       expect(failed(text)).toEqual([]);
     },
   );
 
   it('fails unpinned base images', () => {
-    expect(failed(edit(GOOD, 'FROM node:22-bookworm-slim AS build', 'FROM node AS build'))).toEqual(['base-images-pinned']);
-    expect(failed(edit(GOOD, 'FROM node:22-bookworm-slim AS build', 'FROM node:latest AS build'))).toEqual(['base-images-pinned']);
+    expect(failed(edit(GOOD, 'FROM node:26.12.1-trixie-slim AS build', 'FROM node AS build'))).toEqual(['base-images-pinned', 'node-version-exact']);
+    expect(failed(edit(GOOD, 'FROM node:26.12.1-trixie-slim AS build', 'FROM node:latest AS build'))).toEqual(['base-images-pinned', 'node-version-exact']);
+  });
+
+  it('fails node base images that name no exact Node version, or different ones', () => {
+    for (const loose of ['node:26-trixie-slim', 'node:lts-slim', 'node@sha256:' + 'a'.repeat(64)]) {
+      const text = edit(GOOD, 'FROM node:26.12.1-trixie-slim\nRUN', `FROM ${loose}\nRUN`);
+      const finding = byRule(checkDockerfile(text, OPTIONS))['node-version-exact'];
+      expect(finding).toEqual({
+        rule: 'node-version-exact',
+        ok: false,
+        message: `${loose} names no exact Node version: write node:<x.y.z>-<variant> (e.g. node:26.12.1-trixie-slim) so CI tests the runtime the image ships`,
+        line: 10,
+      });
+    }
+    const split = edit(GOOD, 'FROM node:26.12.1-trixie-slim AS build', 'FROM docker.io/library/node:24.22.3-trixie-slim AS build');
+    expect(byRule(checkDockerfile(split, OPTIONS))['node-version-exact']).toEqual({
+      rule: 'node-version-exact',
+      ok: false,
+      message: 'node base images differ in version (24.22.3, 26.12.1): build and runtime stages must use the same Node',
+      line: 10,
+    });
   });
 
   it('fails without USER airbyte in the final stage', () => {
