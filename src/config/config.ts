@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import countries from 'i18n-iso-countries/index.js';
 import type { ErrorObject } from 'ajv';
 import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
-import type { ActionSource, FieldMappingEntry } from '../mapping/types.js';
+import type { FieldMappingEntry } from '../mapping/types.js';
+import type { ActionSource } from '../pinterest/events.js';
 import { validate as validateAgainstSpec } from './config-validator.generated.js';
 import { loadSpec } from './spec.js';
 

@@ -5,6 +5,7 @@
  * Pinterest event ready to batch, or a rejection reason. Neither a reason nor a warning ever contains a field
  * value: they name the field and the rule only, so they are safe to log.
  */
+import type { ActionSource } from '../pinterest/events.js';
 
 /** Something the mapper dropped or changed without rejecting the record. */
 export interface MappingWarning {
@@ -28,8 +29,8 @@ export interface FieldMappingEntry {
   destination_field: string;
 }
 
-/** Pinterest action sources (OpenAPI 5.23, event.action_source). */
-export type ActionSource = 'web' | 'app_android' | 'app_ios' | 'offline';
+/** Pinterest action sources: the type describes Pinterest's API, so it lives in `pinterest/events.ts`. */
+export type { ActionSource };
 
 /** Everything the mapper needs for one stream; built once per stream, never per record. */
 export interface MappingOptions {

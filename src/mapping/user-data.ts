@@ -10,6 +10,7 @@
  * Nothing here throws on bad input; warnings carry field names and rules, never values.
  */
 import { isIP } from 'node:net';
+import type { PinterestUserData } from '../pinterest/events.js';
 import { isSha256Hex, sha256Hex } from './hash.js';
 import {
   type FieldNormalizer,
@@ -69,28 +70,8 @@ export type PlainUserField = (typeof PLAIN_USER_FIELDS)[number];
  */
 export type UserDataInput = Partial<Record<string, unknown>>;
 
-/**
- * Pinterest `user_data` (OpenAPI 5.23, ConversionEventsUserDataProperties). Hashed keys hold non-empty arrays of
- * 64-character lowercase hex strings; plain keys hold non-empty trimmed strings. Absent keys are omitted.
- */
-export interface PinterestUserData {
-  em?: string[];
-  ph?: string[];
-  fn?: string[];
-  ln?: string[];
-  ge?: string[];
-  db?: string[];
-  ct?: string[];
-  st?: string[];
-  zp?: string[];
-  country?: string[];
-  external_id?: string[];
-  hashed_maids?: string[];
-  client_ip_address?: string;
-  client_user_agent?: string;
-  click_id?: string;
-  partner_id?: string;
-}
+/** Pinterest `user_data`: its shape describes Pinterest's API, so it lives in `pinterest/events.ts`. */
+export type { PinterestUserData };
 
 /** Pinterest keys that hold arrays of hashes. */
 export type PinterestHashedKey = Exclude<keyof PinterestUserData, PlainUserField>;

@@ -8,11 +8,33 @@
  * Pinterest: an unknown key fails the whole request, so these types list exactly the allowed keys.
  * Optional keys are absent rather than `null` or empty in what this connector sends.
  */
-import type { ActionSource } from '../mapping/types.js';
-import type { PinterestUserData } from '../mapping/user-data.js';
 
-export type { ActionSource } from '../mapping/types.js';
-export type { PinterestUserData } from '../mapping/user-data.js';
+/** Pinterest action sources. Source: OpenAPI 5.23, `ConversionEvents.data[].action_source`. */
+export type ActionSource = 'web' | 'app_android' | 'app_ios' | 'offline';
+
+/**
+ * Pinterest `user_data` (OpenAPI 5.23, ConversionEventsUserDataProperties). Hashed keys hold non-empty arrays of
+ * 64-character lowercase hex strings (SHA-256 of the normalized value); plain keys hold non-empty trimmed strings.
+ * Absent keys are omitted.
+ */
+export interface PinterestUserData {
+  em?: string[];
+  ph?: string[];
+  fn?: string[];
+  ln?: string[];
+  ge?: string[];
+  db?: string[];
+  ct?: string[];
+  st?: string[];
+  zp?: string[];
+  country?: string[];
+  external_id?: string[];
+  hashed_maids?: string[];
+  client_ip_address?: string;
+  client_user_agent?: string;
+  click_id?: string;
+  partner_id?: string;
+}
 
 /**
  * Event names listed in the OpenAPI 5.23 enum of `event_name`.

@@ -1,5 +1,5 @@
 import type { AirbyteOutput } from '../airbyte/output.js';
-import type { PinterestUserData } from '../mapping/user-data.js';
+import type { PinterestUserData } from '../pinterest/events.js';
 
 /** How many rejected records per reason are logged one by one (with their stream and record number) before only counting. */
 const REJECTIONS_LOGGED_PER_REASON = 10;
