@@ -84,12 +84,12 @@ export class StateLedger {
   }
 
   /**
-   * Emits, in input order, every state whose preceding records are all settled.
+   * Emits, in input order, every state whose preceding records are all settled (at most `max` of them).
    * @returns how many states were released
    */
-  release(emit: (state: AirbyteState, recordCount: number, rejectedRecordCount: number) => void): number {
+  release(emit: (state: AirbyteState, recordCount: number, rejectedRecordCount: number) => void, max = Number.POSITIVE_INFINITY): number {
     let n = 0;
-    while (this.head < this.segments.length && this.segments[this.head].outstanding === 0) {
+    while (n < max && this.head < this.segments.length && this.segments[this.head].outstanding === 0) {
       const seg = this.segments[this.head];
       this.segments[this.head] = undefined as unknown as Segment; // let it be collected
       this.head++;
@@ -102,6 +102,13 @@ export class StateLedger {
       this.head = 0;
     }
     return n;
+  }
+
+  /** Number of states that {@link release} would emit now (every record before them settled). */
+  get releasable(): number {
+    let i = this.head;
+    while (i < this.segments.length && this.segments[i].outstanding === 0) i++;
+    return i - this.head;
   }
 
   /** Number of states read but not yet released. */

@@ -87,6 +87,16 @@ export class EventBatch {
     return Buffer.concat([PREFIX, this.buf.subarray(start, end), SUFFIX]);
   }
 
+  /**
+   * The JSON text of event `i` (0-based), as pushed.
+   * @throws RangeError for an index out of range
+   */
+  eventText(i: number): string {
+    if (!Number.isInteger(i) || i < 0 || i >= this.ends.length) throw new RangeError(`EventBatch.eventText(${i}) of ${this.ends.length} events`);
+    const start = i === 0 ? PREFIX.length : this.ends[i - 1] + 1; // + 1: the comma before the event
+    return this.buf.toString('utf8', start, this.ends[i]);
+  }
+
   private grow(min: number): void {
     let capacity = this.buf.length * 2;
     while (capacity < min) capacity *= 2;

@@ -3,7 +3,7 @@ import { streamKey, streamLabel } from '../airbyte/protocol.js';
 import type { ConnectorConfig, StreamSettings } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { createRecordMapper } from '../mapping/record-to-event.js';
-import { compilePath, type PathReader } from '../mapping/paths.js';
+import { compileKeyPath, compilePath, type PathReader } from '../mapping/paths.js';
 import type { FieldMappingEntry, MappingOptions } from '../mapping/types.js';
 
 /** A record mapper as built by createRecordMapper. */
@@ -11,8 +11,14 @@ export type RecordMapper = ReturnType<typeof createRecordMapper>;
 
 /** Everything the pipeline keeps per stream (namespace, name). */
 export interface StreamContext {
+  /** Airbyte stream name. */
+  name: string;
+  /** Airbyte namespace; undefined when absent, null or "". */
+  namespace: string | undefined;
   /** `namespace.name` or `name`, for log lines. */
   label: string;
+  /** Reads the values of the catalog's primary key fields from a record's data; undefined when the stream has none. */
+  readPrimaryKey: ((data: Record<string, unknown>) => unknown[]) | undefined;
   mapper: RecordMapper;
   /** Records of this stream read so far (1-based position of the last one). */
   recordsRead: number;
@@ -158,8 +164,12 @@ export class StreamRegistry {
     if (!ctx) {
       const label = streamLabel(name, namespace);
       const opts = mappingOptionsFor(this.config, { name, namespace }, this.primaryKeys.get(key), this.nowSeconds);
+      const pk = opts.primaryKey?.filter((p) => p.length > 0).map((p) => compileKeyPath(p));
       ctx = {
+        name,
+        namespace: namespace || undefined,
         label,
+        readPrimaryKey: pk && pk.length > 0 ? (data) => pk.map((read) => read(data)) : undefined,
         mapper: buildMapper(opts, `stream ${label}`),
         recordsRead: 0,
         emittedAtNoticeLogged: false,

@@ -35,6 +35,28 @@ describe('StateLedger', () => {
     expect(l.pendingStates).toBe(0);
   });
 
+  it('tells how many states are releasable, and releases at most `max` of them', () => {
+    const l = new StateLedger();
+    const a1 = l.track('a', null);
+    l.addState(streamState('a', 1));
+    l.addState(streamState('a', 2));
+    const a3 = l.track('a', null);
+    l.addState(streamState('a', 3));
+    expect(l.releasable).toBe(0);
+    l.settle(a1, true);
+    expect(l.releasable).toBe(2);
+    const got: number[] = [];
+    expect(l.release((s) => got.push(s.id as number), 1)).toBe(1);
+    expect(got).toEqual([1]);
+    expect(l.releasable).toBe(1);
+    l.settle(a3, false);
+    expect(l.releasable).toBe(2);
+    expect(drain(l)).toEqual([
+      [2, 0, 0],
+      [3, 0, 1],
+    ]);
+  });
+
   it('counts a STREAM state by its own stream and GLOBAL/LEGACY states by all records', () => {
     const l = new StateLedger();
     const t = [l.track('a', undefined), l.track('b', undefined), l.track('a', undefined)];

@@ -13,6 +13,16 @@ describe('EventBatch', () => {
     expect(body.byteLength).toBe(b.byteLength);
   });
 
+  it('gives back the JSON text of one event, and refuses an index out of range', () => {
+    const wide = { content_name: 'ü€😀' };
+    const b = EventBatch.of([ev('a'), ev('b', { custom_data: wide }), ev('c')]);
+    expect(b.eventText(0)).toBe('{"event_name":"checkout","event_id":"a"}');
+    expect(JSON.parse(b.eventText(1))).toEqual(ev('b', { custom_data: wide }));
+    expect(b.eventText(2)).toBe('{"event_name":"checkout","event_id":"c"}');
+    expect(() => b.eventText(3)).toThrow(RangeError);
+    expect(() => b.eventText(-1)).toThrow(RangeError);
+  });
+
   it('gives any contiguous part as its own body (bisection)', () => {
     const b = EventBatch.of([ev('a'), ev('b'), ev('c'), ev('d')]);
     expect(parse(b.body(0, 1)).data).toEqual([ev('a')]);

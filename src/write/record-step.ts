@@ -1,0 +1,134 @@
+import type { AirbyteOutput } from '../airbyte/output.js';
+import type { AirbyteRecord } from '../airbyte/protocol.js';
+import type { RecordTicket } from '../airbyte/state-ledger.js';
+import type { ConnectorConfig } from '../config/config.js';
+import type { RecordMapResult } from '../mapping/record-to-event.js';
+import type { Batcher } from './batches.js';
+import { eventNameForLog, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED } from './log-safety.js';
+import type { RejectedRow } from './rejections.js';
+import { identifierMask, type SyncReport } from './report.js';
+import type { Settlement } from './settlement.js';
+import { MAPPING_PROBE_RECORDS, type StreamContext, type StreamRegistry } from './streams.js';
+
+/** Options of {@link RecordStep}. */
+export interface RecordStepOptions {
+  config: ConnectorConfig;
+  out: AirbyteOutput;
+  report: SyncReport;
+  registry: StreamRegistry;
+  settlement: Settlement;
+  batcher: Batcher;
+  /** Clock, epoch ms (a record without emitted_at is taken as emitted now). */
+  clock: () => number;
+  /** Dry run: log this many sample events (0 when sending). */
+  samples: number;
+  /** Read primary-key values of every row (needed when rejected rows are recorded durably). */
+  keepPrimaryKeys: boolean;
+}
+
+/**
+ * The per-record step: counts the record against its stream, maps it to a Pinterest event, logs what the mapping
+ * noticed (warnings, unknown event names, event_time taken from emitted_at), and either rejects the row (settled at
+ * once) or adds its event to the batch being filled.
+ */
+export class RecordStep {
+  private readonly unknownEventNames = new Set<string>();
+  private samplesLogged = 0;
+
+  constructor(private readonly o: RecordStepOptions) {}
+
+  /**
+   * Handles one RECORD. `problem` is set when the input line itself is unusable as a record (e.g. `data` not an
+   * object): the row is rejected with that reason. Resolves once the event is batched (which may wait for a free
+   * in-flight slot when the batch fills).
+   */
+  async handle(rec: AirbyteRecord, problem?: string): Promise<void> {
+    const { report, settlement } = this.o;
+    report.counts.recordsRead++;
+    const ctx = this.o.registry.get(rec.stream, rec.namespace);
+    const position = ++ctx.recordsRead;
+    this.probe(ctx, position, rec.data);
+    const ticket = settlement.track(rec.stream, rec.namespace);
+    if (problem) {
+      this.reject(ticket, ctx, rowOf(ctx, position, problem, 'input'), rec.data);
+      return;
+    }
+    const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
+    this.logNotices(ctx, position, result);
+    if (!result.ok) {
+      this.reject(ticket, ctx, rowOf(ctx, position, result.reason, 'mapping'), rec.data);
+      return;
+    }
+    this.logSample(ctx, position, result.event);
+    await this.o.batcher.add({
+      json: JSON.stringify(result.event),
+      identifiers: identifierMask(result.event.user_data),
+      ticket,
+      stream: ctx,
+      position,
+      eventIdDerived: result.eventIdRule !== undefined,
+      primaryKey: this.o.keepPrimaryKeys ? ctx.readPrimaryKey?.(rec.data) : undefined,
+    });
+  }
+
+  /** Settles a row rejected before sending. */
+  private reject(ticket: RecordTicket, ctx: StreamContext, row: RejectedRow, data: Record<string, unknown>): void {
+    if (this.o.keepPrimaryKeys && ctx.readPrimaryKey) row.primaryKey = ctx.readPrimaryKey(data);
+    this.o.settlement.settleRejected(ticket, row);
+  }
+
+  /** Once-per-stream checks of the first records: a stream outside the catalog, field_mapping paths never seen. */
+  private probe(ctx: StreamContext, position: number, data: Record<string, unknown>): void {
+    const { out } = this.o;
+    if (ctx.notInCatalog && position === 1) {
+      out.log(
+        'WARN',
+        `Stream ${ctx.label} is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.`,
+      );
+    }
+    if (position <= MAPPING_PROBE_RECORDS) {
+      const unmatched = ctx.mappingProbe.observe(data);
+      if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
+    }
+  }
+
+  /** Mapping warnings (grouped), the emitted_at notice (once per stream), unknown event names (once per name). */
+  private logNotices(ctx: StreamContext, position: number, result: RecordMapResult): void {
+    const { report, out, config } = this.o;
+    for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
+    if (result.usedEmittedAt && !ctx.emittedAtNoticeLogged) {
+      ctx.emittedAtNoticeLogged = true;
+      out.log('INFO', `Stream ${ctx.label} maps no event_time: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
+    }
+    const unknown = result.unknownEventName;
+    if (unknown === undefined || this.unknownEventNames.has(unknown)) return;
+    this.unknownEventNames.add(unknown);
+    const seen = this.unknownEventNames.size;
+    if (seen > MAX_UNKNOWN_EVENT_NAMES_LOGGED) return;
+    const shown = eventNameForLog(unknown);
+    const name = shown === undefined ? 'An event name (not shown: it looks like personal data or an id)' : `Event name "${shown}"`;
+    out.log(
+      'WARN',
+      `${name} (stream ${ctx.label}) is not a Pinterest event name; ` +
+        (config.reject_unknown_event_names
+          ? 'such records are rejected (reject_unknown_event_names). Add it to event_name_mapping.'
+          : 'sent as "custom". Add it to event_name_mapping to send a standard name.') +
+        (seen === MAX_UNKNOWN_EVENT_NAMES_LOGGED ? ' Further unknown names are only counted.' : ''),
+    );
+  }
+
+  /** Dry run: logs the first few events built, personal data hashed and free text masked. */
+  private logSample(ctx: StreamContext, position: number, event: object): void {
+    if (this.samplesLogged >= this.o.samples) return;
+    this.samplesLogged++;
+    this.o.out.log(
+      'INFO',
+      `Sample event ${this.samplesLogged} (record ${position} of stream ${ctx.label}; personal data as SHA-256 hashes, free-text and address fields masked): ${JSON.stringify(maskForLog(event))}`,
+    );
+  }
+}
+
+/** A rejected row of stream `ctx` at `position`. */
+function rowOf(ctx: StreamContext, position: number, reason: string, source: RejectedRow['source']): RejectedRow {
+  return { stream: ctx.name, namespace: ctx.namespace, streamLabel: ctx.label, recordNumber: position, reason, source };
+}

@@ -1,0 +1,161 @@
+import type { AirbyteOutput } from '../airbyte/output.js';
+import type { AirbyteState } from '../airbyte/protocol.js';
+import { StateLedger, type RecordTicket } from '../airbyte/state-ledger.js';
+import { serializeState } from '../airbyte/state.js';
+import { ConfigError } from '../config/config.js';
+import type { EventOutcome } from '../pinterest/client.js';
+import type { Batch } from './batches.js';
+import type { RejectedRow, Rejections } from './rejections.js';
+import type { SyncReport } from './report.js';
+import type { SyncFailure } from './sync-failure.js';
+
+/** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+
+/** Options of {@link Settlement}. */
+export interface SettlementOptions {
+  out: AirbyteOutput;
+  report: SyncReport;
+  rejections: Rejections;
+  failure: SyncFailure;
+  /** False in dry-run mode: nothing was delivered, so no state is ever echoed. */
+  echoStates: boolean;
+  /** Config `max_rejected_percent` (undefined: no limit). */
+  maxRejectedPercent?: number;
+}
+
+/**
+ * Settling records and releasing states. Each record read gets a ticket ({@link track}); it is settled exactly once,
+ * accepted or rejected ({@link settleOutcomes} for Pinterest's answer, {@link settleRejected} for a row rejected
+ * before sending); after each settlement {@link releaseStates} echoes every state whose records are all settled, in
+ * input order, with `destinationStats` (see {@link StateLedger}).
+ *
+ * With a rejection sink, states are echoed only after the rejected rows they cover were flushed to it; those
+ * releases run one after the other (see {@link drained}).
+ */
+export class Settlement {
+  private readonly ledger = new StateLedger();
+  /** The chain of releases waiting for a rejection-sink flush (only with a sink). */
+  private releasing: Promise<void> = Promise.resolve();
+  /** Set when a rejection-sink flush failed: no state may be echoed after that. */
+  private flushFailed = false;
+
+  constructor(private readonly o: SettlementOptions) {}
+
+  /** Registers a record of stream (name, namespace) read now; returns the ticket to settle it with. */
+  track(name: string, namespace: string | null | undefined): RecordTicket {
+    return this.ledger.track(name, namespace);
+  }
+
+  /** Registers a STATE read now: it waits for every record read before it. */
+  addState(state: AirbyteState): void {
+    this.ledger.addState(state);
+  }
+
+  /** Number of states read but not yet echoed. */
+  get pendingStates(): number {
+    return this.ledger.pendingStates;
+  }
+
+  /** Settles a row rejected before it was sent (input or mapping): records the rejection, then releases states. */
+  settleRejected(ticket: RecordTicket, row: RejectedRow): void {
+    this.o.rejections.record(row);
+    this.ledger.settle(ticket, false);
+    this.releaseStates();
+  }
+
+  /**
+   * Settles every event of a sent batch by Pinterest's outcome for it (same order): `processed` is accepted, anything
+   * else is a rejected row naming Pinterest's error message. Pinterest's warning messages are counted as warnings.
+   */
+  settleOutcomes(b: Batch, outcomes: readonly EventOutcome[]): void {
+    const { report } = this.o;
+    for (let i = 0; i < b.length; i++) {
+      const r = outcomes[i];
+      if (r.warning_message) report.warn(`Pinterest warning: ${r.warning_message}`);
+      if (r.status === 'processed') {
+        report.counts.accepted++;
+        this.ledger.settle(b.tickets[i], true);
+      } else {
+        this.o.rejections.record(b.rejectedRow(i, `Pinterest: ${r.error_message ?? 'event failed without a message'}`));
+        this.ledger.settle(b.tickets[i], false);
+      }
+    }
+  }
+
+  /** True while the share of rejected records is over max_rejected_percent. */
+  private overRejectedLimit(): boolean {
+    const limit = this.o.maxRejectedPercent;
+    const { report } = this.o;
+    const settled = report.counts.accepted + report.rejected;
+    return limit !== undefined && settled > 0 && (100 * report.rejected) / settled > limit;
+  }
+
+  /**
+   * Fails the sync (ConfigError) when more than max_rejected_percent of the settled records were rejected. Before
+   * the end of input (`final` false) only once a full request's worth of records is settled, so a few early
+   * rejections do not end a sync.
+   */
+  checkRejectedThreshold(final: boolean): void {
+    const limit = this.o.maxRejectedPercent;
+    const { report, failure } = this.o;
+    if (limit === undefined || failure.failed) return;
+    const settled = report.counts.accepted + report.rejected;
+    if (settled === 0 || (!final && settled < MAX_EVENTS_PER_REQUEST)) return;
+    const pct = (100 * report.rejected) / settled;
+    if (pct > limit) {
+      failure.fail(
+        new ConfigError([
+          `${report.rejected} of ${settled} records (${pct.toFixed(1)}%) were rejected, more than max_rejected_percent (${limit}%). ` +
+            `See the rejection reasons above: usually a field mapping or default_event_name is wrong.`,
+        ]),
+      );
+    }
+  }
+
+  /**
+   * Echoes every state whose records are all settled, in input order. Never in dry-run mode (nothing was
+   * delivered). Held back while over max_rejected_percent: if the sync fails for it, the rejected records must be
+   * sent again after the user's fix, not skipped because a state covering them was saved. With a rejection sink, the
+   * echo waits for the sink's flush (asynchronously: see {@link drained}).
+   */
+  releaseStates(): void {
+    if (!this.o.echoStates || this.overRejectedLimit()) return;
+    if (this.o.rejections.needsFlush) {
+      this.releasing = this.releasing.then(() => this.releaseAfterFlush());
+      return;
+    }
+    this.echo(Number.POSITIVE_INFINITY);
+  }
+
+  /** Resolves when every release started so far is done (each waits for a rejection-sink flush). */
+  async drained(): Promise<void> {
+    let last: Promise<void>;
+    do {
+      last = this.releasing;
+      await last;
+    } while (last !== this.releasing);
+  }
+
+  /** Flushes the rejection sink, then echoes the states that were releasable before the flush started. */
+  private async releaseAfterFlush(): Promise<void> {
+    const { failure } = this.o;
+    if (this.flushFailed) return;
+    const n = this.ledger.releasable;
+    if (n === 0) return;
+    try {
+      await this.o.rejections.flush();
+    } catch (err) {
+      this.flushFailed = true;
+      failure.fail(err);
+      return;
+    }
+    if (this.overRejectedLimit()) return;
+    this.echo(n);
+  }
+
+  private echo(max: number): void {
+    const { out, report } = this.o;
+    report.counts.statesEchoed += this.ledger.release((state, accepted, rejected) => out.writeLine(serializeState(state, accepted, rejected)), max);
+  }
+}
