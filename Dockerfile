@@ -16,8 +16,10 @@
 FROM node:26.12.1-trixie-slim AS build
 WORKDIR /build
 
-# Dependencies first, so this layer is cached until the lock file changes.
+# Dependencies first, so this layer is cached until the lock file changes. npm ci runs the package's postinstall,
+# which applies patches/ to node_modules (patch-package); the runtime stage copies the patched node_modules.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./

@@ -298,7 +298,50 @@ function checkRuntimeLayout(tmp: string, plan: BuildPlan, entrypoint: string, pk
     ) && ok;
   const specOk = existsSync(join(appDir, 'spec.json'));
   ok = record('runtime-spec-json', specOk, specOk ? 'spec.json next to dist/ (app root)' : `no spec.json in ${appDir}`) && ok;
-  return ok;
+  return checkPatchesApplied(appDir) && ok;
+}
+
+/**
+ * patches/*.patch (patch-package, applied by the postinstall script during the build's `npm ci`) reached the
+ * image: every line a patch adds is in the image's copy of the file it patches.
+ */
+function checkPatchesApplied(appDir: string): boolean {
+  const dir = join(REPO, 'patches');
+  const patches = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.patch')) : [];
+  const unapplied: string[] = [];
+  let files = 0;
+  for (const patch of patches) {
+    for (const [path, added] of patchAdditions(readFileSync(join(dir, patch), 'utf8'))) {
+      files++;
+      const target = join(appDir, path);
+      const text = existsSync(target) ? readFileSync(target, 'utf8') : null;
+      if (text === null || added.some((line) => !text.includes(line))) unapplied.push(path);
+    }
+  }
+  return record(
+    'runtime-patches-applied',
+    unapplied.length === 0,
+    unapplied.length === 0
+      ? `${patches.length} patch(es) from patches/ applied to ${files} file(s) in the image's node_modules`
+      : `not patched in the image: ${unapplied.join(', ')} (did the build's npm ci run the postinstall script, with patches/ copied?)`,
+  );
+}
+
+/** The non-blank lines a unified diff adds, per target path (`+++ b/<path>`). */
+function patchAdditions(diff: string): Map<string, string[]> {
+  const added = new Map<string, string[]>();
+  let current: string[] | null = null;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('+++ ')) {
+      current = [];
+      added.set(line.slice(4).replace(/^b\//, ''), current);
+    } else if (line.startsWith('--- ') || line.startsWith('diff ')) {
+      continue;
+    } else if (current !== null && line.startsWith('+') && line.slice(1).trim() !== '') {
+      current.push(line.slice(1));
+    }
+  }
+  return added;
 }
 
 /** The platform's environment for the connector: the final stage's ENV (with the rebased entrypoint), PATH, HOME. */
