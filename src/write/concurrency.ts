@@ -1,0 +1,199 @@
+/**
+ * How many batches may be in flight to Pinterest at once: a limit that follows the latency.
+ *
+ * A request of 1,000 events is answered after a network round trip plus Pinterest's processing, so with a fixed
+ * number of requests in flight, throughput is capped near `limit × events per request / latency`. This controller
+ * raises the limit while the throughput Pinterest acknowledges keeps growing with it, and lowers it when Pinterest
+ * pushes back (429, 5xx, timeouts: every retry the client makes), never above `max` (the user's
+ * `max_concurrent_requests`). `requests_per_minute` is enforced separately by the client's rate limiter; once it
+ * binds, a higher limit brings no more throughput, so the limit stops growing.
+ *
+ * Measurement: a window is one round of requests (`limit` completions, at least `minWindowMs`); its throughput is
+ * the events acknowledged in it per second. After each window without pushback:
+ * - no earlier window to compare with, or the limit was not reached during it: nothing to learn, try one more;
+ * - the limit was raised and throughput rose in proportion (at least half the ratio of the limits): the requests
+ *   were waiting on latency, so keep raising: doubling while that holds from the start ("slow start"), one at a
+ *   time after;
+ * - it rose less than {@link MIN_GAIN}: the extra requests bought nothing (the CPU, the input or the rate limit is
+ *   the bottleneck), so go back to the previous limit and hold it for {@link HOLD_WINDOWS} windows before probing
+ *   again, in case latency changes;
+ * - in between: keep the limit and continue one at a time.
+ * Pushback lowers the limit at once to {@link BACKOFF} of itself (or, during slow start, to the limit it doubled
+ * from), at most once per window and not again until the requests in flight at the cut have settled, since their
+ * answers say nothing about the new limit. It then holds for {@link PUSHBACK_HOLD_WINDOWS} windows, and from then
+ * on raises one step per {@link HOLD_WINDOWS} + 1 windows, so near a rate ceiling (whose window may be longer than
+ * ours) the limit settles just under it with an occasional 429 rather than a steady stream of them.
+ *
+ * Pure: time comes in as arguments (epoch ms). Memory is O(1).
+ */
+
+/** Throughput must rise by at least this share after raising the limit, or the raise is undone. */
+export const MIN_GAIN = 0.1;
+/** On pushback the limit becomes this share of itself (rounded, at least one less, at least 1). */
+export const BACKOFF = 0.7;
+/** Windows to wait after an unprofitable raise before probing again. */
+export const HOLD_WINDOWS = 5;
+/** Windows to hold the limit after a cut for pushback before probing upwards again. */
+export const PUSHBACK_HOLD_WINDOWS = 15;
+/** Shortest window, ms: shorter ones measure scheduling noise rather than throughput. */
+export const MIN_WINDOW_MS = 200;
+/** The limit a sync starts with (the former fixed default), or `max` if lower. */
+export const INITIAL_LIMIT = 4;
+
+/** What {@link AdaptiveConcurrency} decided at the end of a window, for logs and tests. */
+export type WindowVerdict = 'probe' | 'scaling' | 'gain' | 'no-gain' | 'hold' | 'pushback';
+
+/** One finished window: the limit during it, its throughput (events/s) and what was decided. */
+export interface WindowRecord {
+  limit: number;
+  eventsPerSecond: number;
+  verdict: WindowVerdict;
+  /** The limit after the decision. */
+  next: number;
+}
+
+/** Options of {@link AdaptiveConcurrency}. */
+export interface ConcurrencyOptions {
+  /** Upper bound on the limit (config `max_concurrent_requests`), ≥ 1. */
+  max: number;
+  /** Starting limit; default min({@link INITIAL_LIMIT}, max). */
+  initial?: number;
+  /** Shortest window in ms; default {@link MIN_WINDOW_MS}. */
+  minWindowMs?: number;
+}
+
+/** The adaptive in-flight limit. Call {@link dispatched} when a batch is sent, {@link completed} when it settles. */
+export class AdaptiveConcurrency {
+  readonly max: number;
+  private current: number;
+  private readonly minWindowMs: number;
+  /** Peak limit reached during the sync. */
+  peak: number;
+  private slowStart = true;
+  /** Pinterest has pushed back during this sync: raise one step per {@link HOLD_WINDOWS} + 1 windows from now on. */
+  private pushedBack = false;
+  private holdWindows = 0;
+  // The window under measurement.
+  private windowStart: number | undefined;
+  private windowEvents = 0;
+  private windowCompletions = 0;
+  private windowSaturated = false;
+  private windowPushback = false;
+  // The last clean window, to compare with.
+  private previous: { limit: number; eventsPerSecond: number } | undefined;
+  /** Completions still to come from requests sent before the last cut; pushback is ignored until then. */
+  private settlingAfterCut = 0;
+  /** Limit before the last raise, to return to when the raise bought nothing. */
+  private beforeRaise: number | undefined;
+
+  constructor(options: ConcurrencyOptions) {
+    if (!Number.isInteger(options.max) || options.max < 1) throw new RangeError(`max must be an integer ≥ 1, got ${options.max}`);
+    this.max = options.max;
+    this.current = Math.min(options.initial ?? INITIAL_LIMIT, this.max);
+    this.peak = this.current;
+    this.minWindowMs = options.minWindowMs ?? MIN_WINDOW_MS;
+  }
+
+  /** The number of batches that may be in flight now. */
+  get limit(): number {
+    return this.current;
+  }
+
+  /** A batch was handed to the client; `inFlight` counts it. Starts the first window. */
+  dispatched(inFlight: number, now: number): void {
+    this.windowStart ??= now;
+    if (inFlight >= this.current) this.windowSaturated = true;
+  }
+
+  /**
+   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection): lower the limit now,
+   * once per window.
+   */
+  pushback(now: number): void {
+    // Requests sent before the last cut answer as they were sent: their 429s say nothing about the new limit.
+    if (this.windowPushback || this.settlingAfterCut > 0) return;
+    this.settlingAfterCut = this.current;
+    this.pushedBack = true;
+    this.windowPushback = true;
+    const cut = Math.min(this.current - 1, Math.round(this.current * BACKOFF));
+    // A doubling that met pushback goes back to where it doubled from, if that is lower.
+    this.setLimit(this.slowStart && this.beforeRaise !== undefined ? Math.min(cut, this.beforeRaise) : cut);
+    this.slowStart = false;
+    this.previous = undefined;
+    this.beforeRaise = undefined;
+    this.holdWindows = PUSHBACK_HOLD_WINDOWS;
+    this.startWindow(now);
+    this.windowPushback = true;
+  }
+
+  /**
+   * A batch settled with `events` events acknowledged (processed or failed per event; 0 if the request failed).
+   * Returns the finished window's record when this completion ended one, else undefined.
+   */
+  completed(events: number, now: number): WindowRecord | undefined {
+    if (this.settlingAfterCut > 0) this.settlingAfterCut--;
+    this.windowStart ??= now;
+    this.windowEvents += events;
+    this.windowCompletions++;
+    const elapsed = now - this.windowStart;
+    if (this.windowCompletions < this.current || elapsed < this.minWindowMs) return undefined;
+    const limit = this.current;
+    const eventsPerSecond = (this.windowEvents * 1000) / Math.max(elapsed, 1);
+    const verdict = this.decide(limit, eventsPerSecond);
+    this.startWindow(now);
+    return { limit, eventsPerSecond, verdict, next: this.current };
+  }
+
+  private decide(limit: number, eventsPerSecond: number): WindowVerdict {
+    if (this.windowPushback) {
+      // The window started at the cut: measure the next one from scratch.
+      return 'pushback';
+    }
+    const previous = this.previous;
+    this.previous = { limit, eventsPerSecond };
+    if (this.holdWindows > 0) {
+      this.holdWindows--;
+      return 'hold';
+    }
+    if (previous === undefined || previous.limit >= limit) {
+      if (!this.windowSaturated) return 'hold';
+      this.raise(limit);
+      return 'probe';
+    }
+    const gain = eventsPerSecond / previous.eventsPerSecond - 1;
+    const expected = limit / previous.limit - 1;
+    if (gain >= expected / 2) {
+      this.raise(limit);
+      return 'scaling';
+    }
+    this.slowStart = false;
+    if (gain < MIN_GAIN) {
+      this.setLimit(this.beforeRaise ?? previous.limit);
+      this.previous = previous;
+      this.holdWindows = HOLD_WINDOWS;
+      return 'no-gain';
+    }
+    if (this.windowSaturated) this.raise(limit);
+    return 'gain';
+  }
+
+  private raise(limit: number): void {
+    this.beforeRaise = limit;
+    this.setLimit(this.slowStart ? limit * 2 : limit + 1);
+    // Near a ceiling Pinterest has shown, approach it slowly: its rate window may be longer than our windows.
+    if (this.pushedBack) this.holdWindows = HOLD_WINDOWS;
+  }
+
+  private setLimit(limit: number): void {
+    this.current = Math.max(1, Math.min(this.max, limit));
+    if (this.current > this.peak) this.peak = this.current;
+  }
+
+  private startWindow(now: number): void {
+    this.windowStart = now;
+    this.windowEvents = 0;
+    this.windowCompletions = 0;
+    this.windowSaturated = false;
+    this.windowPushback = false;
+  }
+}
