@@ -156,7 +156,8 @@ describe('fake Pinterest: events endpoint', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe(29);
     const unknown = await postEvents(fake, [event('a')], { account: '42' });
-    expect(unknown.status).toBe(403);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ code: 2, message: 'AdAccount not found.' });
     const writeOnly = await postEvents(fake, [event('a')], { token: FAKE_DEFAULTS.writeOnlyOAuthToken });
     expect(writeOnly.status).toBe(200);
     expect((await postEvents(fake, [event('b')], { token: FAKE_DEFAULTS.oauthAccessToken, account: FAKE_DEFAULTS.analystAdAccountId })).status).toBe(200);

@@ -18,7 +18,8 @@
  *   2. `Authorization: Bearer <token>`: missing/unknown/expired token → 401 `{code: 2, message: "Authentication failed."}`;
  *      an OAuth token without `ads:write` → 403 `{code: 3, ...scope message}` (model);
  *   3. account id not `^\d{1,18}$` → 400 `{code: 1, message: "Invalid parameters. ..."}` (model);
- *   4. account unknown or not granted to the token → 403 `{code: 29, message: "You are not permitted to access that resource."}`;
+ *   4. account unknown → 404 `{code: 2, message: "AdAccount not found."}` (documented since OpenAPI 5.28); known but not
+ *      granted to the token → 403 `{code: 29, message: "You are not permitted to access that resource."}`;
  *   5. content-type not application/json, or body not JSON → 400 `{code: 4196, message: "The request was invalid. ..."}`;
  *   6. JSON Schema (project's conversion-events.schema.json, ajv allErrors, compiled once) → 400 code 4196 with
  *      `<instancePath>: <ajv message> (<extra>)` parts joined by "; ";
@@ -791,9 +792,8 @@ class FakePinterestServer implements FakePinterest {
     if (!ACCOUNT_ID.test(accountId)) {
       return err(400, 1, `Invalid parameters. ad_account_id must be 1 to 18 digits (got "${accountId.slice(0, 40)}").`);
     }
-    if (!this.accounts.has(accountId) || !grant.accounts.includes(accountId)) {
-      return err(403, 29, 'You are not permitted to access that resource.');
-    }
+    if (!this.accounts.has(accountId)) return err(404, 2, 'AdAccount not found.');
+    if (!grant.accounts.includes(accountId)) return err(403, 29, 'You are not permitted to access that resource.');
     if (!contentType.startsWith('application/json')) {
       return err(400, 4196, 'The request was invalid. Content-Type must be application/json.');
     }

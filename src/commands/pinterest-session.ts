@@ -8,6 +8,13 @@ import { PinterestClient, type ClientHooks } from '../pinterest/client.js';
 import { checkedApiBaseUrl, createDispatcher } from '../pinterest/http.js';
 import { RateLimiter, timeScaleFromEnv, type RetryPolicy } from '../pinterest/retry.js';
 
+/**
+ * Requests per minute allowed while every events request carries `?test=true`: Pinterest takes at most 10 test requests
+ * per second per app (Pinterest's rate-limit documentation, project reference notes §5). The limiter spaces request
+ * starts evenly, so 600 a minute is one every 100 ms.
+ */
+export const TEST_MODE_REQUESTS_PER_MINUTE = 600;
+
 /** A ready Pinterest client for the configured ad account, and what it holds open. */
 export interface PinterestSession {
   client: PinterestClient;
@@ -20,7 +27,8 @@ export interface PinterestSession {
 
 /**
  * Builds the client from the config: one dispatcher (keep-alive, timeouts, proxy from the environment), the rate
- * limiter, the retry policy and the token provider. With OAuth credentials, each refresh emits an Airbyte CONTROL
+ * limiter (`requests_per_minute`, and at most {@link TEST_MODE_REQUESTS_PER_MINUTE} in test mode), the retry policy and
+ * the token provider. With OAuth credentials, each refresh emits an Airbyte CONTROL
  * message carrying the complete config (`rawConfig` with the new credentials), since the platform replaces the
  * stored config with it. Every secret is registered with `out` for redaction.
  */
@@ -65,14 +73,16 @@ export function openPinterestSession(
     timeScale,
     ...o.retry,
   };
+  const testMode = o.testMode ?? config.test_mode;
+  const requestsPerMinute = testMode ? Math.min(config.requests_per_minute, TEST_MODE_REQUESTS_PER_MINUTE) : config.requests_per_minute;
   const client = new PinterestClient({
     baseUrl,
     adAccountId: config.ad_account_id,
     auth,
     dispatcher,
-    testMode: o.testMode ?? config.test_mode,
+    testMode,
     retry,
-    limiter: new RateLimiter(config.requests_per_minute),
+    limiter: new RateLimiter(requestsPerMinute),
     hooks: o.hooks,
     signal: controller.signal,
   });

@@ -303,7 +303,7 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
   f('content_category', 'custom_data', 'custom_data.content_category', S, 'text', TEXT_NORM, 'Category of the content.'),
   f('content_brand', 'custom_data', 'custom_data.content_brand', S, 'text', TEXT_NORM, 'Brand of the content.'),
   f('contents', 'custom_data', 'custom_data.contents', ['array', 'string'], 'contents',
-    'list of objects or JSON text; keys id/item_price/quantity/item_name/item_category/item_brand (also sku, product_id, price, qty, name, category, brand)',
+    'list of objects or JSON text; keys id/item_price/quantity/item_name/item_category/item_brand/item_brand_id (also sku, product_id, price, qty, name, category, brand, brand_id); item_brand_id longer than 64 characters → dropped',
     'Products of the event with price and quantity.'),
   f('num_items', 'custom_data', 'custom_data.num_items', INT, 'integer', 'integer (integral numbers or text); fractions dropped',
     'Total number of products, e.g. items bought in a checkout.'),

@@ -503,8 +503,15 @@ export const toEpochSeconds: FieldCoercer<number> = (raw, field, warnings) => {
 // custom_data.contents
 // ---------------------------------------------------------------------------------------------------------
 
-/** Keys of one Pinterest `contents` item (OpenAPI 5.23). */
-export const CONTENT_ITEM_KEYS = ['id', 'item_price', 'quantity', 'item_name', 'item_category', 'item_brand'] as const;
+/** Keys of one Pinterest `contents` item (OpenAPI 5.23; `item_brand_id` since 5.28). */
+export const CONTENT_ITEM_KEYS = ['id', 'item_price', 'quantity', 'item_name', 'item_category', 'item_brand', 'item_brand_id'] as const;
+
+/**
+ * Longest `contents[].item_brand_id` sent, in characters. Pinterest's schema (5.28) gives no limit; 64 is the cap other
+ * Conversions API senders apply (project reference notes §5), and a longer value is dropped rather than cut.
+ */
+export const ITEM_BRAND_ID_MAX_LENGTH = 64;
+const itemBrandIdText = textWithMaxLength(ITEM_BRAND_ID_MAX_LENGTH);
 
 /**
  * Accepted spellings of each `contents` item key, matched case- and separator-insensitively
@@ -518,6 +525,7 @@ export const CONTENT_ITEM_KEY_VARIANTS: Readonly<Record<(typeof CONTENT_ITEM_KEY
   item_name: ['item_name', 'name', 'product_name'],
   item_category: ['item_category', 'category', 'product_category'],
   item_brand: ['item_brand', 'brand', 'product_brand'],
+  item_brand_id: ['item_brand_id', 'brand_id', 'product_brand_id'],
 };
 
 const CONTENT_KEY_TABLE: ReadonlyMap<string, { slot: number; rank: number }> = (() => {
@@ -534,8 +542,8 @@ type ContentItemOut = Partial<Record<(typeof CONTENT_ITEM_KEYS)[number], string 
  * `custom_data.contents` from an array of objects or text holding a JSON array of objects. Item keys are
  * mapped to Pinterest's with {@link CONTENT_ITEM_KEY_VARIANTS}; other keys are dropped (one warning
  * "contents: unknown item keys; dropped" per record). Each item value is coerced like the field it maps
- * to: `id`, `item_name`, `item_category`, `item_brand` text; `item_price` decimal text ({@link decimalText});
- * `quantity` integer. Warnings for item values name `contents.<key>`. Non-object items are dropped
+ * to: `id`, `item_name`, `item_category`, `item_brand` text; `item_brand_id` text of at most
+ * {@link ITEM_BRAND_ID_MAX_LENGTH} characters; `item_price` decimal text ({@link decimalText}); `quantity` integer. Warnings for item values name `contents.<key>`. Non-object items are dropped
  * ("contents: item is not an object; dropped"), items left empty are skipped, an empty list → `undefined`.
  * Not an array / invalid JSON → dropped with "not a list of objects".
  */
@@ -577,7 +585,13 @@ export const toContents: FieldCoercer<ContentItemOut[]> = (raw, field, warnings)
       const key = CONTENT_ITEM_KEYS[slot];
       const sub = `${field}.${key}`;
       const c =
-        key === 'item_price' ? toDecimal(v, sub, warnings) : key === 'quantity' ? toInteger(v, sub, warnings) : toText(v, sub, warnings);
+        key === 'item_price'
+          ? toDecimal(v, sub, warnings)
+          : key === 'quantity'
+            ? toInteger(v, sub, warnings)
+            : key === 'item_brand_id'
+              ? itemBrandIdText(v, sub, warnings)
+              : toText(v, sub, warnings);
       if (c !== undefined) {
         o[key] = c;
         any = true;

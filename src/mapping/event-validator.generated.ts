@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"action_source":{"type":"string","enum":["app_android","app_ios","web","offline"]},"app_id":{"type":["string","null"]},"app_info":{"$ref":"#/definitions/ConversionEventAppInfo"},"app_name":{"type":["string","null"]},"app_version":{"type":["string","null"]},"custom_data":{"type":"object","additionalProperties":false,"properties":{"content_brand":{"type":["string","null"]},"content_category":{"type":["string","null"]},"content_ids":{"type":"array","items":{"type":"string"}},"content_name":{"type":["string","null"]},"contents":{"type":"array","items":{"type":"object","additionalProperties":false,"properties":{"id":{"type":"string"},"item_brand":{"type":"string"},"item_category":{"type":"string"},"item_name":{"type":"string"},"item_price":{"type":"string"},"quantity":{"type":"integer"}}}},"currency":{"type":["string","null"]},"external_measurement_id":{"type":["string","null"]},"external_measurement_vendor_id":{"type":["integer","null"]},"np":{"type":["string","null"]},"num_items":{"type":"integer"},"opt_out_type":{"type":["string","null"]},"order_id":{"type":["string","null"]},"predicted_ltv":{"type":["string","null"]},"search_string":{"type":["string","null"]},"value":{"type":["string","null"]}}},"device_brand":{"type":["string","null"]},"device_carrier":{"type":["string","null"]},"device_info":{"$ref":"#/definitions/ConversionEventDeviceInfo"},"device_model":{"type":["string","null"]},"device_type":{"type":["string","null"]},"event_id":{"type":"string"},"event_name":{"type":"string"},"event_source_url":{"type":["string","null"]},"event_time":{"type":"integer"},"language":{"type":["string","null"]},"opt_out":{"type":"boolean"},"os_version":{"type":["string","null"]},"partner_name":{"type":["string","null"]},"user_data":{"$ref":"#/definitions/ConversionEventsUserData"},"wifi":{"type":"boolean"}},"required":["event_name","action_source","event_time","user_data","event_id"],"definitions":{"ConversionEventAppInfo":{"type":"object","properties":{"app_id":{"type":"string","maxLength":200},"app_name":{"type":"string","maxLength":200},"app_package_name":{"type":"string","maxLength":200},"app_store":{"type":"string","maxLength":100},"app_version":{"type":"string","maxLength":100},"install_time":{"type":"integer","minimum":0},"user_agent":{"type":"string","maxLength":16384},"window_height":{"type":"integer","maximum":30720,"minimum":0},"window_width":{"type":"integer","maximum":30720,"minimum":0}},"additionalProperties":false},"ConversionEventDeviceInfo":{"type":"object","properties":{"battery_level":{"type":"integer","maximum":100,"minimum":0},"brand":{"type":"string","maxLength":100},"carrier":{"type":"string","maxLength":100},"cpu_cores":{"type":"integer","maximum":1152,"minimum":0},"external_storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"external_storage_size":{"type":"integer","maximum":1048576,"minimum":0},"form_factor":{"type":"string","enum":["desktop","laptop","cellphone","tablet","smartwatch","tv","vr","console","other"]},"kernel_version":{"type":"string","maxLength":100},"languages":{"type":"array","items":{"type":"string"},"maxItems":100,"minItems":0},"locale":{"type":"string","maxLength":35},"model":{"type":"string","maxLength":100},"network_type":{"type":"string","enum":["wifi","cellular_2g","cellular_3g","cellular_4g","cellular_5g","cellular_6g","ethernet","unknown"]},"os_family":{"type":"string","enum":["ios","android","macos","windows","linux","bsd","other"]},"os_name":{"type":"string","maxLength":100},"os_release_name":{"type":"string","maxLength":100},"os_version":{"type":"string","maxLength":100},"screen_density":{"type":"integer","maximum":100000,"minimum":0},"screen_height":{"type":"integer","maximum":30720,"minimum":0},"screen_width":{"type":"integer","maximum":30720,"minimum":0},"storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"storage_size":{"type":"integer","maximum":1048576,"minimum":0},"timezone":{"type":"string","maxLength":40},"timezone_abbr":{"type":"string","maxLength":5},"type":{"type":"string","maxLength":100}},"additionalProperties":false},"ConversionEventsUserData":{"type":"object","allOf":[{"$ref":"#/definitions/ConversionEventsUserDataProperties"}],"anyOf":[{"required":["em"]},{"required":["hashed_maids"]},{"required":["client_ip_address","client_user_agent"]}]},"ConversionEventsUserDataProperties":{"type":"object","properties":{"click_id":{"type":["string","null"]},"client_ip_address":{"type":"string"},"client_user_agent":{"type":"string"},"country":{"type":"array","items":{"type":"string"}},"ct":{"type":"array","items":{"type":"string"}},"db":{"type":"array","items":{"type":"string"}},"em":{"type":"array","items":{"type":"string"}},"external_id":{"type":"array","items":{"type":"string"}},"fn":{"type":"array","items":{"type":"string"}},"ge":{"type":"array","items":{"type":"string"}},"hashed_maids":{"type":"array","items":{"type":"string"}},"ln":{"type":"array","items":{"type":"string"}},"partner_id":{"type":["string","null"]},"ph":{"type":"array","items":{"type":"string"}},"st":{"type":"array","items":{"type":"string"}},"zp":{"type":"array","items":{"type":"string"}}}},"ConversionApiResponse":{"type":"object","properties":{"events":{"type":"array","items":{"type":"object","properties":{"error_message":{"type":["string","null"]},"status":{"type":"string","enum":["failed","processed"]},"warning_message":{"type":["string","null"]}},"required":["status"]}},"num_events_processed":{"type":"integer"},"num_events_received":{"type":"integer"}},"required":["num_events_received","num_events_processed","events"]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"action_source":{"type":"string","enum":["app_android","app_ios","web","offline"]},"app_id":{"type":["string","null"]},"app_info":{"$ref":"#/definitions/ConversionEventAppInfo"},"app_name":{"type":["string","null"]},"app_version":{"type":["string","null"]},"custom_data":{"type":"object","additionalProperties":false,"properties":{"content_brand":{"type":["string","null"]},"content_category":{"type":["string","null"]},"content_ids":{"type":"array","items":{"type":"string"}},"content_name":{"type":["string","null"]},"contents":{"type":"array","items":{"type":"object","additionalProperties":false,"properties":{"id":{"type":"string"},"item_brand":{"type":"string"},"item_brand_id":{"type":"string"},"item_category":{"type":"string"},"item_name":{"type":"string"},"item_price":{"type":"string"},"quantity":{"type":"integer"}}}},"currency":{"type":["string","null"]},"external_measurement_id":{"type":["string","null"]},"external_measurement_vendor_id":{"type":["integer","null"]},"np":{"type":["string","null"]},"num_items":{"type":"integer"},"opt_out_type":{"type":["string","null"]},"order_id":{"type":["string","null"]},"predicted_ltv":{"type":["string","null"]},"search_string":{"type":["string","null"]},"value":{"type":["string","null"]}}},"device_brand":{"type":["string","null"]},"device_carrier":{"type":["string","null"]},"device_info":{"$ref":"#/definitions/ConversionEventDeviceInfo"},"device_model":{"type":["string","null"]},"device_type":{"type":["string","null"]},"event_id":{"type":"string"},"event_name":{"type":"string"},"event_source_url":{"type":["string","null"]},"event_time":{"type":"integer"},"language":{"type":["string","null"]},"opt_out":{"type":"boolean"},"os_version":{"type":["string","null"]},"partner_name":{"type":["string","null"]},"user_data":{"$ref":"#/definitions/ConversionEventsUserData"},"wifi":{"type":"boolean"}},"required":["event_name","action_source","event_time","user_data","event_id"],"definitions":{"ConversionEventAppInfo":{"type":"object","properties":{"app_id":{"type":"string","maxLength":200},"app_name":{"type":"string","maxLength":200},"app_package_name":{"type":"string","maxLength":200},"app_store":{"type":"string","maxLength":100},"app_version":{"type":"string","maxLength":100},"install_time":{"type":"integer","minimum":0},"user_agent":{"type":"string","maxLength":16384},"window_height":{"type":"integer","maximum":30720,"minimum":0},"window_width":{"type":"integer","maximum":30720,"minimum":0}},"additionalProperties":false},"ConversionEventDeviceInfo":{"type":"object","properties":{"battery_level":{"type":"integer","maximum":100,"minimum":0},"brand":{"type":"string","maxLength":100},"carrier":{"type":"string","maxLength":100},"cpu_cores":{"type":"integer","maximum":1152,"minimum":0},"external_storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"external_storage_size":{"type":"integer","maximum":1048576,"minimum":0},"form_factor":{"type":"string","enum":["desktop","laptop","cellphone","tablet","smartwatch","tv","vr","console","other"]},"kernel_version":{"type":"string","maxLength":100},"languages":{"type":"array","items":{"type":"string"},"maxItems":100,"minItems":0},"locale":{"type":"string","maxLength":35},"model":{"type":"string","maxLength":100},"network_type":{"type":"string","enum":["wifi","cellular_2g","cellular_3g","cellular_4g","cellular_5g","cellular_6g","ethernet","unknown"]},"os_family":{"type":"string","enum":["ios","android","macos","windows","linux","bsd","other"]},"os_name":{"type":"string","maxLength":100},"os_release_name":{"type":"string","maxLength":100},"os_version":{"type":"string","maxLength":100},"screen_density":{"type":"integer","maximum":100000,"minimum":0},"screen_height":{"type":"integer","maximum":30720,"minimum":0},"screen_width":{"type":"integer","maximum":30720,"minimum":0},"storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"storage_size":{"type":"integer","maximum":1048576,"minimum":0},"timezone":{"type":"string","maxLength":40},"timezone_abbr":{"type":"string","maxLength":5},"type":{"type":"string","maxLength":100}},"additionalProperties":false},"ConversionEventsUserData":{"type":"object","allOf":[{"$ref":"#/definitions/ConversionEventsUserDataProperties"}],"anyOf":[{"required":["em"]},{"required":["hashed_maids"]},{"required":["client_ip_address","client_user_agent"]}]},"ConversionEventsUserDataProperties":{"type":"object","properties":{"click_id":{"type":["string","null"]},"client_ip_address":{"type":"string"},"client_user_agent":{"type":"string"},"country":{"type":"array","items":{"type":"string"}},"ct":{"type":"array","items":{"type":"string"}},"db":{"type":"array","items":{"type":"string"}},"em":{"type":"array","items":{"type":"string"}},"external_id":{"type":"array","items":{"type":"string"}},"fn":{"type":"array","items":{"type":"string"}},"ge":{"type":"array","items":{"type":"string"}},"hashed_maids":{"type":"array","items":{"type":"string"}},"ln":{"type":"array","items":{"type":"string"}},"partner_id":{"type":["string","null"]},"ph":{"type":"array","items":{"type":"string"}},"st":{"type":"array","items":{"type":"string"}},"zp":{"type":"array","items":{"type":"string"}}}},"ConversionApiResponse":{"type":"object","properties":{"events":{"type":"array","items":{"type":"object","properties":{"error_message":{"type":["string","null"]},"status":{"type":"string","enum":["failed","processed"]},"warning_message":{"type":["string","null"]}},"required":["status"]}},"num_events_processed":{"type":"integer"},"num_events_received":{"type":"integer"}},"required":["num_events_received","num_events_processed","events"]}}};
 const schema12 = {"type":"object","properties":{"app_id":{"type":"string","maxLength":200},"app_name":{"type":"string","maxLength":200},"app_package_name":{"type":"string","maxLength":200},"app_store":{"type":"string","maxLength":100},"app_version":{"type":"string","maxLength":100},"install_time":{"type":"integer","minimum":0},"user_agent":{"type":"string","maxLength":16384},"window_height":{"type":"integer","maximum":30720,"minimum":0},"window_width":{"type":"integer","maximum":30720,"minimum":0}},"additionalProperties":false};
 const schema13 = {"type":"object","properties":{"battery_level":{"type":"integer","maximum":100,"minimum":0},"brand":{"type":"string","maxLength":100},"carrier":{"type":"string","maxLength":100},"cpu_cores":{"type":"integer","maximum":1152,"minimum":0},"external_storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"external_storage_size":{"type":"integer","maximum":1048576,"minimum":0},"form_factor":{"type":"string","enum":["desktop","laptop","cellphone","tablet","smartwatch","tv","vr","console","other"]},"kernel_version":{"type":"string","maxLength":100},"languages":{"type":"array","items":{"type":"string"},"maxItems":100,"minItems":0},"locale":{"type":"string","maxLength":35},"model":{"type":"string","maxLength":100},"network_type":{"type":"string","enum":["wifi","cellular_2g","cellular_3g","cellular_4g","cellular_5g","cellular_6g","ethernet","unknown"]},"os_family":{"type":"string","enum":["ios","android","macos","windows","linux","bsd","other"]},"os_name":{"type":"string","maxLength":100},"os_release_name":{"type":"string","maxLength":100},"os_version":{"type":"string","maxLength":100},"screen_density":{"type":"integer","maximum":100000,"minimum":0},"screen_height":{"type":"integer","maximum":30720,"minimum":0},"screen_width":{"type":"integer","maximum":30720,"minimum":0},"storage_free_space":{"type":"integer","maximum":1048576,"minimum":0},"storage_size":{"type":"integer","maximum":1048576,"minimum":0},"timezone":{"type":"string","maxLength":40},"timezone_abbr":{"type":"string","maxLength":5},"type":{"type":"string","maxLength":100}},"additionalProperties":false};
 const func2 = Object.prototype.hasOwnProperty;
@@ -1002,7 +1002,7 @@ for(let i1=0; i1<len1; i1++){
 let data21 = data20[i1];
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 for(const key3 in data21){
-if(!((((((key3 === "id") || (key3 === "item_brand")) || (key3 === "item_category")) || (key3 === "item_name")) || (key3 === "item_price")) || (key3 === "quantity"))){
+if(!(((((((key3 === "id") || (key3 === "item_brand")) || (key3 === "item_brand_id")) || (key3 === "item_category")) || (key3 === "item_name")) || (key3 === "item_price")) || (key3 === "quantity"))){
 const err39 = {instancePath:instancePath+"/custom_data/contents/" + i1,schemaPath:"#/properties/custom_data/properties/contents/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err39];
@@ -1037,9 +1037,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data21.item_category !== undefined){
-if(typeof data21.item_category !== "string"){
-const err42 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_category",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_category/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.item_brand_id !== undefined){
+if(typeof data21.item_brand_id !== "string"){
+const err42 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_brand_id",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_brand_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1049,9 +1049,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data21.item_name !== undefined){
-if(typeof data21.item_name !== "string"){
-const err43 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_name",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.item_category !== undefined){
+if(typeof data21.item_category !== "string"){
+const err43 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_category",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_category/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1061,9 +1061,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data21.item_price !== undefined){
-if(typeof data21.item_price !== "string"){
-const err44 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_price",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_price/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.item_name !== undefined){
+if(typeof data21.item_name !== "string"){
+const err44 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_name",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1073,10 +1073,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data21.quantity !== undefined){
-let data27 = data21.quantity;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err45 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/quantity",schemaPath:"#/properties/custom_data/properties/contents/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data21.item_price !== undefined){
+if(typeof data21.item_price !== "string"){
+const err45 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/item_price",schemaPath:"#/properties/custom_data/properties/contents/items/properties/item_price/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1086,9 +1085,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/custom_data/contents/" + i1,schemaPath:"#/properties/custom_data/properties/contents/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data21.quantity !== undefined){
+let data28 = data21.quantity;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err46 = {instancePath:instancePath+"/custom_data/contents/" + i1+"/quantity",schemaPath:"#/properties/custom_data/properties/contents/items/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1100,7 +1100,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/custom_data/contents",schemaPath:"#/properties/custom_data/properties/contents/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err47 = {instancePath:instancePath+"/custom_data/contents/" + i1,schemaPath:"#/properties/custom_data/properties/contents/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1110,10 +1110,9 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data14.currency !== undefined){
-let data28 = data14.currency;
-if((typeof data28 !== "string") && (data28 !== null)){
-const err48 = {instancePath:instancePath+"/custom_data/currency",schemaPath:"#/properties/custom_data/properties/currency/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.currency.type},message:"must be string,null"};
+}
+else {
+const err48 = {instancePath:instancePath+"/custom_data/contents",schemaPath:"#/properties/custom_data/properties/contents/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1123,10 +1122,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data14.external_measurement_id !== undefined){
-let data29 = data14.external_measurement_id;
+if(data14.currency !== undefined){
+let data29 = data14.currency;
 if((typeof data29 !== "string") && (data29 !== null)){
-const err49 = {instancePath:instancePath+"/custom_data/external_measurement_id",schemaPath:"#/properties/custom_data/properties/external_measurement_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.external_measurement_id.type},message:"must be string,null"};
+const err49 = {instancePath:instancePath+"/custom_data/currency",schemaPath:"#/properties/custom_data/properties/currency/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.currency.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1136,10 +1135,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data14.external_measurement_vendor_id !== undefined){
-let data30 = data14.external_measurement_vendor_id;
-if((!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))) && (data30 !== null)){
-const err50 = {instancePath:instancePath+"/custom_data/external_measurement_vendor_id",schemaPath:"#/properties/custom_data/properties/external_measurement_vendor_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.external_measurement_vendor_id.type},message:"must be integer,null"};
+if(data14.external_measurement_id !== undefined){
+let data30 = data14.external_measurement_id;
+if((typeof data30 !== "string") && (data30 !== null)){
+const err50 = {instancePath:instancePath+"/custom_data/external_measurement_id",schemaPath:"#/properties/custom_data/properties/external_measurement_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.external_measurement_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1149,10 +1148,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data14.np !== undefined){
-let data31 = data14.np;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err51 = {instancePath:instancePath+"/custom_data/np",schemaPath:"#/properties/custom_data/properties/np/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.np.type},message:"must be string,null"};
+if(data14.external_measurement_vendor_id !== undefined){
+let data31 = data14.external_measurement_vendor_id;
+if((!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))) && (data31 !== null)){
+const err51 = {instancePath:instancePath+"/custom_data/external_measurement_vendor_id",schemaPath:"#/properties/custom_data/properties/external_measurement_vendor_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.external_measurement_vendor_id.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1162,10 +1161,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data14.num_items !== undefined){
-let data32 = data14.num_items;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err52 = {instancePath:instancePath+"/custom_data/num_items",schemaPath:"#/properties/custom_data/properties/num_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.np !== undefined){
+let data32 = data14.np;
+if((typeof data32 !== "string") && (data32 !== null)){
+const err52 = {instancePath:instancePath+"/custom_data/np",schemaPath:"#/properties/custom_data/properties/np/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.np.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1175,10 +1174,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data14.opt_out_type !== undefined){
-let data33 = data14.opt_out_type;
-if((typeof data33 !== "string") && (data33 !== null)){
-const err53 = {instancePath:instancePath+"/custom_data/opt_out_type",schemaPath:"#/properties/custom_data/properties/opt_out_type/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.opt_out_type.type},message:"must be string,null"};
+if(data14.num_items !== undefined){
+let data33 = data14.num_items;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err53 = {instancePath:instancePath+"/custom_data/num_items",schemaPath:"#/properties/custom_data/properties/num_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1188,10 +1187,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data14.order_id !== undefined){
-let data34 = data14.order_id;
+if(data14.opt_out_type !== undefined){
+let data34 = data14.opt_out_type;
 if((typeof data34 !== "string") && (data34 !== null)){
-const err54 = {instancePath:instancePath+"/custom_data/order_id",schemaPath:"#/properties/custom_data/properties/order_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.order_id.type},message:"must be string,null"};
+const err54 = {instancePath:instancePath+"/custom_data/opt_out_type",schemaPath:"#/properties/custom_data/properties/opt_out_type/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.opt_out_type.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1201,10 +1200,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data14.predicted_ltv !== undefined){
-let data35 = data14.predicted_ltv;
+if(data14.order_id !== undefined){
+let data35 = data14.order_id;
 if((typeof data35 !== "string") && (data35 !== null)){
-const err55 = {instancePath:instancePath+"/custom_data/predicted_ltv",schemaPath:"#/properties/custom_data/properties/predicted_ltv/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.predicted_ltv.type},message:"must be string,null"};
+const err55 = {instancePath:instancePath+"/custom_data/order_id",schemaPath:"#/properties/custom_data/properties/order_id/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.order_id.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1214,10 +1213,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data14.search_string !== undefined){
-let data36 = data14.search_string;
+if(data14.predicted_ltv !== undefined){
+let data36 = data14.predicted_ltv;
 if((typeof data36 !== "string") && (data36 !== null)){
-const err56 = {instancePath:instancePath+"/custom_data/search_string",schemaPath:"#/properties/custom_data/properties/search_string/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.search_string.type},message:"must be string,null"};
+const err56 = {instancePath:instancePath+"/custom_data/predicted_ltv",schemaPath:"#/properties/custom_data/properties/predicted_ltv/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.predicted_ltv.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1227,10 +1226,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data14.value !== undefined){
-let data37 = data14.value;
+if(data14.search_string !== undefined){
+let data37 = data14.search_string;
 if((typeof data37 !== "string") && (data37 !== null)){
-const err57 = {instancePath:instancePath+"/custom_data/value",schemaPath:"#/properties/custom_data/properties/value/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.value.type},message:"must be string,null"};
+const err57 = {instancePath:instancePath+"/custom_data/search_string",schemaPath:"#/properties/custom_data/properties/search_string/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.search_string.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1240,9 +1239,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/custom_data",schemaPath:"#/properties/custom_data/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.value !== undefined){
+let data38 = data14.value;
+if((typeof data38 !== "string") && (data38 !== null)){
+const err58 = {instancePath:instancePath+"/custom_data/value",schemaPath:"#/properties/custom_data/properties/value/type",keyword:"type",params:{type: schema11.properties.custom_data.properties.value.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1252,10 +1252,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.device_brand !== undefined){
-let data38 = data.device_brand;
-if((typeof data38 !== "string") && (data38 !== null)){
-const err59 = {instancePath:instancePath+"/device_brand",schemaPath:"#/properties/device_brand/type",keyword:"type",params:{type: schema11.properties.device_brand.type},message:"must be string,null"};
+}
+else {
+const err59 = {instancePath:instancePath+"/custom_data",schemaPath:"#/properties/custom_data/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1265,10 +1264,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data.device_carrier !== undefined){
-let data39 = data.device_carrier;
+if(data.device_brand !== undefined){
+let data39 = data.device_brand;
 if((typeof data39 !== "string") && (data39 !== null)){
-const err60 = {instancePath:instancePath+"/device_carrier",schemaPath:"#/properties/device_carrier/type",keyword:"type",params:{type: schema11.properties.device_carrier.type},message:"must be string,null"};
+const err60 = {instancePath:instancePath+"/device_brand",schemaPath:"#/properties/device_brand/type",keyword:"type",params:{type: schema11.properties.device_brand.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1278,12 +1277,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.device_info !== undefined){
-let data40 = data.device_info;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key4 in data40){
-if(!(func2.call(schema13.properties, key4))){
-const err61 = {instancePath:instancePath+"/device_info",schemaPath:"#/definitions/ConversionEventDeviceInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data.device_carrier !== undefined){
+let data40 = data.device_carrier;
+if((typeof data40 !== "string") && (data40 !== null)){
+const err61 = {instancePath:instancePath+"/device_carrier",schemaPath:"#/properties/device_carrier/type",keyword:"type",params:{type: schema11.properties.device_carrier.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1293,10 +1290,12 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data40.battery_level !== undefined){
-let data41 = data40.battery_level;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err62 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.device_info !== undefined){
+let data41 = data.device_info;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key4 in data41){
+if(!(func2.call(schema13.properties, key4))){
+const err62 = {instancePath:instancePath+"/device_info",schemaPath:"#/definitions/ConversionEventDeviceInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1305,9 +1304,11 @@ vErrors.push(err62);
 }
 errors++;
 }
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 > 100 || isNaN(data41)){
-const err63 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+if(data41.battery_level !== undefined){
+let data42 = data41.battery_level;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err63 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1316,8 +1317,9 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data41 < 0 || isNaN(data41)){
-const err64 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 100 || isNaN(data42)){
+const err64 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1326,13 +1328,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-}
-if(data40.brand !== undefined){
-let data42 = data40.brand;
-if(typeof data42 === "string"){
-if(func4(data42) > 100){
-const err65 = {instancePath:instancePath+"/device_info/brand",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/brand/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(data42 < 0 || isNaN(data42)){
+const err65 = {instancePath:instancePath+"/device_info/battery_level",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/battery_level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1342,8 +1339,12 @@ vErrors.push(err65);
 errors++;
 }
 }
-else {
-const err66 = {instancePath:instancePath+"/device_info/brand",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data41.brand !== undefined){
+let data43 = data41.brand;
+if(typeof data43 === "string"){
+if(func4(data43) > 100){
+const err66 = {instancePath:instancePath+"/device_info/brand",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/brand/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1353,11 +1354,8 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data40.carrier !== undefined){
-let data43 = data40.carrier;
-if(typeof data43 === "string"){
-if(func4(data43) > 100){
-const err67 = {instancePath:instancePath+"/device_info/carrier",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/carrier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err67 = {instancePath:instancePath+"/device_info/brand",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/brand/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1367,8 +1365,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-else {
-const err68 = {instancePath:instancePath+"/device_info/carrier",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.carrier !== undefined){
+let data44 = data41.carrier;
+if(typeof data44 === "string"){
+if(func4(data44) > 100){
+const err68 = {instancePath:instancePath+"/device_info/carrier",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/carrier/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1378,10 +1379,8 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data40.cpu_cores !== undefined){
-let data44 = data40.cpu_cores;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-const err69 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err69 = {instancePath:instancePath+"/device_info/carrier",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/carrier/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1390,9 +1389,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 > 1152 || isNaN(data44)){
-const err70 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1152},message:"must be <= 1152"};
+}
+if(data41.cpu_cores !== undefined){
+let data45 = data41.cpu_cores;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+const err70 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1401,8 +1402,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data44 < 0 || isNaN(data44)){
-const err71 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 1152 || isNaN(data45)){
+const err71 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1152},message:"must be <= 1152"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1411,12 +1413,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-}
-if(data40.external_storage_free_space !== undefined){
-let data45 = data40.external_storage_free_space;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-const err72 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data45 < 0 || isNaN(data45)){
+const err72 = {instancePath:instancePath+"/device_info/cpu_cores",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/cpu_cores/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1425,9 +1423,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 > 1048576 || isNaN(data45)){
-const err73 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
+}
+}
+if(data41.external_storage_free_space !== undefined){
+let data46 = data41.external_storage_free_space;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err73 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1436,8 +1437,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data45 < 0 || isNaN(data45)){
-const err74 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 1048576 || isNaN(data46)){
+const err74 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1446,12 +1448,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-if(data40.external_storage_size !== undefined){
-let data46 = data40.external_storage_size;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err75 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data46 < 0 || isNaN(data46)){
+const err75 = {instancePath:instancePath+"/device_info/external_storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_free_space/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1460,9 +1458,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 > 1048576 || isNaN(data46)){
-const err76 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
+}
+}
+if(data41.external_storage_size !== undefined){
+let data47 = data41.external_storage_size;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err76 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1471,8 +1472,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data46 < 0 || isNaN(data46)){
-const err77 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 1048576 || isNaN(data47)){
+const err77 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1481,12 +1483,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-if(data40.form_factor !== undefined){
-let data47 = data40.form_factor;
-if(typeof data47 !== "string"){
-const err78 = {instancePath:instancePath+"/device_info/form_factor",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/form_factor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data47 < 0 || isNaN(data47)){
+const err78 = {instancePath:instancePath+"/device_info/external_storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/external_storage_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1495,8 +1493,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(!(((((((((data47 === "desktop") || (data47 === "laptop")) || (data47 === "cellphone")) || (data47 === "tablet")) || (data47 === "smartwatch")) || (data47 === "tv")) || (data47 === "vr")) || (data47 === "console")) || (data47 === "other"))){
-const err79 = {instancePath:instancePath+"/device_info/form_factor",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/form_factor/enum",keyword:"enum",params:{allowedValues: schema13.properties.form_factor.enum},message:"must be equal to one of the allowed values"};
+}
+}
+if(data41.form_factor !== undefined){
+let data48 = data41.form_factor;
+if(typeof data48 !== "string"){
+const err79 = {instancePath:instancePath+"/device_info/form_factor",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/form_factor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1505,12 +1507,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data40.kernel_version !== undefined){
-let data48 = data40.kernel_version;
-if(typeof data48 === "string"){
-if(func4(data48) > 100){
-const err80 = {instancePath:instancePath+"/device_info/kernel_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/kernel_version/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(!(((((((((data48 === "desktop") || (data48 === "laptop")) || (data48 === "cellphone")) || (data48 === "tablet")) || (data48 === "smartwatch")) || (data48 === "tv")) || (data48 === "vr")) || (data48 === "console")) || (data48 === "other"))){
+const err80 = {instancePath:instancePath+"/device_info/form_factor",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/form_factor/enum",keyword:"enum",params:{allowedValues: schema13.properties.form_factor.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1520,8 +1518,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-else {
-const err81 = {instancePath:instancePath+"/device_info/kernel_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/kernel_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.kernel_version !== undefined){
+let data49 = data41.kernel_version;
+if(typeof data49 === "string"){
+if(func4(data49) > 100){
+const err81 = {instancePath:instancePath+"/device_info/kernel_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/kernel_version/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1531,11 +1532,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data40.languages !== undefined){
-let data49 = data40.languages;
-if(Array.isArray(data49)){
-if(data49.length > 100){
-const err82 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+else {
+const err82 = {instancePath:instancePath+"/device_info/kernel_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/kernel_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1544,8 +1542,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data49.length < 0){
-const err83 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/minItems",keyword:"minItems",params:{limit: 0},message:"must NOT have fewer than 0 items"};
+}
+if(data41.languages !== undefined){
+let data50 = data41.languages;
+if(Array.isArray(data50)){
+if(data50.length > 100){
+const err83 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1554,10 +1556,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-const len2 = data49.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data49[i2] !== "string"){
-const err84 = {instancePath:instancePath+"/device_info/languages/" + i2,schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.length < 0){
+const err84 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/minItems",keyword:"minItems",params:{limit: 0},message:"must NOT have fewer than 0 items"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1566,10 +1566,10 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data50.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data50[i2] !== "string"){
+const err85 = {instancePath:instancePath+"/device_info/languages/" + i2,schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1579,11 +1579,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data40.locale !== undefined){
-let data51 = data40.locale;
-if(typeof data51 === "string"){
-if(func4(data51) > 35){
-const err86 = {instancePath:instancePath+"/device_info/locale",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/locale/maxLength",keyword:"maxLength",params:{limit: 35},message:"must NOT have more than 35 characters"};
+}
+else {
+const err86 = {instancePath:instancePath+"/device_info/languages",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1593,8 +1591,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/device_info/locale",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.locale !== undefined){
+let data52 = data41.locale;
+if(typeof data52 === "string"){
+if(func4(data52) > 35){
+const err87 = {instancePath:instancePath+"/device_info/locale",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/locale/maxLength",keyword:"maxLength",params:{limit: 35},message:"must NOT have more than 35 characters"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1604,11 +1605,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data40.model !== undefined){
-let data52 = data40.model;
-if(typeof data52 === "string"){
-if(func4(data52) > 100){
-const err88 = {instancePath:instancePath+"/device_info/model",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/model/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err88 = {instancePath:instancePath+"/device_info/locale",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/locale/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1618,8 +1616,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-else {
-const err89 = {instancePath:instancePath+"/device_info/model",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.model !== undefined){
+let data53 = data41.model;
+if(typeof data53 === "string"){
+if(func4(data53) > 100){
+const err89 = {instancePath:instancePath+"/device_info/model",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/model/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1629,10 +1630,8 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data40.network_type !== undefined){
-let data53 = data40.network_type;
-if(typeof data53 !== "string"){
-const err90 = {instancePath:instancePath+"/device_info/network_type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/network_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err90 = {instancePath:instancePath+"/device_info/model",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1641,8 +1640,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(!((((((((data53 === "wifi") || (data53 === "cellular_2g")) || (data53 === "cellular_3g")) || (data53 === "cellular_4g")) || (data53 === "cellular_5g")) || (data53 === "cellular_6g")) || (data53 === "ethernet")) || (data53 === "unknown"))){
-const err91 = {instancePath:instancePath+"/device_info/network_type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/network_type/enum",keyword:"enum",params:{allowedValues: schema13.properties.network_type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data41.network_type !== undefined){
+let data54 = data41.network_type;
+if(typeof data54 !== "string"){
+const err91 = {instancePath:instancePath+"/device_info/network_type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/network_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1651,11 +1653,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-if(data40.os_family !== undefined){
-let data54 = data40.os_family;
-if(typeof data54 !== "string"){
-const err92 = {instancePath:instancePath+"/device_info/os_family",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_family/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((((data54 === "wifi") || (data54 === "cellular_2g")) || (data54 === "cellular_3g")) || (data54 === "cellular_4g")) || (data54 === "cellular_5g")) || (data54 === "cellular_6g")) || (data54 === "ethernet")) || (data54 === "unknown"))){
+const err92 = {instancePath:instancePath+"/device_info/network_type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/network_type/enum",keyword:"enum",params:{allowedValues: schema13.properties.network_type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1664,8 +1663,11 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(!(((((((data54 === "ios") || (data54 === "android")) || (data54 === "macos")) || (data54 === "windows")) || (data54 === "linux")) || (data54 === "bsd")) || (data54 === "other"))){
-const err93 = {instancePath:instancePath+"/device_info/os_family",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_family/enum",keyword:"enum",params:{allowedValues: schema13.properties.os_family.enum},message:"must be equal to one of the allowed values"};
+}
+if(data41.os_family !== undefined){
+let data55 = data41.os_family;
+if(typeof data55 !== "string"){
+const err93 = {instancePath:instancePath+"/device_info/os_family",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_family/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1674,12 +1676,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data40.os_name !== undefined){
-let data55 = data40.os_name;
-if(typeof data55 === "string"){
-if(func4(data55) > 100){
-const err94 = {instancePath:instancePath+"/device_info/os_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(!(((((((data55 === "ios") || (data55 === "android")) || (data55 === "macos")) || (data55 === "windows")) || (data55 === "linux")) || (data55 === "bsd")) || (data55 === "other"))){
+const err94 = {instancePath:instancePath+"/device_info/os_family",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_family/enum",keyword:"enum",params:{allowedValues: schema13.properties.os_family.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1689,8 +1687,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-else {
-const err95 = {instancePath:instancePath+"/device_info/os_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.os_name !== undefined){
+let data56 = data41.os_name;
+if(typeof data56 === "string"){
+if(func4(data56) > 100){
+const err95 = {instancePath:instancePath+"/device_info/os_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1700,11 +1701,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data40.os_release_name !== undefined){
-let data56 = data40.os_release_name;
-if(typeof data56 === "string"){
-if(func4(data56) > 100){
-const err96 = {instancePath:instancePath+"/device_info/os_release_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_release_name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err96 = {instancePath:instancePath+"/device_info/os_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1714,8 +1712,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/device_info/os_release_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_release_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.os_release_name !== undefined){
+let data57 = data41.os_release_name;
+if(typeof data57 === "string"){
+if(func4(data57) > 100){
+const err97 = {instancePath:instancePath+"/device_info/os_release_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_release_name/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1725,11 +1726,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data40.os_version !== undefined){
-let data57 = data40.os_version;
-if(typeof data57 === "string"){
-if(func4(data57) > 100){
-const err98 = {instancePath:instancePath+"/device_info/os_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_version/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err98 = {instancePath:instancePath+"/device_info/os_release_name",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_release_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1739,8 +1737,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-else {
-const err99 = {instancePath:instancePath+"/device_info/os_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.os_version !== undefined){
+let data58 = data41.os_version;
+if(typeof data58 === "string"){
+if(func4(data58) > 100){
+const err99 = {instancePath:instancePath+"/device_info/os_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_version/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1750,10 +1751,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data40.screen_density !== undefined){
-let data58 = data40.screen_density;
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err100 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err100 = {instancePath:instancePath+"/device_info/os_version",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/os_version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1762,9 +1761,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 > 100000 || isNaN(data58)){
-const err101 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
+}
+if(data41.screen_density !== undefined){
+let data59 = data41.screen_density;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err101 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1773,8 +1774,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data58 < 0 || isNaN(data58)){
-const err102 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 100000 || isNaN(data59)){
+const err102 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1783,12 +1785,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-}
-if(data40.screen_height !== undefined){
-let data59 = data40.screen_height;
-if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
-const err103 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data59 < 0 || isNaN(data59)){
+const err103 = {instancePath:instancePath+"/device_info/screen_density",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_density/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1797,9 +1795,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if((typeof data59 == "number") && (isFinite(data59))){
-if(data59 > 30720 || isNaN(data59)){
-const err104 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30720},message:"must be <= 30720"};
+}
+}
+if(data41.screen_height !== undefined){
+let data60 = data41.screen_height;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+const err104 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1808,8 +1809,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data59 < 0 || isNaN(data59)){
-const err105 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data60 == "number") && (isFinite(data60))){
+if(data60 > 30720 || isNaN(data60)){
+const err105 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30720},message:"must be <= 30720"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1818,12 +1820,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-if(data40.screen_width !== undefined){
-let data60 = data40.screen_width;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err106 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data60 < 0 || isNaN(data60)){
+const err106 = {instancePath:instancePath+"/device_info/screen_height",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1832,9 +1830,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-if((typeof data60 == "number") && (isFinite(data60))){
-if(data60 > 30720 || isNaN(data60)){
-const err107 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30720},message:"must be <= 30720"};
+}
+}
+if(data41.screen_width !== undefined){
+let data61 = data41.screen_width;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err107 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1843,8 +1844,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data60 < 0 || isNaN(data60)){
-const err108 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data61 == "number") && (isFinite(data61))){
+if(data61 > 30720 || isNaN(data61)){
+const err108 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30720},message:"must be <= 30720"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1853,12 +1855,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-}
-if(data40.storage_free_space !== undefined){
-let data61 = data40.storage_free_space;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err109 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data61 < 0 || isNaN(data61)){
+const err109 = {instancePath:instancePath+"/device_info/screen_width",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/screen_width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1867,9 +1865,12 @@ vErrors.push(err109);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 1048576 || isNaN(data61)){
-const err110 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
+}
+}
+if(data41.storage_free_space !== undefined){
+let data62 = data41.storage_free_space;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err110 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1878,8 +1879,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data61 < 0 || isNaN(data61)){
-const err111 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 > 1048576 || isNaN(data62)){
+const err111 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1888,12 +1890,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-}
-if(data40.storage_size !== undefined){
-let data62 = data40.storage_size;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err112 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data62 < 0 || isNaN(data62)){
+const err112 = {instancePath:instancePath+"/device_info/storage_free_space",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_free_space/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1902,9 +1900,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 > 1048576 || isNaN(data62)){
-const err113 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
+}
+}
+if(data41.storage_size !== undefined){
+let data63 = data41.storage_size;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err113 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1913,8 +1914,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data62 < 0 || isNaN(data62)){
-const err114 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 > 1048576 || isNaN(data63)){
+const err114 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1048576},message:"must be <= 1048576"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1923,13 +1925,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-}
-if(data40.timezone !== undefined){
-let data63 = data40.timezone;
-if(typeof data63 === "string"){
-if(func4(data63) > 40){
-const err115 = {instancePath:instancePath+"/device_info/timezone",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
+if(data63 < 0 || isNaN(data63)){
+const err115 = {instancePath:instancePath+"/device_info/storage_size",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/storage_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1939,8 +1936,12 @@ vErrors.push(err115);
 errors++;
 }
 }
-else {
-const err116 = {instancePath:instancePath+"/device_info/timezone",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data41.timezone !== undefined){
+let data64 = data41.timezone;
+if(typeof data64 === "string"){
+if(func4(data64) > 40){
+const err116 = {instancePath:instancePath+"/device_info/timezone",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 40},message:"must NOT have more than 40 characters"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1950,11 +1951,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data40.timezone_abbr !== undefined){
-let data64 = data40.timezone_abbr;
-if(typeof data64 === "string"){
-if(func4(data64) > 5){
-const err117 = {instancePath:instancePath+"/device_info/timezone_abbr",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone_abbr/maxLength",keyword:"maxLength",params:{limit: 5},message:"must NOT have more than 5 characters"};
+else {
+const err117 = {instancePath:instancePath+"/device_info/timezone",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1964,8 +1962,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-else {
-const err118 = {instancePath:instancePath+"/device_info/timezone_abbr",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone_abbr/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.timezone_abbr !== undefined){
+let data65 = data41.timezone_abbr;
+if(typeof data65 === "string"){
+if(func4(data65) > 5){
+const err118 = {instancePath:instancePath+"/device_info/timezone_abbr",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone_abbr/maxLength",keyword:"maxLength",params:{limit: 5},message:"must NOT have more than 5 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1975,11 +1976,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data40.type !== undefined){
-let data65 = data40.type;
-if(typeof data65 === "string"){
-if(func4(data65) > 100){
-const err119 = {instancePath:instancePath+"/device_info/type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/type/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+else {
+const err119 = {instancePath:instancePath+"/device_info/timezone_abbr",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/timezone_abbr/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1989,8 +1987,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/device_info/type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data41.type !== undefined){
+let data66 = data41.type;
+if(typeof data66 === "string"){
+if(func4(data66) > 100){
+const err120 = {instancePath:instancePath+"/device_info/type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/type/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2000,9 +2001,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
 else {
-const err121 = {instancePath:instancePath+"/device_info",schemaPath:"#/definitions/ConversionEventDeviceInfo/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err121 = {instancePath:instancePath+"/device_info/type",schemaPath:"#/definitions/ConversionEventDeviceInfo/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2012,10 +2012,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data.device_model !== undefined){
-let data66 = data.device_model;
-if((typeof data66 !== "string") && (data66 !== null)){
-const err122 = {instancePath:instancePath+"/device_model",schemaPath:"#/properties/device_model/type",keyword:"type",params:{type: schema11.properties.device_model.type},message:"must be string,null"};
+}
+else {
+const err122 = {instancePath:instancePath+"/device_info",schemaPath:"#/definitions/ConversionEventDeviceInfo/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2025,10 +2024,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data.device_type !== undefined){
-let data67 = data.device_type;
+if(data.device_model !== undefined){
+let data67 = data.device_model;
 if((typeof data67 !== "string") && (data67 !== null)){
-const err123 = {instancePath:instancePath+"/device_type",schemaPath:"#/properties/device_type/type",keyword:"type",params:{type: schema11.properties.device_type.type},message:"must be string,null"};
+const err123 = {instancePath:instancePath+"/device_model",schemaPath:"#/properties/device_model/type",keyword:"type",params:{type: schema11.properties.device_model.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2038,9 +2037,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data.event_id !== undefined){
-if(typeof data.event_id !== "string"){
-const err124 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.device_type !== undefined){
+let data68 = data.device_type;
+if((typeof data68 !== "string") && (data68 !== null)){
+const err124 = {instancePath:instancePath+"/device_type",schemaPath:"#/properties/device_type/type",keyword:"type",params:{type: schema11.properties.device_type.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2050,9 +2050,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data.event_name !== undefined){
-if(typeof data.event_name !== "string"){
-const err125 = {instancePath:instancePath+"/event_name",schemaPath:"#/properties/event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.event_id !== undefined){
+if(typeof data.event_id !== "string"){
+const err125 = {instancePath:instancePath+"/event_id",schemaPath:"#/properties/event_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2062,10 +2062,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data.event_source_url !== undefined){
-let data70 = data.event_source_url;
-if((typeof data70 !== "string") && (data70 !== null)){
-const err126 = {instancePath:instancePath+"/event_source_url",schemaPath:"#/properties/event_source_url/type",keyword:"type",params:{type: schema11.properties.event_source_url.type},message:"must be string,null"};
+if(data.event_name !== undefined){
+if(typeof data.event_name !== "string"){
+const err126 = {instancePath:instancePath+"/event_name",schemaPath:"#/properties/event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2075,10 +2074,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data.event_time !== undefined){
-let data71 = data.event_time;
-if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
-const err127 = {instancePath:instancePath+"/event_time",schemaPath:"#/properties/event_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.event_source_url !== undefined){
+let data71 = data.event_source_url;
+if((typeof data71 !== "string") && (data71 !== null)){
+const err127 = {instancePath:instancePath+"/event_source_url",schemaPath:"#/properties/event_source_url/type",keyword:"type",params:{type: schema11.properties.event_source_url.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2088,10 +2087,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.language !== undefined){
-let data72 = data.language;
-if((typeof data72 !== "string") && (data72 !== null)){
-const err128 = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: schema11.properties.language.type},message:"must be string,null"};
+if(data.event_time !== undefined){
+let data72 = data.event_time;
+if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
+const err128 = {instancePath:instancePath+"/event_time",schemaPath:"#/properties/event_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2101,9 +2100,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.opt_out !== undefined){
-if(typeof data.opt_out !== "boolean"){
-const err129 = {instancePath:instancePath+"/opt_out",schemaPath:"#/properties/opt_out/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.language !== undefined){
+let data73 = data.language;
+if((typeof data73 !== "string") && (data73 !== null)){
+const err129 = {instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: schema11.properties.language.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2113,10 +2113,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data.os_version !== undefined){
-let data74 = data.os_version;
-if((typeof data74 !== "string") && (data74 !== null)){
-const err130 = {instancePath:instancePath+"/os_version",schemaPath:"#/properties/os_version/type",keyword:"type",params:{type: schema11.properties.os_version.type},message:"must be string,null"};
+if(data.opt_out !== undefined){
+if(typeof data.opt_out !== "boolean"){
+const err130 = {instancePath:instancePath+"/opt_out",schemaPath:"#/properties/opt_out/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2126,15 +2125,28 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data.partner_name !== undefined){
-let data75 = data.partner_name;
+if(data.os_version !== undefined){
+let data75 = data.os_version;
 if((typeof data75 !== "string") && (data75 !== null)){
-const err131 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: schema11.properties.partner_name.type},message:"must be string,null"};
+const err131 = {instancePath:instancePath+"/os_version",schemaPath:"#/properties/os_version/type",keyword:"type",params:{type: schema11.properties.os_version.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err131];
 }
 else {
 vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data.partner_name !== undefined){
+let data76 = data.partner_name;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err132 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: schema11.properties.partner_name.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
 }
 errors++;
 }
@@ -2147,24 +2159,24 @@ errors = vErrors.length;
 }
 if(data.wifi !== undefined){
 if(typeof data.wifi !== "boolean"){
-const err132 = {instancePath:instancePath+"/wifi",schemaPath:"#/properties/wifi/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err133 = {instancePath:instancePath+"/wifi",schemaPath:"#/properties/wifi/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err132];
+vErrors = [err133];
 }
 else {
-vErrors.push(err132);
+vErrors.push(err133);
 }
 errors++;
 }
 }
 }
 else {
-const err133 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err134 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err133];
+vErrors = [err134];
 }
 else {
-vErrors.push(err133);
+vErrors.push(err134);
 }
 errors++;
 }

@@ -119,6 +119,8 @@ export interface ContentItem {
   item_name?: string;
   item_category?: string;
   item_brand?: string;
+  /** Brand identifier (OpenAPI 5.28); at most 64 characters as sent by this connector. */
+  item_brand_id?: string;
 }
 
 /** `custom_data`. Source: OpenAPI 5.23. `np` exists in the spec ("Pinterest internal use only") and is never sent. */

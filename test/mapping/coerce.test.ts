@@ -332,6 +332,26 @@ describe('toContents', () => {
     expect(w).toEqual([]);
   });
 
+  it('maps item_brand_id (OpenAPI 5.28) and its brand_id spellings; drops one longer than 64 characters', () => {
+    const [v, w] = run(
+      toContents,
+      [
+        { id: 'p1', item_brand_id: 'acme-01' },
+        { id: 'p2', brandId: 4711, brand: 'Acme' },
+        { id: 'p3', 'Product-Brand-ID': 'b'.repeat(64) },
+        { id: 'p4', brand_id: 'b'.repeat(65) },
+      ],
+      'contents',
+    );
+    expect(v).toEqual([
+      { id: 'p1', item_brand_id: 'acme-01' },
+      { id: 'p2', item_brand: 'Acme', item_brand_id: '4711' },
+      { id: 'p3', item_brand_id: 'b'.repeat(64) },
+      { id: 'p4' },
+    ]);
+    expect(w).toEqual(['contents.item_brand_id: longer than 64 characters; dropped']);
+  });
+
   it('parses JSON text with exact numbers', () => {
     expect(run(toContents, '[{"id": 12345678901234567890, "price": 0.10, "quantity": 1}]', 'contents')).toEqual([
       [{ id: '12345678901234567890', item_price: '0.1', quantity: 1 }],
