@@ -69,15 +69,12 @@ describe.concurrent('Pinterest API 5.28 events endpoint', () => {
     const r = await runWrite(fake, ordersConfig({ test_mode: true, requests_per_minute: 120_000, max_concurrent_requests: 4 }), input.lines);
     expect(r.code, describeRun(r)).toBe(0);
     const reqs = eventsRequests(fake);
-    expect(reqs.map((q) => [q.query.test, requestEventIds(q.body).length])).toEqual([
-      ['true', 1000],
-      ['true', 1000],
-      ['true', 1000],
-      ['true', 500],
-    ]);
-    // Starts are 100 ms apart; arrivals may bunch by a few ms of connection set-up, never by the 0.5 ms 120,000/min allows.
+    expect(reqs.map((q) => q.query.test)).toEqual(['true', 'true', 'true', 'true']);
+    expect(reqs.map((q) => requestEventIds(q.body).length).sort((a, b) => b - a)).toEqual([1000, 1000, 1000, 500]);
+    // Starts are 100 ms apart, so the last arrives at least 300 ms after the first started. The span allows 100 ms of
+    // delay in seeing the first arrive on a busy machine; 120,000 requests a minute alone would allow about 2 ms.
     const times = reqs.map((q) => q.receivedAt).sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(80);
+    expect(times[3] - times[0]).toBeGreaterThanOrEqual(200);
     expect(fake.counters.testEventsProcessed).toBe(3500);
     expect(echoedStates(r.messages).map((s) => s.id)).toEqual([1]);
   });

@@ -12,6 +12,7 @@ import { invalidMessages } from './helpers/airbyte-protocol.js';
 import { concurrencyLimit, handled } from './helpers/concurrency.js';
 import { fakeEnv, oauthConfig, sampleConfig } from './helpers/fixtures.js';
 import { UNREACHABLE_API_BASE_URL, runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
+import { OAUTH_NEEDED_FOR_INSIGHTS } from '../src/write/match-quality.js';
 
 const FAST_RETRIES = { PINTEREST_RETRY_TIME_SCALE: '0.001' };
 const ACCOUNT = FAKE_DEFAULTS.adAccountId;
@@ -26,8 +27,8 @@ interface Scenario {
   config: Record<string, any>;
   /** Extra environment (default: the scenario's fake and fast retries). */
   env?: (fake: FakePinterest) => Record<string, string>;
-  /** Prepares the fake (accounts, scripted faults). */
-  setup?: (fake: FakePinterest) => void;
+  /** Prepares the fake (accounts, scripted faults, events already received). */
+  setup?: (fake: FakePinterest) => void | Promise<void>;
 }
 
 interface Outcome {
@@ -44,6 +45,24 @@ const SCENARIOS: Record<string, Scenario> = {
   tokenWithTag: { config: sampleConfig({ conversion_tag_id: '999' }) },
   oauthWithTag: { config: oauthConfig({ conversion_tag_id: FAKE_DEFAULTS.conversionTagId }) },
   oauthNoTag: { config: oauthConfig() },
+  oauthAdvertiserDefined: { config: oauthConfig({ advertiser_defined_events: ['book_demo', 'watch_tutorial'] }) },
+  oauthScored: {
+    config: oauthConfig(),
+    // Two web checkouts with a hashed email only, already received: Pinterest's (the fake's) score is FAIR.
+    setup: async (fake) => {
+      const now = Math.floor(Date.now() / 1000);
+      const em = ['a'.repeat(64)];
+      const data = ['s1', 's2'].map((id) => ({ event_name: 'checkout', action_source: 'web', event_time: now - 60, event_id: id, user_data: { em } }));
+      const res = await fetch(`${fake.url}/ad_accounts/${ACCOUNT}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${FAKE_DEFAULTS.conversionToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ data }),
+      });
+      if (res.status !== 200) throw new Error(`setup: HTTP ${res.status}`);
+      fake.requests.length = 0;
+    },
+  },
+  oauthScoreUnreadable: { config: oauthConfig(), setup: (fake) => fake.scriptEqs([{ status: 500 }]) },
   notNumeric: { config: sampleConfig({ ad_account_id: 'act_549755885175' }) },
   notFound: { config: oauthConfig({ ad_account_id: UNKNOWN_ACCOUNT }) },
   tokenRejected: { config: sampleConfig({ credentials: { auth_type: 'access_token', access_token: WRONG_TOKEN } }) },
@@ -93,7 +112,7 @@ beforeAll(async () => {
   for (const [name, s] of Object.entries(SCENARIOS)) {
     const fake = await startFakePinterest();
     fakes.push(fake);
-    s.setup?.(fake);
+    await s.setup?.(fake);
     const path = writeTempJson(s.config, `check-${name}`);
     const env = s.env ? s.env(fake) : { ...fakeEnv(fake), ...FAST_RETRIES };
     outcomes[name] = handled(
@@ -186,6 +205,9 @@ describe('check succeeds', () => {
     expect(o.fake.testEvents).toHaveLength(1);
     expect(o.fake.accepted).toHaveLength(0);
     expect(o.result.messages.filter((m) => m.type === 'CONTROL')).toEqual([]);
+    // The score and the account's advertiser-defined events need OAuth: said once, at INFO, and not requested.
+    expect(o.result.messages.filter((m) => m.type === 'LOG').map((m) => [m.log.level, m.log.message])).toEqual([['INFO', OAUTH_NEEDED_FOR_INSIGHTS]]);
+    expect(o.fake.counters.eqsRequests).toBe(0);
   });
 
   it('with a conversion token and a conversion_tag_id: succeeds and says the tag could not be verified', async () => {
@@ -205,6 +227,8 @@ describe('check succeeds', () => {
       `GET /v5/ad_accounts/${ACCOUNT} 200`,
       `GET /v5/ad_accounts/${ACCOUNT}/conversion_tags/${FAKE_DEFAULTS.conversionTagId} 200`,
       `POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`,
+      `GET /v5/ad_accounts/${ACCOUNT}/advertiser_defined_events 200`,
+      `GET /v5/ad_accounts/${ACCOUNT}/conversion_eqs?lookback_period=14d&ingestion_source=CONVERSIONS_API 200`,
     ]);
     expectRefreshControl(o);
     // The refresh used the app's Basic credentials and the stored refresh token; every later call the new token.
@@ -218,11 +242,54 @@ describe('check succeeds', () => {
     expect(o.fake.testEvents).toHaveLength(1);
   });
 
-  it('with OAuth and no conversion_tag_id: no conversion tag request', async () => {
-    const { o, status: st } = await status('oauthNoTag');
+  it('with OAuth and no conversion_tag_id: no conversion tag request; reports the advertiser-defined events and that there is no score yet', async () => {
+    const { o, status: st, message } = await status('oauthNoTag');
     expect(st).toBe('SUCCEEDED');
-    expect(calls(o.fake)).toEqual(['POST /v5/oauth/token 200', `GET /v5/ad_accounts/${ACCOUNT} 200`, `POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`]);
+    expect(calls(o.fake)).toEqual([
+      'POST /v5/oauth/token 200',
+      `GET /v5/ad_accounts/${ACCOUNT} 200`,
+      `POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`,
+      `GET /v5/ad_accounts/${ACCOUNT}/advertiser_defined_events 200`,
+      `GET /v5/ad_accounts/${ACCOUNT}/conversion_eqs?lookback_period=14d&ingestion_source=CONVERSIONS_API 200`,
+    ]);
     expectRefreshControl(o);
+    expect(message).toBe(
+      'Pinterest accepted the test event, so syncs can send events. ' +
+        `Advertiser-defined events on ad account ${ACCOUNT}: download_picture (counted as CUSTOM), Book_Demo (counted as LEAD). ` +
+        "Event Quality Score: Pinterest has no score yet for this account's Conversions API events of the last 14 days (a score can take a day to appear after events arrive).",
+    );
+  });
+
+  it('with OAuth and advertiser_defined_events: warns about a configured name the account does not define', async () => {
+    const { o, status: st, message } = await status('oauthAdvertiserDefined');
+    expect(st).toBe('SUCCEEDED');
+    const warning =
+      `advertiser_defined_events lists a name that ad account ${ACCOUNT} does not define: watch_tutorial. Pinterest leaves events sent under such a name untracked ` +
+      '(no reporting, no optimization). Either define it in Ads Manager (Conversions → advertiser-defined events) and map it to a standard type there, ' +
+      'or map it to a standard event name with event_name_mapping and remove it from advertiser_defined_events.';
+    expect(o.result.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message)).toEqual([warning]);
+    expect(message).toContain(`Advertiser-defined events on ad account ${ACCOUNT}: download_picture (counted as CUSTOM), Book_Demo (counted as LEAD). ${warning} Event Quality Score:`);
+  });
+
+  it('with OAuth: reports the Event Quality Score per source platform and the two changes that would raise it most', async () => {
+    const { o, status: st, message } = await status('oauthScored');
+    expect(st).toBe('SUCCEEDED');
+    expect(o.fake.counters.eqsRequests).toBe(1);
+    expect(message).toMatch(/\. Event Quality Score \(Pinterest, Conversions API events of the last 14 days\): WEB FAIR\. To raise it: /);
+    expect(message!.slice(message!.indexOf('To raise it:'))).toBe(
+      'To raise it: map external_id (your customer ID): Pinterest sees it on 0% of your WEB events; ' +
+        "map click_id (the epik of the Pinterest click: the landing page URL's epik parameter or the _epik cookie): Pinterest sees it on 0% of your WEB events.",
+    );
+  });
+
+  it('with OAuth and a score Pinterest fails to give (500): still succeeds, with one WARN and a note', async () => {
+    const { o, status: st, message } = await status('oauthScoreUnreadable');
+    expect(st).toBe('SUCCEEDED');
+    const eqsCall = o.fake.requests.find((q) => q.path.endsWith('/conversion_eqs'))!;
+    const why = `Could not read the Event Quality Score of ad account ${ACCOUNT}: Pinterest failed to answer (HTTP 500 (code 0: Internal server error.) [x-pinterest-rid ${eqsCall.rid}]); it is not retried.`;
+    expect(o.result.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message)).toEqual([why]);
+    expect(message!.endsWith(why)).toBe(true);
+    expect(o.fake.counters.eqsRequests).toBe(1);
   });
 
   it('with an OAuth token missing ads:read: the test event decides, and the message says what could not be verified', async () => {
@@ -232,7 +299,7 @@ describe('check succeeds', () => {
     expect(calls(o.fake)).toEqual([`GET /v5/ad_accounts/${ACCOUNT} 403`, `POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`]);
     const why =
       `The OAuth token lacks the ads:read scope, so check could not read ad account ${ACCOUNT} to verify the user's role on it or conversion tag ${FAKE_DEFAULTS.conversionTagId}. ` +
-      'Sending events only needs ads:write; to have these verified, reconnect the destination with OAuth granting ads:read and ads:write.';
+      'Sending events only needs ads:write; to have these verified (and to see the Event Quality Score and the advertiser-defined events), reconnect the destination with OAuth granting ads:read and ads:write.';
     expect(message).toBe(`Pinterest accepted the test event, so syncs can send events. ${why}`);
     expect(o.result.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message)).toEqual([why]);
     expect(o.result.messages.filter((m) => m.type === 'CONTROL')).toEqual([]);

@@ -269,7 +269,7 @@ describe('fake Pinterest: fault script', () => {
       {},
       { delayMs: 120 },
     ]);
-    expect(fake.pendingFaults()).toEqual({ events: 7, oauth: 0 });
+    expect(fake.pendingFaults()).toEqual({ events: 7, oauth: 0, eqs: 0, advertiserDefinedEvents: 0 });
     const r429 = await postEvents(fake, [event('a')]);
     expect(r429.status).toBe(429);
     expect(r429.body.code).toBe(8);
@@ -329,7 +329,7 @@ describe('fake Pinterest: fault script', () => {
     fake.reset();
     expect(fake.failEventIds.size).toBe(0);
     expect(fake.rate429Every).toBe(0);
-    expect(fake.pendingFaults()).toEqual({ events: 0, oauth: 0 });
+    expect(fake.pendingFaults()).toEqual({ events: 0, oauth: 0, eqs: 0, advertiserDefinedEvents: 0 });
     expect((await postEvents(fake, [event('f')])).status).toBe(200);
   });
 

@@ -8,7 +8,11 @@
  * - `POST /v5/oauth/token` — refresh-token grant only (Basic client auth, form body), continuous rotation.
  * - `GET  /v5/ad_accounts/{id}` — ad account (OAuth tokens with `ads:read` only).
  * - `GET  /v5/ad_accounts/{id}/conversion_tags/{tag_id}` — conversion tag (OAuth tokens with `ads:read` only).
- * - `GET /_fake/counters`, `POST /_fake/script` (body: Fault[] or {faults, oauth?}), `POST /_fake/reset` — admin
+ * - `GET  /v5/ad_accounts/{id}/advertiser_defined_events` — the account's advertiser-defined events, `{items: [{name,
+ *   mapped_conversion_type}]}` (OAuth tokens with `ads:read` only; OpenAPI 5.28).
+ * - `GET  /v5/ad_accounts/{id}/conversion_eqs?lookback_period=1d|14d[&source_platform=..][&ingestion_source=..]` — Event
+ *   Quality Score computed from the events processed so far (OAuth tokens with `ads:read` only; model in event-quality.ts).
+ * - `GET /_fake/counters`, `POST /_fake/script` (body: Fault[] or {faults, oauth?, eqs?, advertiser_defined_events?}), `POST /_fake/reset` — admin
  *   routes for out-of-process use (cli.ts); never recorded, never delayed, never faulted.
  *
  * The fake's model of Pinterest (decisions where Pinterest documents nothing are marked "model"):
@@ -25,7 +29,8 @@
  *      `<instancePath>: <ajv message> (<extra>)` parts joined by "; ";
  *   7. any event_id in `poisonEventIds` → 400 code 4196 for the whole request;
  *   8. per event (model): hashed user_data items must be 64 lowercase hex; event_time at most 60 s in the future and
- *      at most 7 days old; event_name in PINTEREST_EVENT_NAMES; event_id not in `failEventIds` — else the event is
+ *      at most 7 days old; event_name in PINTEREST_EVENT_NAMES or, ignoring case, the name of one of the account's
+ *      advertiser-defined events; event_id not in `failEventIds` — else the event is
  *      `failed` with an error_message. `warnEventIds`, and a custom_data.value that is not a decimal number, give
  *      `processed` with a warning_message.
  *   All processed → 200 `{num_events_received, num_events_processed, events}`; any failed → 422
@@ -42,6 +47,11 @@
  *   unknown account or tag → 404 `{code: 2, message: "AdAccount not found." | "Conversion tag not found."}` (the
  *   code follows the OpenAPI example; branch on the HTTP status, not the code); account known but not granted →
  *   403 code 29.
+ * - GET advertiser-defined events / EQS: the same access rules as the ad account (so 403 code 3 for a conversion token,
+ *   as Pinterest answers a token without ads:read); EQS: `lookback_period` missing or not 1d/14d, or an unknown
+ *   `source_platform` / `ingestion_source` → 400 code 1. Faults scripted with `scriptEqs()` /
+ *   `scriptAdvertiserDefinedEvents()` answer those requests first (e.g. `{status: 429}`, or `{delayMs: 15000}` for a
+ *   read that times out).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -50,6 +60,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { EventQualityTally, INGESTION_SOURCES, LOOKBACK_PERIODS, SOURCE_PLATFORMS } from './event-quality.js';
 
 /** Event names Pinterest accepts: the OpenAPI 5.23 list plus the names Pinterest's docs add. */
 export const PINTEREST_EVENT_NAMES: readonly string[] = Object.freeze([
@@ -85,7 +96,19 @@ export const FAKE_DEFAULTS = Object.freeze({
   conversionTagId: '2617998078212',
   /** PAUSED conversion tag on adAccountId. */
   pausedConversionTagId: '2617998078213',
+  /** Advertiser-defined events of adAccountId (the other default accounts define none). */
+  advertiserDefinedEvents: Object.freeze([
+    Object.freeze({ name: 'download_picture', mapped_conversion_type: 'CUSTOM' }),
+    Object.freeze({ name: 'Book_Demo', mapped_conversion_type: 'LEAD' }),
+  ]),
 });
+
+/** One advertiser-defined event of an account (OpenAPI 5.28 `AdvertiserDefinedEvent`). */
+export interface FakeAdvertiserDefinedEvent {
+  name: string;
+  /** A conversion type such as LEAD or CHECKOUT, or null. */
+  mapped_conversion_type: string | null;
+}
 
 /** An ad account the fake knows. */
 export interface FakeAdAccount {
@@ -99,6 +122,8 @@ export interface FakeAdAccount {
   /** The caller's business-access roles returned as `permissions`, default ["OWNER"]. */
   permissions?: string[];
   owner?: { id: string; username: string };
+  /** Event names defined by the advertiser; accepted as event_name ignoring case; default none. */
+  advertiserDefinedEvents?: FakeAdvertiserDefinedEvent[];
 }
 
 /** A bearer token the fake accepts. */
@@ -219,7 +244,7 @@ export interface RecordedRequest {
   fault?: Fault;
   /** The x-pinterest-rid sent back. */
   rid: string;
-  /** Date.now() at arrival. */
+  /** Date.now() when the request's headers arrived (before its body was read). */
   receivedAt: number;
 }
 
@@ -251,6 +276,8 @@ export interface FakeCounters {
   oauthRequests: number;
   adAccountRequests: number;
   conversionTagRequests: number;
+  advertiserDefinedEventsRequests: number;
+  eqsRequests: number;
   eventsReceived: number;
   eventsProcessed: number;
   eventsFailed: number;
@@ -300,8 +327,12 @@ export interface FakePinterest {
   script(faults: Fault[]): void;
   /** Queue faults for the next POST /oauth/token requests. */
   scriptOAuth(faults: Fault[]): void;
+  /** Queue faults for the next GET conversion_eqs requests. */
+  scriptEqs(faults: Fault[]): void;
+  /** Queue faults for the next GET advertiser_defined_events requests. */
+  scriptAdvertiserDefinedEvents(faults: Fault[]): void;
   /** Faults not consumed yet. */
-  pendingFaults(): { events: number; oauth: number };
+  pendingFaults(): { events: number; oauth: number; eqs: number; advertiserDefinedEvents: number };
   /** event_ids of `accepted`, in order (with duplicates, if any). */
   acceptedEventIds(): string[];
   /** Authenticated-request count per token (what expiresAfterRequests compares against). */
@@ -363,7 +394,12 @@ const SEVEN_DAYS_S = 7 * 24 * 3600;
 
 function defaultAccounts(): FakeAdAccount[] {
   return [
-    { id: FAKE_DEFAULTS.adAccountId, name: 'Demo Shop Ads', permissions: ['OWNER'] },
+    {
+      id: FAKE_DEFAULTS.adAccountId,
+      name: 'Demo Shop Ads',
+      permissions: ['OWNER'],
+      advertiserDefinedEvents: FAKE_DEFAULTS.advertiserDefinedEvents.map((e) => ({ ...e })),
+    },
     { id: FAKE_DEFAULTS.foreignAdAccountId, name: 'Someone Else Ads', permissions: ['OWNER'], owner: { id: '9000000000000002', username: 'someone_else' } },
     { id: FAKE_DEFAULTS.analystAdAccountId, name: 'Partner Agency Ads', permissions: ['ANALYST'], currency: 'GBP', country: 'GB', owner: { id: '9000000000000003', username: 'partner_agency' } },
   ];
@@ -398,6 +434,7 @@ function defaultTags(): FakeConversionTag[] {
 function emptyCounters(): FakeCounters {
   return {
     requests: 0, eventsRequests: 0, testRequests: 0, oauthRequests: 0, adAccountRequests: 0, conversionTagRequests: 0,
+    advertiserDefinedEventsRequests: 0, eqsRequests: 0,
     eventsReceived: 0, eventsProcessed: 0, eventsFailed: 0, eventsWarned: 0, acceptedEvents: 0,
     duplicateAcceptedEvents: 0, testEventsProcessed: 0, faultsInjected: 0, tokensIssued: 0, bytesReceived: 0,
     inFlight: 0, maxInFlight: 0, byStatus: {},
@@ -457,6 +494,9 @@ class FakePinterestServer implements FakePinterest {
   private readonly now: () => number;
   private eventFaults: Fault[] = [];
   private oauthFaults: Fault[] = [];
+  private eqsFaults: Fault[] = [];
+  private adeFaults: Fault[] = [];
+  private readonly quality = new EventQualityTally();
   private uses = new Map<string, number>();
   private acceptedIds = new Set<string>();
   private ridSeq = 0;
@@ -521,8 +561,16 @@ class FakePinterestServer implements FakePinterest {
     this.oauthFaults.push(...faults.map((f) => ({ ...f })));
   }
 
-  pendingFaults(): { events: number; oauth: number } {
-    return { events: this.eventFaults.length, oauth: this.oauthFaults.length };
+  scriptEqs(faults: Fault[]): void {
+    this.eqsFaults.push(...faults.map((f) => ({ ...f })));
+  }
+
+  scriptAdvertiserDefinedEvents(faults: Fault[]): void {
+    this.adeFaults.push(...faults.map((f) => ({ ...f })));
+  }
+
+  pendingFaults(): { events: number; oauth: number; eqs: number; advertiserDefinedEvents: number } {
+    return { events: this.eventFaults.length, oauth: this.oauthFaults.length, eqs: this.eqsFaults.length, advertiserDefinedEvents: this.adeFaults.length };
   }
 
   acceptedEventIds(): string[] {
@@ -542,6 +590,9 @@ class FakePinterestServer implements FakePinterest {
     Object.assign(this.counters, emptyCounters(), { inFlight });
     this.eventFaults = [];
     this.oauthFaults = [];
+    this.eqsFaults = [];
+    this.adeFaults = [];
+    this.quality.clear();
     this.uses.clear();
     this.acceptedIds.clear();
     this.failEventIds = new Set(this.opts.failEventIds ?? []);
@@ -598,6 +649,7 @@ class FakePinterestServer implements FakePinterest {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrivedAt = Date.now();
     const rawUrl = new URL(req.url ?? '/', 'http://fake');
     const path = rawUrl.pathname;
     let raw = await this.readBody(req);
@@ -627,7 +679,7 @@ class FakePinterestServer implements FakePinterest {
           body: undefined,
           status: 0,
           rid,
-          receivedAt: Date.now(),
+          receivedAt: arrivedAt,
         }
       : undefined;
     if (record) this.requests.push(record);
@@ -691,6 +743,15 @@ class FakePinterestServer implements FakePinterest {
           if (method !== 'GET') return this.finish(res, record, err(405, 405, 'Method not allowed.'), rid);
           c.adAccountRequests += 1;
           return this.finish(res, record, this.getAdAccount(req, accountId), rid);
+        }
+        if (segs.length === 4 && (segs[3] === 'conversion_eqs' || segs[3] === 'advertiser_defined_events')) {
+          if (method !== 'GET') return this.finish(res, record, err(405, 405, 'Method not allowed.'), rid);
+          const eqs = segs[3] === 'conversion_eqs';
+          if (eqs) c.eqsRequests += 1;
+          else c.advertiserDefinedEventsRequests += 1;
+          const fault = (eqs ? this.eqsFaults : this.adeFaults).shift();
+          if (fault && (await this.applyFault(fault, req, res, record, rid))) return;
+          return this.finish(res, record, eqs ? this.getEventQualityScore(req, accountId, query) : this.getAdvertiserDefinedEvents(req, accountId), rid);
         }
         if (segs.length === 5 && segs[3] === 'conversion_tags') {
           if (method !== 'GET') return this.finish(res, record, err(405, 405, 'Method not allowed.'), rid);
@@ -814,13 +875,14 @@ class FakePinterestServer implements FakePinterest {
     const c = this.counters;
     if (isTest) c.testRequests += 1;
     const nowS = Math.floor(this.now() / 1000);
+    const advertiserDefined = new Set((this.accounts.get(accountId)?.advertiserDefinedEvents ?? []).map((e) => e.name.toLowerCase()));
     const results: Array<{ status: 'processed' | 'failed'; error_message: string | null; warning_message: string | null }> = [];
     let processed = 0;
     for (const ev of events) {
       const errors: string[] = [];
       const warnings: string[] = [];
       const eventId = String(ev.event_id);
-      if (!PINTEREST_EVENT_NAMES.includes(String(ev.event_name))) {
+      if (!PINTEREST_EVENT_NAMES.includes(String(ev.event_name)) && !advertiserDefined.has(String(ev.event_name).toLowerCase())) {
         errors.push(`event_name "${String(ev.event_name)}" is not a supported event type.`);
       }
       const t = ev.event_time as number;
@@ -854,6 +916,7 @@ class FakePinterestServer implements FakePinterest {
         if (this.recordBodies) this.testEvents.push({ event_id: eventId, event: ev, adAccountId: accountId, requestSeq: record?.seq ?? 0 });
       } else {
         c.acceptedEvents += 1;
+        this.quality.add(accountId, ev);
         if (this.recordBodies) {
           if (this.acceptedIds.has(eventId)) c.duplicateAcceptedEvents += 1;
           else this.acceptedIds.add(eventId);
@@ -999,6 +1062,33 @@ class FakePinterestServer implements FakePinterest {
     };
   }
 
+  private getAdvertiserDefinedEvents(req: http.IncomingMessage, accountId: string): Reply {
+    const r = this.readAccess(req, accountId);
+    if ('status' in r) return r;
+    return { status: 200, body: { items: (r.account.advertiserDefinedEvents ?? []).map((e) => ({ name: e.name, mapped_conversion_type: e.mapped_conversion_type })) } };
+  }
+
+  private getEventQualityScore(req: http.IncomingMessage, accountId: string, query: Record<string, string>): Reply {
+    const r = this.readAccess(req, accountId);
+    if ('status' in r) return r;
+    const oneOf = (name: string, allowed: readonly string[], required: boolean): Reply | undefined => {
+      const v = query[name];
+      if (v === undefined ? required : !allowed.includes(v)) {
+        return err(400, 1, `Invalid parameters. ${name} must be one of ${allowed.join(', ')}.`);
+      }
+      return undefined;
+    };
+    const bad =
+      oneOf('lookback_period', LOOKBACK_PERIODS, true) ??
+      oneOf('source_platform', SOURCE_PLATFORMS, false) ??
+      oneOf('ingestion_source', INGESTION_SOURCES, false);
+    if (bad) return bad;
+    return {
+      status: 200,
+      body: this.quality.scores(accountId, { lookbackPeriod: query.lookback_period, sourcePlatform: query.source_platform, ingestionSource: query.ingestion_source }),
+    };
+  }
+
   private admin(method: string, path: string, raw: Buffer, res: http.ServerResponse): void {
     const reply = (status: number, body: unknown) => {
       const payload = JSON.stringify(body);
@@ -1012,11 +1102,17 @@ class FakePinterestServer implements FakePinterest {
     }
     if (method === 'POST' && path === '/_fake/script') {
       try {
-        const body = JSON.parse(raw.toString('utf8')) as Fault[] | { faults?: Fault[]; oauth?: Fault[] };
+        const body = JSON.parse(raw.toString('utf8')) as
+          | Fault[]
+          | { faults?: Fault[]; oauth?: Fault[]; eqs?: Fault[]; advertiser_defined_events?: Fault[] };
         const events = Array.isArray(body) ? body : body.faults ?? [];
         const oauth = Array.isArray(body) ? [] : body.oauth ?? [];
         this.script(events);
         this.scriptOAuth(oauth);
+        if (!Array.isArray(body)) {
+          this.scriptEqs(body.eqs ?? []);
+          this.scriptAdvertiserDefinedEvents(body.advertiser_defined_events ?? []);
+        }
         return reply(200, { ok: true, pendingFaults: this.pendingFaults() });
       } catch (e) {
         return reply(400, { ok: false, message: String(e) });

@@ -5,6 +5,8 @@ import { PinterestError } from '../pinterest/errors.js';
 import { EventBatch } from '../pinterest/event-batch.js';
 import { apiBaseUrl } from '../pinterest/http.js';
 import { validateMappings } from '../write/streams.js';
+import { OAUTH_NEEDED_FOR_INSIGHTS } from '../write/match-quality.js';
+import { checkInsightNotes } from './insights.js';
 import { openPinterestSession } from './pinterest-session.js';
 
 /** Business Access roles that may send conversion events (Pinterest OpenAPI 5.23, events/create: Owner, Admin, Analyst, Audience, Campaign). */
@@ -83,7 +85,9 @@ export function checkFailureMessage(err: unknown, baseUrl: string): string {
  * credentials can send events to the ad account. With OAuth credentials: refresh if needed, read the ad account
  * (exists? roles allow sending events?), read the conversion tag when configured (exists? active?); a token without
  * ads:read skips these reads with a warning instead of failing, since sending events only needs ads:write. With any
- * credentials: one `POST /ad_accounts/{id}/events?test=true` with a current synthetic event.
+ * credentials: one `POST /ad_accounts/{id}/events?test=true` with a current synthetic event. Once that succeeded, with
+ * OAuth credentials that read the account: the advertiser-defined events and the Event Quality Score, reported in
+ * the message (never failing the check); with a conversion token, one INFO that these need OAuth.
  * Prints one CONNECTION_STATUS and returns 0 also when the check fails.
  */
 export async function runCheck(out: AirbyteOutput, configPath: string): Promise<number> {
@@ -119,7 +123,7 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
         unverified =
           `The OAuth token lacks the ads:read scope, so check could not read ad account ${config.ad_account_id} to verify the user's role on it` +
           (config.conversion_tag_id ? ` or conversion tag ${config.conversion_tag_id}` : '') +
-          '. Sending events only needs ads:write; to have these verified, reconnect the destination with OAuth granting ads:read and ads:write.';
+          '. Sending events only needs ads:write; to have these verified (and to see the Event Quality Score and the advertiser-defined events), reconnect the destination with OAuth granting ads:read and ads:write.';
         out.log('WARN', unverified);
       }
     } else if (config.conversion_tag_id) {
@@ -157,9 +161,12 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
       out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
       return 0;
     }
+    const insights = account ? await checkInsightNotes(session, config, out) : [];
+    if (session.auth.kind !== 'oauth2.0') out.log('INFO', OAUTH_NEEDED_FOR_INSIGHTS);
     const unknown = unknownSettings(raw);
     const notes = [
       unverified,
+      ...insights,
       unknown.length ? `Unknown settings ignored (check their spelling): ${unknown.join(', ')}.` : undefined,
     ].filter((n): n is string => n !== undefined);
     out.connectionStatus('SUCCEEDED', notes.length ? `Pinterest accepted the test event, so syncs can send events. ${notes.join(' ')}` : undefined);

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, unknownSettings } from '../config/config.js';
 import { runWrite, type WriteResult } from '../write/pipeline.js';
 import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
+import { advertiserDefinedEventsForSync, reportEventQuality } from './insights.js';
 import { openPinterestSession } from './pinterest-session.js';
 
 /** Options of `write`. */
@@ -34,7 +35,9 @@ function loadCatalog(path: string): ReturnType<typeof parseCatalog> {
 }
 
 /**
- * `write --config FILE --catalog FILE [--dry-run]`: runs the write pipeline over stdin.
+ * `write --config FILE --catalog FILE [--dry-run]`: runs the write pipeline over stdin. Around it (not in dry runs):
+ * with OAuth credentials, the ad account's advertiser-defined events are read first and sent under their names too;
+ * after a sync that ended well (and not in test mode) Pinterest's Event Quality Score is reported (see insights.ts).
  * Returns the pipeline's result; the caller turns `error` into one TRACE and a non-zero exit.
  * @throws ConfigError for a bad config, catalog or mapping (before anything is read from stdin)
  */
@@ -68,8 +71,9 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     },
   });
   try {
-    return await runWrite({
-      config,
+    const advertiserDefinedEvents = await advertiserDefinedEventsForSync(session, config, out);
+    const result = await runWrite({
+      config: { ...config, advertiser_defined_events: advertiserDefinedEvents },
       catalog,
       input: o.input,
       out,
@@ -78,6 +82,8 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       cancel: o.cancel,
       abortInFlight: session.abort,
     });
+    if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
+    return result;
   } finally {
     await session.close();
   }

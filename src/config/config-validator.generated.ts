@@ -6,11 +6,12 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"How many batches of up to 1,000 events are in flight at once.","type":"integer","minimum":1,"maximum":16,"default":4,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"advertiser_defined_events":{"title":"Advertiser-defined events","description":"Names of the advertiser-defined events of this ad account (Ads Manager → Conversions), at most 15, each 1 to 100 letters, digits, _ or -. A record whose event name equals one of them (ignoring case) is sent under that name instead of as custom, so Pinterest tracks it. With OAuth credentials, syncs also read the account's list and check reports names Pinterest does not know.","type":"array","maxItems":15,"items":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,100}$"},"examples":[["download_picture","book_demo"]],"order":17},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"How many batches of up to 1,000 events are in flight at once.","type":"integer","minimum":1,"maximum":16,"default":4,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17}}};
 const pattern0 = new RegExp("^[0-9]{1,18}$", "u");
 const pattern1 = new RegExp("^[0-9]*$", "u");
-const pattern2 = new RegExp("^[A-Za-z]{2}$", "u");
-const pattern3 = new RegExp("^ss-[a-z0-9_.-]+$", "u");
+const pattern2 = new RegExp("^[A-Za-z0-9_-]{1,100}$", "u");
+const pattern3 = new RegExp("^[A-Za-z]{2}$", "u");
+const pattern4 = new RegExp("^ss-[a-z0-9_.-]+$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
@@ -911,11 +912,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.default_phone_country !== undefined){
-let data31 = data.default_phone_country;
-if(typeof data31 === "string"){
-if(!pattern2.test(data31)){
-const err70 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{2}$"+"\""};
+if(data.advertiser_defined_events !== undefined){
+let data31 = data.advertiser_defined_events;
+if(Array.isArray(data31)){
+if(data31.length > 15){
+const err70 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/maxItems",keyword:"maxItems",params:{limit: 15},message:"must NOT have more than 15 items"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -924,9 +925,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len4 = data31.length;
+for(let i4=0; i4<len4; i4++){
+let data32 = data31[i4];
+if(typeof data32 === "string"){
+if(!pattern2.test(data32)){
+const err71 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,100}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,100}$"+"\""};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -936,11 +940,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data.partner_name !== undefined){
-let data32 = data.partner_name;
-if(typeof data32 === "string"){
-if(!pattern3.test(data32)){
-const err72 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/pattern",keyword:"pattern",params:{pattern: "^ss-[a-z0-9_.-]+$"},message:"must match pattern \""+"^ss-[a-z0-9_.-]+$"+"\""};
+else {
+const err72 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -950,8 +951,9 @@ vErrors.push(err72);
 errors++;
 }
 }
+}
 else {
-const err73 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err73 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -961,9 +963,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-let data33 = data.max_concurrent_requests;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err74 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.default_phone_country !== undefined){
+let data33 = data.default_phone_country;
+if(typeof data33 === "string"){
+if(!pattern3.test(data33)){
+const err74 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -972,9 +976,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 > 16 || isNaN(data33)){
-const err75 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16"};
+}
+else {
+const err75 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -983,8 +987,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data33 < 1 || isNaN(data33)){
-const err76 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.partner_name !== undefined){
+let data34 = data.partner_name;
+if(typeof data34 === "string"){
+if(!pattern4.test(data34)){
+const err76 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/pattern",keyword:"pattern",params:{pattern: "^ss-[a-z0-9_.-]+$"},message:"must match pattern \""+"^ss-[a-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -994,9 +1002,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-let data34 = data.requests_per_minute;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-const err77 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err77 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1005,9 +1012,10 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(typeof data34 == "number"){
-if(data34 > 120000 || isNaN(data34)){
-const err78 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120000},message:"must be <= 120000"};
+}
+let data35 = data.max_concurrent_requests;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+const err78 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1016,8 +1024,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data34 < 1 || isNaN(data34)){
-const err79 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data35 == "number"){
+if(data35 > 16 || isNaN(data35)){
+const err79 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1026,10 +1035,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-let data35 = data.max_retries;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err80 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data35 < 1 || isNaN(data35)){
+const err80 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1038,9 +1045,10 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 > 20 || isNaN(data35)){
-const err81 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
+}
+let data36 = data.requests_per_minute;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err81 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1049,8 +1057,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err82 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data36 == "number"){
+if(data36 > 120000 || isNaN(data36)){
+const err82 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120000},message:"must be <= 120000"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1059,10 +1068,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-let data36 = data.max_retry_seconds;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err83 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data36 < 1 || isNaN(data36)){
+const err83 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1071,9 +1078,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 > 3600 || isNaN(data36)){
-const err84 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+}
+let data37 = data.max_retries;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err84 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1082,8 +1090,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data36 < 1 || isNaN(data36)){
-const err85 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data37 == "number"){
+if(data37 > 20 || isNaN(data37)){
+const err85 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1092,12 +1101,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data.max_rejected_percent !== undefined){
-let data37 = data.max_rejected_percent;
-if(typeof data37 == "number"){
-if(data37 > 100 || isNaN(data37)){
-const err86 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data37 < 0 || isNaN(data37)){
+const err86 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1106,8 +1111,10 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data37 < 0 || isNaN(data37)){
-const err87 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+let data38 = data.max_retry_seconds;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err87 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1116,9 +1123,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(typeof data38 == "number"){
+if(data38 > 3600 || isNaN(data38)){
+const err88 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1127,11 +1134,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data.date_of_birth_order !== undefined){
-let data38 = data.date_of_birth_order;
-if(typeof data38 !== "string"){
-const err89 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data38 < 1 || isNaN(data38)){
+const err89 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1140,8 +1144,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!((data38 === "MDY") || (data38 === "DMY"))){
-const err90 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/enum",keyword:"enum",params:{allowedValues: schema11.properties.date_of_birth_order.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.max_rejected_percent !== undefined){
+let data39 = data.max_rejected_percent;
+if(typeof data39 == "number"){
+if(data39 > 100 || isNaN(data39)){
+const err90 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1150,15 +1158,59 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-}
-else {
-const err91 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data39 < 0 || isNaN(data39)){
+const err91 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err91];
 }
 else {
 vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data.date_of_birth_order !== undefined){
+let data40 = data.date_of_birth_order;
+if(typeof data40 !== "string"){
+const err93 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if(!((data40 === "MDY") || (data40 === "DMY"))){
+const err94 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/enum",keyword:"enum",params:{allowedValues: schema11.properties.date_of_birth_order.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+else {
+const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
 }
 errors++;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import countries from 'i18n-iso-countries/index.js';
 import type { ErrorObject } from 'ajv';
 import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
+import { MAX_ADVERTISER_DEFINED_EVENTS } from '../mapping/advertiser-defined-events.js';
 import type { FieldMappingEntry } from '../mapping/types.js';
 import type { ActionSource } from '../pinterest/events.js';
 import { validate as validateAgainstSpec } from './config-validator.generated.js';
@@ -49,6 +50,11 @@ export interface ConnectorConfig {
   field_mapping: FieldMappingEntry[];
   streams: StreamSettings[];
   event_name_mapping: { source_value: string; event_name: string }[];
+  /**
+   * Names of advertiser-defined events (at most 15, each 1–100 letters, digits, `_`, `-`): records naming one, ignoring
+   * case, are sent under it instead of as `custom`. Default []. `write` adds the ones the ad account defines.
+   */
+  advertiser_defined_events: string[];
   reject_unknown_event_names: boolean;
   max_concurrent_requests: number;
   requests_per_minute: number;
@@ -99,11 +105,15 @@ function describe(e: ErrorObject): string {
       if (base === 'ad_account_id') return 'ad_account_id: must be the numeric ad account ID (digits only, at most 18), e.g. 549755885175 — not the account name or an "act_" id';
       if (base === 'default_phone_country') return 'default_phone_country: must be a two-letter ISO-3166 country code, e.g. US';
       if (base === 'partner_name') return 'partner_name: must look like ss-<name> in lowercase; leave it empty unless Pinterest assigned you one';
+      if (/^advertiser_defined_events\[\d+\]$/.test(base)) return `${base}: must be 1 to 100 characters, each a letter (A-Z, a-z), a digit, _ or -, spelled as defined in Ads Manager, e.g. download_picture`;
       return `${base}: does not have the expected format`;
     case 'enum':
       return `${base}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
     case 'const':
       return `${base}: must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'maxItems':
+      if (base === 'advertiser_defined_events') return `advertiser_defined_events: at most ${MAX_ADVERTISER_DEFINED_EVENTS} names (Pinterest allows ${MAX_ADVERTISER_DEFINED_EVENTS} advertiser-defined events per ad account)`;
+      return `${base}: ${e.message ?? 'has too many items'}`;
     case 'additionalProperties':
       return `${base ? base + '.' : ''}${(e.params as { additionalProperty: string }).additionalProperty}: is not a known setting`;
     default:
@@ -164,6 +174,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   cfg.field_mapping ??= [];
   cfg.streams ??= [];
   cfg.event_name_mapping ??= [];
+  cfg.advertiser_defined_events ??= [];
   if (cfg.default_phone_country) cfg.default_phone_country = cfg.default_phone_country.toUpperCase();
   const problems = [...credentialProblems(cfg.credentials), ...phoneCountryProblems(cfg.default_phone_country), ...duplicateStreamNames(cfg.streams)];
   if (problems.length) throw new ConfigError(problems);

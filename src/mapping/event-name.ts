@@ -6,7 +6,8 @@
  * name. Only names Pinterest accepts are produced ({@link PINTEREST_EVENT_NAMES}: OpenAPI 5.23 enum plus
  * the names Pinterest's docs add).
  */
-import { PINTEREST_EVENT_NAMES, type PinterestEventName } from '../pinterest/events.js';
+import { PINTEREST_EVENT_NAMES, type PinterestEventName, type SentEventName } from '../pinterest/events.js';
+import { createAdvertiserDefinedEventLookup } from './advertiser-defined-events.js';
 import { looseKey } from './coerce.js';
 
 /** Thrown by {@link createEventNameResolver} for a configuration that can never work. */
@@ -75,17 +76,19 @@ export function pinterestEventNameOf(name: string): PinterestEventName | undefin
 }
 
 /** Resolves one trimmed source event name; `undefined` when unknown. */
-export type EventNameResolver = (sourceName: string) => PinterestEventName | undefined;
+export type EventNameResolver = (sourceName: string) => SentEventName | undefined;
 
 /**
- * Builds the resolver for one stream. Lookup order: the config's `event_name_mapping` (keys matched
- * loosely), Pinterest's own names, then {@link EVENT_NAME_SYNONYMS}.
+ * Builds the resolver for one stream. Lookup order: the advertiser-defined events (exact match ignoring case, sent
+ * spelled as in `advertiserDefined`; see advertiser-defined-events.ts), then the config's `event_name_mapping` (keys
+ * matched loosely), Pinterest's own names, then {@link EVENT_NAME_SYNONYMS}.
  *
+ * @param advertiserDefined names of advertiser-defined events (configured ones first), already validated
  * @param mapping source value → Pinterest event name. Targets may be written loosely (`AddToCart`).
  * @throws EventNameMappingError when a key is empty after removing separators, or a target is not a
  *   Pinterest event name (message names the offending key and target; these are config values, not data).
  */
-export function createEventNameResolver(mapping?: Readonly<Record<string, string>>): EventNameResolver {
+export function createEventNameResolver(mapping?: Readonly<Record<string, string>>, advertiserDefined: readonly string[] = []): EventNameResolver {
   const table = new Map<string, PinterestEventName>();
   for (const [k, v] of Object.entries(EVENT_NAME_SYNONYMS)) table.set(looseKey(k), v);
   for (const [k, v] of PINTEREST_BY_KEY) table.set(k, v);
@@ -103,5 +106,6 @@ export function createEventNameResolver(mapping?: Readonly<Record<string, string
     }
     table.set(key, resolved);
   }
-  return (sourceName) => table.get(looseKey(sourceName));
+  const advertiserDefinedEvent = createAdvertiserDefinedEventLookup(advertiserDefined);
+  return (sourceName) => advertiserDefinedEvent(sourceName) ?? table.get(looseKey(sourceName));
 }

@@ -16,7 +16,7 @@ import {
   type DestinationField,
   type FieldGroup,
 } from '../fields/catalog.js';
-import type { CustomData, PinterestEvent, PinterestEventName } from '../pinterest/events.js';
+import type { CustomData, PinterestEvent, SentEventName } from '../pinterest/events.js';
 import {
   dropWarning,
   enumValue,
@@ -261,7 +261,8 @@ const MAX_KEYS_SCANNED = 64;
  * Builds the per-stream record mapper.
  *
  * Per record, in order (the first failing step rejects the record; warnings collected so far are kept):
- * 1. event_name: the record's value resolved by `createEventNameResolver(options.eventNameMapping)`;
+ * 1. event_name: the record's value resolved by `createEventNameResolver(options.eventNameMapping,
+ *    options.advertiserDefinedEvents)` (an advertiser-defined event keeps its configured spelling);
  *    absent → `options.defaultEventName`, or reject "event_name: missing and no default_event_name
  *    configured"; unknown → `custom` with warning "event_name: unknown name sent as custom" and
  *    `unknownEventName` set, or (with `rejectUnknownEventNames`) reject "event_name: not a known Pinterest
@@ -313,17 +314,18 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
 
   let resolveEventName: ReturnType<typeof createEventNameResolver>;
   try {
-    resolveEventName = createEventNameResolver(options.eventNameMapping);
+    resolveEventName = createEventNameResolver(options.eventNameMapping, options.advertiserDefinedEvents);
   } catch (e) {
     if (e instanceof EventNameMappingError) throw new MappingConfigError(e.message);
     throw e;
   }
-  let defaultEventName: PinterestEventName | undefined;
+  let defaultEventName: SentEventName | undefined;
   if (options.defaultEventName !== undefined && options.defaultEventName.trim() !== '') {
     defaultEventName = resolveEventName(options.defaultEventName.trim());
     if (defaultEventName === undefined) {
       throw new MappingConfigError(
-        `default_event_name ${JSON.stringify(options.defaultEventName)} is not a Pinterest event name`,
+        `default_event_name ${JSON.stringify(options.defaultEventName)} is not a Pinterest event name` +
+          (options.advertiserDefinedEvents?.length ? ' nor one of advertiser_defined_events' : ''),
       );
     }
   }
@@ -452,7 +454,7 @@ export function createRecordMapper(options: MappingOptions): RecordMapper {
     let usedEmittedAt: true | undefined;
 
     // 1. event_name
-    let eventName: PinterestEventName;
+    let eventName: SentEventName;
     const rawName = fit(readEventName(data), 'event_name', warnings);
     if (isAbsent(rawName)) {
       if (defaultEventName === undefined) return reject(REASONS.eventNameMissing, warnings, unknownEventName);

@@ -50,6 +50,11 @@ export interface MappingOptions {
   dateOfBirthOrder?: 'MDY' | 'DMY';
   /** Source value → Pinterest event name, matched case- and separator-insensitively. */
   eventNameMapping?: Record<string, string>;
+  /**
+   * Names of advertiser-defined events (config `advertiser_defined_events` first, then those read from the ad account):
+   * a record whose event name equals one, ignoring case, is sent under it.
+   */
+  advertiserDefinedEvents?: readonly string[];
   /** When true, event names that cannot be mapped reject the record instead of becoming "custom". */
   rejectUnknownEventNames?: boolean;
   /** Primary key from the configured catalog (array of field paths, each an array of keys), if any. */

@@ -162,6 +162,43 @@ export class PinterestClient {
   }
 
   /**
+   * One GET below the ad account, `/ad_accounts/{id}/<subPath>?<query>`, for reads whose only purpose is a report
+   * (advertiser-defined events, Event Quality Score) and that must never slow a sync: one attempt, no retry and no
+   * backoff, abandoned after `timeoutMs`; only a 401 to an OAuth token is retried once after refreshing it. It shares
+   * the rate limiter with every other call and is not counted by the hooks.
+   *
+   * @returns Pinterest's answer whatever its status (body parsed as JSON, undefined when it is not JSON)
+   * @throws PinterestError `transient_error` when Pinterest could not be reached or did not answer within `timeoutMs`
+   *   (`details.reason`: the network error code, or "timeout")
+   */
+  async readOnce(subPath: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown; requestId?: string }> {
+    const { limiter, auth, signal } = this.opts;
+    const qs = new URLSearchParams(query).toString();
+    const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/${subPath}${qs ? `?${qs}` : ''}`;
+    let token = await auth.token();
+    for (let refreshed = false; ; refreshed = true) {
+      await limiter.take(signal);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      let a: Answer;
+      try {
+        a = await this.send('GET', path, token, undefined, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      } catch (err) {
+        const reason = timeout.aborted ? 'timeout' : networkErrorCode(err);
+        const problem = timeout.aborted ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error ${reason ?? (err as Error).name}`;
+        throw new PinterestError(`Could not read from Pinterest (${problem}).`, 'transient_error', { reason });
+      }
+      if (a.status === 401 && !refreshed) {
+        const fresh = await auth.refreshAfterUnauthorized(token);
+        if (fresh) {
+          token = fresh;
+          continue;
+        }
+      }
+      return { status: a.status, body: a.body, requestId: a.requestId };
+    }
+  }
+
+  /**
    * One logical call with rate limiting, retries and token refresh. Returns the final answer for statuses the
    * caller handles (2xx, 400, 413, 422, and 404 when `notFoundIsAnswer`); throws for the rest.
    */
@@ -246,11 +283,11 @@ export class PinterestClient {
     }
   }
 
-  private async send(method: string, path: string, token: string, body?: Uint8Array): Promise<Answer> {
+  private async send(method: string, path: string, token: string, body?: Uint8Array, signal = this.opts.signal): Promise<Answer> {
     const res = await request(this.opts.baseUrl + path, {
       method: method as 'GET' | 'POST',
       dispatcher: this.opts.dispatcher,
-      signal: this.opts.signal,
+      signal,
       headers: {
         authorization: `Bearer ${token}`,
         accept: 'application/json',

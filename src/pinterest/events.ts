@@ -75,8 +75,18 @@ export const DOCUMENTED_EXTRA_EVENT_NAMES = [
 /** Every event name this connector sends: the OpenAPI enum plus the documented additions. */
 export const PINTEREST_EVENT_NAMES = [...SPEC_EVENT_NAMES, ...DOCUMENTED_EXTRA_EVENT_NAMES] as const;
 
-/** One of {@link PINTEREST_EVENT_NAMES}. Anything else must be sent as `custom`. */
+/** One of {@link PINTEREST_EVENT_NAMES}. Anything else must be sent as `custom`, or be an advertiser-defined event. */
 export type PinterestEventName = (typeof PINTEREST_EVENT_NAMES)[number];
+
+/**
+ * The name of an advertiser-defined event, spelled as configured or as the ad account lists it: 1 to 100 letters,
+ * digits, `_` and `-` (Pinterest docs "Define custom events"; project reference notes §5). Pinterest tracks such an
+ * event only when `event_name` carries this name.
+ */
+export type AdvertiserDefinedEventName = string & { readonly advertiserDefined?: true };
+
+/** What `event_name` may carry: a Pinterest event name or an advertiser-defined one (OpenAPI types it as a string). */
+export type SentEventName = PinterestEventName | AdvertiserDefinedEventName;
 
 /** Allowed `action_source` values. Source: OpenAPI 5.23, `ConversionEvents.data[].action_source`. */
 export const ACTION_SOURCES: readonly ActionSource[] = ['web', 'app_android', 'app_ios', 'offline'];
@@ -224,7 +234,7 @@ export interface DeviceInfo {
  * event_id, user_data.
  */
 export interface PinterestEvent {
-  event_name: PinterestEventName;
+  event_name: SentEventName;
   action_source: ActionSource;
   /** Unix seconds (integer). */
   event_time: number;

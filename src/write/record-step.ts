@@ -111,8 +111,9 @@ export class RecordStep {
       'WARN',
       `${name} (stream ${ctx.label}) is not a Pinterest event name; ` +
         (config.reject_unknown_event_names
-          ? 'such records are rejected (reject_unknown_event_names). Add it to event_name_mapping.'
-          : 'sent as "custom". Add it to event_name_mapping to send a standard name.') +
+          ? 'such records are rejected (reject_unknown_event_names). '
+          : 'sent as "custom", which Pinterest does not report or optimize by name. ') +
+        'Map it to a standard name with event_name_mapping, or define it in Ads Manager as an advertiser-defined event and list it in advertiser_defined_events.' +
         (seen === MAX_UNKNOWN_EVENT_NAMES_LOGGED ? ' Further unknown names are only counted.' : ''),
     );
   }

@@ -6,7 +6,7 @@ const REJECTIONS_LOGGED_PER_REASON = 10;
 
 /** The identifiers the end-of-sync coverage line reports: Pinterest user_data keys, and "ip+user_agent" (both present). */
 export const COVERED_IDENTIFIERS = ['em', 'ph', 'external_id', 'hashed_maids', 'click_id', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'ip+user_agent'] as const;
-type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
+export type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
 
 /**
  * Which identifiers an event's user_data carries, as a bit mask (bit i = COVERED_IDENTIFIERS[i]); 0 for none.
@@ -84,6 +84,16 @@ export class SyncReport {
   /** Counts the identifiers of one event sent, given as its {@link identifierMask}. */
   cover(mask: number): void {
     for (let i = 0; mask !== 0; i++, mask >>>= 1) if (mask & 1) this.coverage[i]++;
+  }
+
+  /** This sync's identifier coverage: events sent, and the percentage of them (0–100) carrying each of {@link COVERED_IDENTIFIERS}. */
+  identifierCoverage(): { events: number; percent: Record<CoveredIdentifier, number> } {
+    const events = this.counts.eventsSent;
+    const percent = {} as Record<CoveredIdentifier, number>;
+    COVERED_IDENTIFIERS.forEach((k, i) => {
+      percent[k] = events > 0 ? (100 * this.coverage[i]) / events : 0;
+    });
+    return { events, percent };
   }
 
   get rejected(): number {

@@ -100,6 +100,7 @@ export function mappingOptionsFor(
     defaultPhoneCountry: config.default_phone_country,
     dateOfBirthOrder: config.date_of_birth_order,
     eventNameMapping,
+    advertiserDefinedEvents: config.advertiser_defined_events,
     rejectUnknownEventNames: config.reject_unknown_event_names,
     primaryKey: primaryKey && primaryKey.length ? primaryKey : undefined,
     nowSeconds,
