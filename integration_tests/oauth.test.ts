@@ -41,22 +41,30 @@ describe.concurrent('OAuth token refresh', () => {
     expect(traceErrors(r.messages)).toEqual([]);
     expectAcceptedExactly(fake, input.ids);
 
-    // Refresh 1 before any request; requests 1-2 pass; request 3 → 401 → refresh 2 → retry; 4 passes; 5 → 401 → refresh 3 → retry.
-    expect(eventsRequests(fake).map((q) => q.status)).toEqual([200, 200, 401, 200, 200, 401, 200]);
+    // Refresh 1 before any request; the read of the account's advertiser-defined events and events request 1 pass;
+    // request 2 → 401 → refresh 2 → retry; 3 passes; 4 → 401 → refresh 3 → retry; 5 passes; the Event Quality Score
+    // read at the end → 401 → refresh 4 → read again.
+    const seen = fake.requests.map((q) => `${q.path.split('/').at(-1)} ${q.status}`);
+    expect(seen).toEqual([
+      'token 503', 'token 200', 'advertiser_defined_events 200',
+      'events 200', 'events 401', 'token 200', 'events 200', 'events 200', 'events 401', 'token 200', 'events 200', 'events 200',
+      'conversion_eqs 401', 'token 200', 'conversion_eqs 200',
+    ]);
     const reqs = eventsRequests(fake);
-    expect(requestEventIds(reqs[3].body)).toEqual(requestEventIds(reqs[2].body));
-    expect(requestEventIds(reqs[6].body)).toEqual(requestEventIds(reqs[5].body));
-    expect(fake.issuedTokens).toHaveLength(3);
-    expect(fake.counters.oauthRequests).toBe(4);
+    expect(requestEventIds(reqs[2].body)).toEqual(requestEventIds(reqs[1].body));
+    expect(requestEventIds(reqs[5].body)).toEqual(requestEventIds(reqs[4].body));
+    expect(fake.issuedTokens).toHaveLength(4);
+    expect(fake.counters.oauthRequests).toBe(5);
     // Continuous refresh tokens: each refresh used the refresh token the previous one returned.
     expect(fake.issuedTokens.map((t) => t.usedRefreshToken)).toEqual([
       FAKE_DEFAULTS.refreshToken,
       fake.issuedTokens[0].refresh_token,
       fake.issuedTokens[1].refresh_token,
+      fake.issuedTokens[2].refresh_token,
     ]);
 
     const cs = controls(r.messages);
-    expect(cs).toHaveLength(3);
+    expect(cs).toHaveLength(4);
     cs.forEach((c, k) => {
       expect(c.control.type).toBe('CONNECTOR_CONFIG');
       expect(typeof c.control.emitted_at).toBe('number');
@@ -86,7 +94,8 @@ describe.concurrent('OAuth token refresh', () => {
     // Answers slow enough that all 4 batches are sent before the first 401 comes back, even on a busy machine
     // (at 300 ms the 4th batch was sometimes built after the refresh, and rightly sent with the new token).
     const fake = await newFake({ latencyMs: 1500 });
-    fake.tokens.set('stale-oauth-token', { kind: 'oauth', accounts: [FAKE_DEFAULTS.adAccountId], expiresAfterRequests: 0 });
+    // Good for one request, the read of the account's advertiser-defined events at the start; dead for the events.
+    fake.tokens.set('stale-oauth-token', { kind: 'oauth', accounts: [FAKE_DEFAULTS.adAccountId], expiresAfterRequests: 1 });
     fake.scriptOAuth([{ delayMs: 1500 }]); // a slow refresh: every 401 arrives while it is under way
     const input = generateOrders(4000, 1000);
     const r = await runWrite(
@@ -174,7 +183,9 @@ describe.concurrent('OAuth token refresh', () => {
     expect(t.trace.error.failure_type).toBe('config_error');
     expect(t.trace.error.message).toMatch(/even after refreshing/);
     expect(fake.counters.oauthRequests).toBe(1);
-    expect(eventsRequests(fake).map((q) => q.status)).toEqual([401, 401]);
+    // The first request, the read of the account's advertiser-defined events, meets the 401: the sync ends there.
+    expect(fake.requests.map((q) => `${q.path.split('/').at(-1)} ${q.status}`)).toEqual(['advertiser_defined_events 401', 'token 200', 'advertiser_defined_events 401']);
+    expect(eventsRequests(fake)).toEqual([]);
     // The refreshed tokens are still handed to Airbyte (the refresh token rotated), before the TRACE.
     expect(controls(r.messages)).toHaveLength(1);
     expect(r.messages.at(-1).type).toBe('TRACE');

@@ -21,12 +21,15 @@ import type { PinterestSession } from './pinterest-session.js';
  * The advertiser-defined event names a sync sends under their own name: the configured ones, plus (with OAuth
  * credentials) the ones the ad account defines, read once. Logs the account's list (INFO), configured names it does
  * not define (WARN), or why it could not be read (WARN). A conversion token reads nothing: the configured names only.
+ * @throws PinterestError `config_error` when the credentials themselves failed (refused refresh, 401 after refreshing):
+ *   the sync could not send anything either
  */
 export async function advertiserDefinedEventsForSync(session: PinterestSession, config: ConnectorConfig, out: AirbyteOutput): Promise<string[]> {
   const configured = config.advertiser_defined_events;
   if (session.auth.kind !== 'oauth2.0') return configured;
   const read = await readAdvertiserDefinedEvents(session.client);
   if (!read.ok) {
+    if (read.fatal) throw read.fatal;
     out.log(
       'WARN',
       `Could not read the advertiser-defined events of ad account ${config.ad_account_id}: ${read.problem}. This sync sends ` +

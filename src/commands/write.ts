@@ -70,8 +70,19 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       },
     },
   });
+  // Lines logged after the pipeline (the score) come before its closing warnings (test mode, most records rejected).
+  report.deferClosingWarnings = true;
+  // A SIGTERM while the account is read (e.g. a hanging token refresh): nothing was sent yet, so stop at once.
+  const abortEarly = (): void => session.abort();
+  o.cancel.addEventListener('abort', abortEarly, { once: true });
   try {
-    const advertiserDefinedEvents = await advertiserDefinedEventsForSync(session, config, out);
+    let advertiserDefinedEvents: string[];
+    try {
+      advertiserDefinedEvents = await advertiserDefinedEventsForSync(session, config, out);
+    } finally {
+      o.cancel.removeEventListener('abort', abortEarly);
+    }
+    if (o.cancel.aborted) return { report, cancelled: true };
     const result = await runWrite({
       config: { ...config, advertiser_defined_events: advertiserDefinedEvents },
       catalog,
@@ -85,6 +96,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;
   } finally {
+    report.closingWarnings();
     await session.close();
   }
 }

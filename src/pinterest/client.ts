@@ -167,9 +167,10 @@ export class PinterestClient {
    * backoff, abandoned after `timeoutMs`; only a 401 to an OAuth token is retried once after refreshing it. It shares
    * the rate limiter with every other call and is not counted by the hooks.
    *
-   * @returns Pinterest's answer whatever its status (body parsed as JSON, undefined when it is not JSON)
+   * @returns Pinterest's answer whatever its status other than 401 (body parsed as JSON, undefined when it is not JSON)
    * @throws PinterestError `transient_error` when Pinterest could not be reached or did not answer within `timeoutMs`
-   *   (`details.reason`: the network error code, or "timeout")
+   *   (`details.reason`: the network error code, or "timeout"); `config_error` for a 401 that a refresh cannot cure,
+   *   or a refused refresh (as {@link sendEvents})
    */
   async readOnce(subPath: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown; requestId?: string }> {
     const { limiter, auth, signal } = this.opts;
@@ -187,12 +188,17 @@ export class PinterestClient {
         const problem = timeout.aborted ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error ${reason ?? (err as Error).name}`;
         throw new PinterestError(`Could not read from Pinterest (${problem}).`, 'transient_error', { reason });
       }
-      if (a.status === 401 && !refreshed) {
-        const fresh = await auth.refreshAfterUnauthorized(token);
+      if (a.status === 401) {
+        const fresh = refreshed ? null : await auth.refreshAfterUnauthorized(token);
         if (fresh) {
           token = fresh;
           continue;
         }
+        throw new PinterestError(unauthorizedMessage(auth.kind, describeAnswer(a.status, errorBody(a.body), a.requestId)), 'config_error', {
+          status: 401,
+          code: errorBody(a.body).code,
+          requestId: a.requestId,
+        });
       }
       return { status: a.status, body: a.body, requestId: a.requestId };
     }

@@ -17,8 +17,12 @@ export const INSIGHT_READ_TIMEOUT_MS = 10_000;
 /** The lookback window asked for: Pinterest computes the score over the events of this many days (`1d` or `14d`). */
 export const EQS_LOOKBACK_PERIOD = '14d';
 
-/** Outcome of a report read: the value, or why there is none (a sentence without secrets or personal data). */
-export type InsightRead<T> = { ok: true; value: T } | { ok: false; problem: string };
+/**
+ * Outcome of a report read: the value, or why there is none (a sentence without secrets or personal data). `fatal` is
+ * set when the credentials themselves failed (the OAuth refresh was refused, or a 401 after refreshing): the same
+ * error would end a sync at its first events request.
+ */
+export type InsightRead<T> = { ok: true; value: T } | { ok: false; problem: string; fatal?: PinterestError };
 
 /** One advertiser-defined event of the ad account. */
 export interface AdvertiserDefinedEvent {
@@ -124,6 +128,7 @@ async function readParsed<T>(client: PinterestClient, subPath: string, query: Re
   try {
     answer = await client.readOnce(subPath, query, INSIGHT_READ_TIMEOUT_MS);
   } catch (err) {
+    if (err instanceof PinterestError && err.failureType === 'config_error') return { ok: false, problem: err.message, fatal: err };
     return { ok: false, problem: readFailure(err) };
   }
   const value = answer.status === 200 ? parse(answer.body) : undefined;

@@ -50,6 +50,12 @@ export class SyncReport {
   private lastProgress: number;
   /** Dry run: events are built, not sent (changes the wording of progress lines). */
   dryRun = false;
+  /**
+   * When set, {@link summary} leaves out its closing warnings (records mostly rejected, test mode, dry run) until
+   * {@link closingWarnings} is called, so that lines logged after the pipeline (the Event Quality Score) do not bury them.
+   */
+  deferClosingWarnings = false;
+  private closing?: { testMode: boolean; dryRun: boolean; maxRejectedPercent?: number };
 
   constructor(
     private readonly out: AirbyteOutput,
@@ -115,7 +121,10 @@ export class SyncReport {
     );
   }
 
-  /** The end-of-sync summary lines (progress, rejections grouped, warnings grouped, identifier coverage). */
+  /**
+   * The end-of-sync summary lines (progress, rejections grouped, warnings grouped, identifier coverage), then the
+   * closing warnings (see {@link deferClosingWarnings}).
+   */
   summary(opts: { testMode: boolean; dryRun: boolean; maxRejectedPercent?: number }): void {
     this.progress(true);
     const c = this.counts;
@@ -136,7 +145,16 @@ export class SyncReport {
           `fn ${pct('fn')}, ln ${pct('ln')}, zp ${pct('zp')}, country ${pct('country')}`,
       );
     }
-    const settled = c.accepted + this.rejected;
+    this.closing = opts;
+    if (!this.deferClosingWarnings) this.closingWarnings();
+  }
+
+  /** The summary's closing warnings, once: most records rejected, test mode on, dry run. Nothing before {@link summary}. */
+  closingWarnings(): void {
+    const opts = this.closing;
+    if (!opts) return;
+    this.closing = undefined;
+    const settled = this.counts.accepted + this.rejected;
     if (!opts.dryRun && opts.maxRejectedPercent === undefined && settled > 0 && this.rejected * 2 >= settled) {
       this.out.log(
         'WARN',
