@@ -42,7 +42,7 @@ describe('advertiser-defined events', () => {
   });
 
   it('are validated by the config: each name, and at most 15', () => {
-    const base = { ad_account_id: '1', credentials: { auth_type: 'access_token', access_token: 't' } };
+    const base = { ad_account_id: '1', credentials: { auth_type: 'access_token', access_token: 'pina-test-token' } };
     expect(parseConfig(base).advertiser_defined_events).toEqual([]);
     expect(parseConfig({ ...base, advertiser_defined_events: ['book_demo'] }).advertiser_defined_events).toEqual(['book_demo']);
     const problems = (raw: unknown): string[] => {
