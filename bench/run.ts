@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: throughput and memory of the real `write` CLI against the local fake Pinterest API.
  *
- *   npm run bench [-- --records N] [--repeat R] [--memory] [--no-big] [--no-latency] [--latency-ms MS]
- *                 [--concurrency C] [--profile]
+ *   npm run bench [-- --records N] [--repeat R] [--memory] [--no-big] [--no-latency] [--latency-ms MS[,MS...]]
+ *                 [--ceiling-rps R] [--concurrency C] [--profile] [--help]
  *
  * N defaults to 200,000 (or env BENCH_RECORDS). Steps (each connector run is `node dist/main.js write` with stdin
  * streamed from a temp file, against the fake in its own process; no timing assertions anywhere):
@@ -10,9 +10,11 @@
  *    email and phone + build/stringify 1,000-event batches, no HTTP;
  * 2. connector, fake answering at once; ratio connector/floor; then, as a diagnostic, the floor hashing every
  *    identifier the connector maps (floor.ts --all-identifiers) and the connector's ratio to that;
- * 3. connector, fake answering after 100 ms (--latency-ms); ratio to step 2 (latency hidden by in-flight batches);
- *    steps 1-3 run interleaved, best of --repeat rounds each, so their ratios compare runs made under the same
- *    conditions (the speed of a shared machine drifts);
+ * 3. connector, fake answering after 100 ms and after 300 ms (--latency-ms); ratio to step 2 (latency hidden by
+ *    the adaptive number of in-flight batches); steps 1-3 run interleaved, best of --repeat rounds each, so their
+ *    ratios compare runs made under the same conditions (the speed of a shared machine drifts);
+ * 3b. 429 ceiling: the fake answers 429 (Retry-After: 1) above --ceiling-rps requests per second (default 10, after
+ *    100 ms): requests, 429s and the accepted request rate as a share of the ceiling (0 skips this run);
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
@@ -40,9 +42,35 @@ interface Args {
   memory: boolean;
   big: boolean;
   latency: boolean;
-  latencyMs: number;
+  latencyMs: number[];
+  ceilingRps: number;
   concurrency?: number;
   profile: boolean;
+}
+
+const USAGE = `usage: npm run bench [-- options]
+  --records N           records per run (default 200000, or env BENCH_RECORDS)
+  --repeat R            interleaved rounds; the best of R is kept per run (default 1)
+  --memory              also N = 100,000 and 1,000,000: peak RSS, flat in N
+  --no-big              skip the big-records run (5 MB values, 100,000-field records)
+  --no-latency          skip the latency runs
+  --latency-ms A[,B]    fake answer latencies to run, in ms (default 100,300)
+  --ceiling-rps R       429-ceiling run: the fake answers 429 above R requests/s (default 10; 0 skips it)
+  --concurrency C       max_concurrent_requests for the connector (default: the config default)
+  --profile             write CPU profiles of the connector to bench/out/prof
+  --help                this text
+`;
+
+function positiveInteger(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer`);
+  return n;
+}
+
+function nonNegativeInteger(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer`);
+  return n;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -52,7 +80,8 @@ function parseArgs(argv: string[]): Args {
     memory: false,
     big: true,
     latency: true,
-    latencyMs: 100,
+    latencyMs: [100, 300],
+    ceilingRps: 10,
     profile: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -68,9 +97,11 @@ function parseArgs(argv: string[]): Args {
       case '--memory': a.memory = true; break;
       case '--no-big': a.big = false; break;
       case '--no-latency': a.latency = false; break;
-      case '--latency-ms': a.latencyMs = num(); break;
+      case '--latency-ms': a.latencyMs = (argv[++i] ?? '').split(',').map((v) => positiveInteger(f, v)); break;
+      case '--ceiling-rps': a.ceilingRps = nonNegativeInteger(f, argv[++i]); break;
       case '--concurrency': a.concurrency = num(); break;
       case '--profile': a.profile = true; break;
+      case '--help': case '-h': process.stdout.write(USAGE); process.exit(0); break;
       default: throw new Error(`unknown argument ${f}`);
     }
   }
@@ -78,7 +109,13 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const args = parseArgs(process.argv.slice(2));
+let args: Args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
 mkdirSync(OUT, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'pinterest-bench-'));
@@ -138,8 +175,8 @@ interface Fake {
   child: ChildProcess;
 }
 
-async function startFake(latencyMs: number): Promise<Fake> {
-  const fakeArgs = ['--import', 'tsx', FAKE_CLI, '--latency-ms', String(latencyMs)];
+async function startFake(latencyMs: number, maxRps = 0): Promise<Fake> {
+  const fakeArgs = ['--import', 'tsx', FAKE_CLI, '--latency-ms', String(latencyMs), '--max-rps', String(maxRps)];
   const child = spawn(process.execPath, fakeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   const url = await new Promise<string>((res, rej) => {
@@ -358,15 +395,15 @@ const meta = await generateInput(input, { records: N });
 log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6, 1)} MB) in ${tmp}`);
 
 const fake0 = await startFake(0);
-let fakeLat: Fake | undefined;
+const fakesLat: Fake[] = [];
 try {
-  if (args.latency) fakeLat = await startFake(args.latencyMs);
-  const [floor, base, floorAll, lat] = (await bestInterleaved<FloorRun | ConnectorRun>([
+  if (args.latency) for (const ms of args.latencyMs) fakesLat.push(await startFake(ms));
+  const [floor, base, floorAll, ...lats] = (await bestInterleaved<FloorRun | ConnectorRun>([
     () => runFloor('floor', input, N),
     () => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency),
     () => runFloor('floor, all identifiers', input, N, true),
-    ...(fakeLat ? [() => runConnector(`connector, ${args.latencyMs} ms`, input, meta, fakeLat!, args.concurrency)] : []),
-  ])) as [FloorRun, ConnectorRun, FloorRun, ConnectorRun | undefined];
+    ...fakesLat.map((f, k) => () => runConnector(`connector, ${args.latencyMs[k]} ms`, input, meta, f, args.concurrency)),
+  ])) as [FloorRun, ConnectorRun, FloorRun, ...ConnectorRun[]];
   const floorRatio = base.recordsPerSec / floor.recordsPerSec;
   rows.push(['floor (no HTTP)', fmt(N), fmt(floor.recordsPerSec), fmt(floor.wallMs / 1000, 2), '', fmt(floor.peakRssMb, 1), fmt(floor.cpuMs / 1000, 1), '', '', 'ok']);
   rows.push(connectorRow(base, `${fmt(floorRatio, 2)} × floor`));
@@ -380,13 +417,26 @@ try {
   results.floorAllIdentifiers = floorAll;
   results.ratioConnectorToFloorAllIdentifiers = base.recordsPerSec / floorAll.recordsPerSec;
 
-  if (lat && fakeLat) {
+  results.latency = [];
+  for (const lat of lats) {
     const latRatio = lat.recordsPerSec / base.recordsPerSec;
-    rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms`));
-    results.latency = lat;
-    results.ratioLatencyToZero = latRatio;
-    await stopFake(fakeLat);
-    fakeLat = undefined;
+    rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms (${fmt(lat.fakeMaxInFlight)} in flight at most)`));
+    (results.latency as unknown[]).push({ ...lat, ratioToZeroLatency: latRatio });
+  }
+  while (fakesLat.length > 0) await stopFake(fakesLat.pop()!);
+
+  if (args.ceilingRps > 0) {
+    const fakeCeiling = await startFake(100, args.ceilingRps);
+    try {
+      const r = await runConnector(`429 ceiling ${args.ceilingRps}/s, 100 ms`, input, meta, fakeCeiling, args.concurrency);
+      const counters = await fakeCounters(fakeCeiling);
+      const refused = Number(counters.byStatus?.['429'] ?? 0);
+      const acceptedRps = (r.requests - refused) / (r.wallMs / 1000);
+      rows.push(connectorRow(r, `${fmt(acceptedRps / args.ceilingRps, 2)} × ceiling; ${fmt(refused)} × 429 of ${fmt(r.requests)}`));
+      results.ceiling = { ...r, ceilingRps: args.ceilingRps, refused, acceptedRequestsPerSec: acceptedRps };
+    } finally {
+      await stopFake(fakeCeiling);
+    }
   }
 
   // lossless-JSON slow path: 10% of lines carry a 19-digit integer
@@ -429,7 +479,7 @@ try {
     rows.push(['RSS growth 100k → 1M', '', '', '', '', `${fmt(growth * 100, 1)}%`, '', '', '', growth < 0.2 ? 'ok' : 'FAIL']);
   }
 } finally {
-  if (fakeLat) await stopFake(fakeLat);
+  for (const f of fakesLat) await stopFake(f);
   await stopFake(fake0);
 }
 

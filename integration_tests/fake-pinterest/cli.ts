@@ -1,7 +1,9 @@
 /**
  * Standalone fake Pinterest API for the demo and benchmarks.
  *
- *   node_modules/.bin/tsx integration_tests/fake-pinterest/cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--record]
+ *   node_modules/.bin/tsx integration_tests/fake-pinterest/cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--max-rps N] [--record]
+ *
+ * --max-rps N: a request-rate ceiling, 429 (Retry-After: 1) for an events request beyond N answered in the past second.
  *
  * Start it with tsx directly (or `node --import tsx`), not through `npx`/`sh -c`: those wrappers do not forward
  * SIGTERM, and the counters line would never be printed.
@@ -19,12 +21,13 @@ export interface FakeCliArgs {
   latencyMs: number;
   port: number;
   rate429Every: number;
+  maxRps: number;
   record: boolean;
 }
 
 /** Parses the runner's arguments; throws on unknown flags or non-integer values. */
 export function parseFakeCliArgs(argv: string[]): FakeCliArgs {
-  const out: FakeCliArgs = { latencyMs: 0, port: 0, rate429Every: 0, record: false };
+  const out: FakeCliArgs = { latencyMs: 0, port: 0, rate429Every: 0, maxRps: 0, record: false };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer`);
@@ -38,6 +41,7 @@ export function parseFakeCliArgs(argv: string[]): FakeCliArgs {
       case '--latency-ms': out.latencyMs = num(flag, value()); break;
       case '--port': out.port = num(flag, value()); break;
       case '--rate429-every': out.rate429Every = num(flag, value()); break;
+      case '--max-rps': out.maxRps = num(flag, value()); break;
       case '--record': out.record = true; break;
       default: throw new Error(`unknown argument ${a}`);
     }
@@ -50,13 +54,14 @@ async function main(): Promise<void> {
   try {
     args = parseFakeCliArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`fake-pinterest: ${(e as Error).message}\nusage: cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--record]\n`);
+    process.stderr.write(`fake-pinterest: ${(e as Error).message}\nusage: cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--max-rps N] [--record]\n`);
     process.exit(2);
   }
   const options: FakePinterestOptions = {
     latencyMs: args.latencyMs,
     port: args.port,
     rate429Every: args.rate429Every,
+    maxEventsRequestsPerSecond: args.maxRps,
     recordBodies: args.record,
   };
   const fake = await startFakePinterest(options);

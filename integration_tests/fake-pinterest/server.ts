@@ -202,6 +202,11 @@ export interface FakePinterestOptions {
   poisonEventIds?: Iterable<string>;
   /** Every nth events request (1-based count) answers 429; 0/undefined = never. */
   rate429Every?: number;
+  /**
+   * A rate ceiling: an events request answers 429 (Retry-After: 1) when this many were already answered normally
+   * in the past second; 0/undefined = no ceiling.
+   */
+  maxEventsRequestsPerSecond?: number;
   /** Record requests, bodies and accepted events; false keeps counters only (benchmarks). Default true. */
   recordBodies?: boolean;
   /** When true a refresh token stops working once used; default false (old ones stay valid). */
@@ -319,6 +324,7 @@ export interface FakePinterest {
   warnEventIds: Set<string>;
   poisonEventIds: Set<string>;
   rate429Every: number;
+  maxEventsRequestsPerSecond: number;
   revokeOldRefreshTokens: boolean;
   issuedTokenExpiresAfterRequests: number | undefined;
   partialFailureStatus: 422 | 200;
@@ -483,6 +489,7 @@ class FakePinterestServer implements FakePinterest {
   warnEventIds: Set<string>;
   poisonEventIds: Set<string>;
   rate429Every: number;
+  maxEventsRequestsPerSecond: number;
   revokeOldRefreshTokens: boolean;
   issuedTokenExpiresAfterRequests: number | undefined;
   partialFailureStatus: 422 | 200;
@@ -520,6 +527,7 @@ class FakePinterestServer implements FakePinterest {
     this.warnEventIds = new Set(opts.warnEventIds ?? []);
     this.poisonEventIds = new Set(opts.poisonEventIds ?? []);
     this.rate429Every = opts.rate429Every ?? 0;
+    this.maxEventsRequestsPerSecond = opts.maxEventsRequestsPerSecond ?? 0;
     this.revokeOldRefreshTokens = opts.revokeOldRefreshTokens ?? false;
     this.issuedTokenExpiresAfterRequests = opts.issuedTokenExpiresAfterRequests;
     this.partialFailureStatus = opts.partialFailureStatus ?? 422;
@@ -599,6 +607,8 @@ class FakePinterestServer implements FakePinterest {
     this.warnEventIds = new Set(this.opts.warnEventIds ?? []);
     this.poisonEventIds = new Set(this.opts.poisonEventIds ?? []);
     this.rate429Every = this.opts.rate429Every ?? 0;
+    this.maxEventsRequestsPerSecond = this.opts.maxEventsRequestsPerSecond ?? 0;
+    this.recentEventsRequests = [];
     this.latencyMs = this.opts.latencyMs ?? 0;
   }
 
@@ -607,6 +617,19 @@ class FakePinterestServer implements FakePinterest {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /** Times (ms) of the events requests answered normally in the past second, for maxEventsRequestsPerSecond. */
+  private recentEventsRequests: number[] = [];
+
+  /** True when this events request goes over maxEventsRequestsPerSecond; otherwise counts it. */
+  private overRateCeiling(): boolean {
+    if (this.maxEventsRequestsPerSecond <= 0) return false;
+    const now = Date.now();
+    while (this.recentEventsRequests.length > 0 && this.recentEventsRequests[0] <= now - 1000) this.recentEventsRequests.shift();
+    if (this.recentEventsRequests.length >= this.maxEventsRequestsPerSecond) return true;
+    this.recentEventsRequests.push(now);
+    return false;
   }
 
   private nextRid(): string {
@@ -736,6 +759,10 @@ class FakePinterestServer implements FakePinterest {
           if (this.rate429Every > 0 && c.eventsRequests % this.rate429Every === 0) {
             c.faultsInjected += 1;
             return this.finish(res, record, { status: 429, body: defaultFaultBody(429) }, rid);
+          }
+          if (this.overRateCeiling()) {
+            c.faultsInjected += 1;
+            return this.finish(res, record, { status: 429, body: defaultFaultBody(429), headers: { 'retry-after': '1' } }, rid);
           }
           return this.finish(res, record, this.events(req, accountId, query, parsed, jsonOk, contentType, record), rid);
         }
