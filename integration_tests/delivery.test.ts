@@ -55,15 +55,16 @@ describe.concurrent('clean delivery', () => {
     }
     expect(r.stderr).toBe('');
   });
-  it('a busy sync at max_concurrent_requests 16: at most 16 in flight, every event once, no Node warning in the log', async () => {
-    // Answers slow enough that all 12 batches are in flight together even when the machine is busy.
+  it('a busy sync at max_concurrent_requests 16: the in-flight limit grows past 4, at most 16, every event once, no Node warning in the log', async () => {
+    // Answers slow enough that the first 4 batches and then the next round of 8 are in flight together even when
+    // the machine is busy (the limit starts at 4 and doubles while throughput follows).
     const fake = await newFake({ latencyMs: 4000 });
     const input = generateOrders(12_000, 1000);
     const r = await runWrite(fake, ordersConfig({ max_concurrent_requests: 16, requests_per_minute: 120_000 }), input.lines);
     expect(r.code, describeRun(r)).toBe(0);
     expectAcceptedExactly(fake, input.ids);
     expect(fake.counters.maxInFlight).toBeLessThanOrEqual(16);
-    expect(fake.counters.maxInFlight).toBeGreaterThan(10);
+    expect(fake.counters.maxInFlight).toBeGreaterThan(4);
     expect(logTexts(r.messages).filter((t) => t.startsWith('Node.js warning'))).toEqual([]);
     expect(echoedStates(r.messages)).toHaveLength(12);
   });

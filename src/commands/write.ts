@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import { ConfigError, loadConfig, unknownSettings } from '../config/config.js';
+import { AdaptiveConcurrency } from '../write/concurrency.js';
 import { runWrite, type WriteResult } from '../write/pipeline.js';
 import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
@@ -55,6 +56,8 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     out.log('INFO', 'Dry run: events are built and validated, nothing is sent to Pinterest, no state is echoed.');
     return runWrite({ config, catalog, input: o.input, out, report, cancel: o.cancel });
   }
+  // In-flight batches follow Pinterest's latency and pushback, up to max_concurrent_requests.
+  const concurrency = new AdaptiveConcurrency({ max: config.max_concurrent_requests });
   const session = openPinterestSession(config, raw, out, {
     hooks: {
       onRequest: () => {
@@ -62,6 +65,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       },
       onRetry: (reason, delayMs) => {
         report.counts.retries++;
+        concurrency.pushback(Date.now());
         report.warn(`Retrying a request after a transient failure: ${reason.replace(/ \[x-pinterest-rid [^\]]*\]/, '')}`);
         void delayMs;
       },
@@ -92,6 +96,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       send: (events) => session.client.sendEvents(events),
       cancel: o.cancel,
       abortInFlight: session.abort,
+      concurrency,
     });
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;

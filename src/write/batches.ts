@@ -1,6 +1,7 @@
 import type { RecordTicket } from '../airbyte/state-ledger.js';
 import type { EventOutcome } from '../pinterest/client.js';
 import { EventBatch } from '../pinterest/event-batch.js';
+import type { AdaptiveConcurrency } from './concurrency.js';
 import type { InFlightSlots } from './in-flight.js';
 import type { RejectedRow } from './rejections.js';
 import type { SyncReport } from './report.js';
@@ -91,6 +92,10 @@ export interface BatcherOptions {
   /** Sends a batch; undefined in dry-run mode (every event counts as processed). */
   send?: SendBatch;
   slots: InFlightSlots;
+  /** Adapts `slots.limit` from each batch's dispatch and settlement; absent, the limit stays as it is. */
+  concurrency?: AdaptiveConcurrency;
+  /** Clock for `concurrency`, epoch ms. */
+  clock?: () => number;
   settlement: Settlement;
   report: SyncReport;
   failure: SyncFailure;
@@ -143,7 +148,9 @@ export class Batcher {
     if (this.batch.length === 0) return;
     const b = this.batch;
     this.batch = new Batch(b);
-    const { slots, failure, cancel } = this.o;
+    const { slots, failure, cancel, concurrency } = this.o;
+    // Pushback may have lowered the limit since the last batch settled.
+    if (concurrency) slots.limit = concurrency.limit;
     await slots.waitForFreeSlot(() => cancel?.aborted === true);
     // The run is ending (failure or SIGTERM): these records stay unconfirmed, so no later state is echoed.
     if (failure.failed || cancel?.aborted) return;
@@ -152,23 +159,31 @@ export class Batcher {
 
   /** Sends `b` in a slot and settles its outcomes; a thrown error fails the sync. */
   private dispatch(b: Batch): void {
-    const { report, settlement, failure, send } = this.o;
+    const { report, settlement, failure, send, slots, concurrency } = this.o;
+    const now = this.o.clock ?? Date.now;
     const n = b.length;
     for (const mask of b.identifiers) report.cover(mask);
     report.counts.eventsSent += n;
     report.counts.inFlightEvents += n;
-    this.o.slots.run(async () => {
+    slots.run(async () => {
+      let answered = 0;
       try {
         const outcomes = send ? await send(b.events) : b.tickets.map(() => ({ status: 'processed' as const }));
+        answered = outcomes.length;
         settlement.settleOutcomes(b, outcomes);
       } catch (err) {
         failure.fail(err);
       } finally {
+        if (concurrency) {
+          concurrency.completed(answered, now());
+          slots.limit = concurrency.limit;
+        }
         report.counts.inFlightEvents -= n;
         settlement.checkRejectedThreshold(false);
         settlement.releaseStates();
         report.progress();
       }
     });
+    concurrency?.dispatched(slots.count, now());
   }
 }

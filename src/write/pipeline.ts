@@ -3,6 +3,7 @@ import type { AirbyteOutput } from '../airbyte/output.js';
 import type { ConfiguredCatalog } from '../airbyte/protocol.js';
 import type { ConnectorConfig } from '../config/config.js';
 import { Batcher, type SendBatch } from './batches.js';
+import type { AdaptiveConcurrency } from './concurrency.js';
 import { InFlightSlots } from './in-flight.js';
 import { readLoop } from './read-loop.js';
 import { RecordStep } from './record-step.js';
@@ -39,6 +40,11 @@ export interface WriteOptions {
   report?: SyncReport;
   /** Where rejected rows are recorded durably; each state is echoed only after the rows it covers were flushed. */
   rejectionSink?: RejectionSink;
+  /**
+   * Adapts the in-flight limit to Pinterest's latency and pushback (within `max_concurrent_requests`); absent, the
+   * limit is a fixed `max_concurrent_requests`. Ignored in dry-run mode.
+   */
+  concurrency?: AdaptiveConcurrency;
 }
 
 /** How a write run ended. `error` is set for a fatal failure (the caller prints one TRACE and exits non-zero). */
@@ -67,7 +73,8 @@ interface Parts {
  * `settlement.ts` (settling Pinterest's outcomes, releasing states), `rejections.ts` (the one place a rejected row is
  * recorded: log line, report, optional sink).
  *
- * - Back-pressure: reading pauses while `max_concurrent_requests` batches are in flight and while stdout is full.
+ * - Back-pressure: reading pauses while the in-flight limit is reached (`max_concurrent_requests`, or less while
+ *   `concurrency` adapts it) and while stdout is full.
  * - A record rejected by the mapping or by Pinterest counts in `destinationStats.rejectedRecordCount`.
  * - On a fatal error: reading stops, in-flight batches finish, every state whose records are all settled is echoed,
  *   nothing after the failure is; the error is returned for the caller's TRACE.
@@ -81,8 +88,9 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const failure = new SyncFailure();
   const rejections = new Rejections(report, o.rejectionSink);
   const settlement = new Settlement({ out, report, rejections, failure, echoStates: o.send !== undefined, maxRejectedPercent: config.max_rejected_percent });
-  const slots = new InFlightSlots(o.send ? config.max_concurrent_requests : Number.POSITIVE_INFINITY);
-  const batcher = new Batcher({ send: o.send, slots, settlement, report, failure, cancel: o.cancel, flushIntervalMs: o.flushIntervalMs ?? 30_000 });
+  const concurrency = o.send ? o.concurrency : undefined;
+  const slots = new InFlightSlots(o.send ? (concurrency?.limit ?? config.max_concurrent_requests) : Number.POSITIVE_INFINITY);
+  const batcher = new Batcher({ send: o.send, slots, concurrency, clock, settlement, report, failure, cancel: o.cancel, flushIntervalMs: o.flushIntervalMs ?? 30_000 });
   const registry = new StreamRegistry(config, o.catalog, () => Math.floor(clock() / 1000));
   const step = new RecordStep({
     config,

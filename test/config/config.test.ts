@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     const c = parseConfig(valid);
     expect(c.action_source).toBe('web');
     expect(c.test_mode).toBe(false);
-    expect(c.max_concurrent_requests).toBe(4);
+    expect(c.max_concurrent_requests).toBe(16);
     expect(c.requests_per_minute).toBe(5000);
     expect(c.field_mapping).toEqual([]);
     expect(c.streams).toEqual([]);
