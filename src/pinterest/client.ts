@@ -62,6 +62,17 @@ interface Answer {
 /** Isolated events refused in a row, with nothing delivered yet, after which a batch's refusal counts as systematic. */
 const SYSTEMATIC_REFUSAL_LEAVES = 8;
 
+/** Options of one logical call. */
+interface CallOptions {
+  /** A 404 is returned as an answer instead of failing with config_error. */
+  notFoundIsAnswer?: boolean;
+  /**
+   * Reads a non-retryable answer; returns why it does not settle the request (then it is retried like a 5xx and ends
+   * in transient_error when retries run out), or undefined when it does.
+   */
+  settles?: (a: Answer) => string | undefined;
+}
+
 /** The events request was refused as a whole (400/413): bisection may isolate the bad events. */
 class WholeRequestRejected extends Error {
   constructor(readonly answer: string) {
@@ -80,6 +91,9 @@ export class PinterestClient {
    * Sends up to 1,000 events with `POST /ad_accounts/{id}/events` and returns one outcome per event, in order.
    *
    * - 200 and 422: Pinterest's per-event statuses (422 = "not all events processed"; its `details` carries the list).
+   *   Only an answer with a documented status for every event sent settles them (see {@link perEventOutcomes}); any
+   *   other 200/422 (`{}`, `[]`, a short list, an unknown status, a 422 without per-event details) is retried like a
+   *   5xx and, when retries run out, fails with `transient_error`: never counted as delivered nor as rejected.
    * - 400/413 for the whole request: the batch is split in halves recursively (bisection) so valid events are still
    *   delivered; a single event refused this way is `failed` with Pinterest's message. When the first 8 events
    *   isolated are all refused and nothing got through, the refusal is systematic: `system_error` instead.
@@ -129,8 +143,18 @@ export class PinterestClient {
 
   private async sendOnce(batch: EventBatch, from: number, to: number): Promise<EventOutcome[]> {
     const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/events${this.opts.testMode ? '?test=true' : ''}`;
-    const a = await this.call('POST', path, batch.body(from, to));
-    if (a.status === 200 || a.status === 422) return perEventOutcomes(a, to - from);
+    let outcomes: EventOutcome[] | undefined;
+    const a = await this.call('POST', path, batch.body(from, to), {
+      // Only an answer with a known status for every event sent settles the events; any other 200/422 is retried.
+      settles: (answer) => {
+        if (answer.status !== 200 && answer.status !== 422) return undefined;
+        const read = perEventOutcomes(answer, to - from);
+        if (typeof read === 'string') return `${read}${answer.requestId ? ` [x-pinterest-rid ${answer.requestId}]` : ''}`;
+        outcomes = read;
+        return undefined;
+      },
+    });
+    if (outcomes) return outcomes;
     // Without the request id: the refusal becomes each isolated event's rejection reason, grouped by text.
     if (a.status === 400 || a.status === 413) throw new WholeRequestRejected(describeAnswer(a.status, errorBody(a.body)));
     const answer = describeAnswer(a.status, errorBody(a.body), a.requestId);
@@ -208,7 +232,7 @@ export class PinterestClient {
    * One logical call with rate limiting, retries and token refresh. Returns the final answer for statuses the
    * caller handles (2xx, 400, 413, 422, and 404 when `notFoundIsAnswer`); throws for the rest.
    */
-  private async call(method: 'GET' | 'POST', path: string, body?: Uint8Array, o: { notFoundIsAnswer?: boolean } = {}): Promise<Answer> {
+  private async call(method: 'GET' | 'POST', path: string, body?: Uint8Array, o: CallOptions = {}): Promise<Answer> {
     const { retry, limiter, hooks, signal, auth } = this.opts;
     const started = Date.now();
     // Backoff waits actually slept (time-scaled). The budget is checked against unscaled time, so a test's time
@@ -264,11 +288,11 @@ export class PinterestClient {
         }
         const misdirected = misdirectedAnswer(a.status, a.location, this.opts.baseUrl);
         if (misdirected) throw misdirected;
-        // A 200/422 whose body is not a JSON object (a proxy's HTML page, a truncated body) says nothing about the
-        // events: counting them as processed would lose them silently. Retry: the same event_ids make it safe.
-        const unreadable = (a.status === 200 || a.status === 422) && (a.body === null || typeof a.body !== 'object');
-        if (!isRetryableStatus(a.status) && !unreadable) return a;
-        problem = unreadable ? `HTTP ${a.status} with a body that is not a JSON object${a.requestId ? ` [x-pinterest-rid ${a.requestId}]` : ''}` : describeAnswer(a.status, errorBody(a.body), a.requestId);
+        // An answer that does not say what became of every event (a proxy's HTML page, `{}`, a short list) says
+        // nothing about the events: counting them either way would be a guess. Retry: the same event_ids make it safe.
+        const unsettled = isRetryableStatus(a.status) ? undefined : (o.settles ?? readableObject)(a);
+        if (!isRetryableStatus(a.status) && unsettled === undefined) return a;
+        problem = unsettled ?? describeAnswer(a.status, errorBody(a.body), a.requestId);
       }
       const unscaledDelay = retryDelayMs(attempt + 1, retry, { retryAfter: a?.retryAfter, rateLimitReset: a?.rateLimitReset });
       const delay = unscaledDelay * retry.timeScale;
@@ -354,36 +378,52 @@ export function classifyConnectionFailure(err: unknown, code: string | undefined
   return undefined;
 }
 
+/** The default of CallOptions.settles: a 200 or 422 must carry a JSON object (not a proxy's HTML page, not empty). */
+function readableObject(a: Answer): string | undefined {
+  if (a.status !== 200 && a.status !== 422) return undefined;
+  if (a.body !== null && typeof a.body === 'object' && !Array.isArray(a.body)) return undefined;
+  return `HTTP ${a.status} with a body that is not a JSON object${a.requestId ? ` [x-pinterest-rid ${a.requestId}]` : ''}`;
+}
+
 /** Non-empty string or undefined ("" and null are the same: no message). */
 function message(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 500) : undefined;
 }
 
+/** Per-event statuses Pinterest documents (OpenAPI 5.23, ConversionApiResponse.events[].status). */
+const KNOWN_EVENT_STATUSES = new Set(['processed', 'failed']);
+
 /**
- * Reads the per-event list of a 200 (`events`) or 422 (`details.events`, or `details` as the list itself) answer.
- * A missing or short list cannot tell which events failed: events without a status count as processed when
- * Pinterest reports every event processed, else as failed "no per-event status".
+ * Reads the per-event list of a 200 (`events`) or 422 (`details.events`, or `details` as the list itself) answer
+ * to a request of `n` events, in request order (Pinterest OpenAPI 5.23, ConversionApiResponse: "The order will match
+ * the order in which the events were received").
+ *
+ * Returns one outcome per event only when the answer accounts for every event: a JSON object whose list has exactly
+ * `n` entries, each with a status Pinterest documents (`processed` or `failed`). Otherwise returns a value-free
+ * description of what is missing (e.g. `HTTP 200 with per-event statuses for 3 of 5 events`): such an answer
+ * settles nothing, because counting its events as delivered or as rejected would be a guess.
  */
-export function perEventOutcomes(a: { status: number; body: unknown }, n: number): EventOutcome[] {
-  const b = (a.body ?? {}) as Record<string, unknown>;
+export function perEventOutcomes(a: { status: number; body: unknown }, n: number): EventOutcome[] | string {
+  if (a.body === null || typeof a.body !== 'object' || Array.isArray(a.body)) return `HTTP ${a.status} with a body that is not a JSON object`;
+  const b = a.body as Record<string, unknown>;
   const details = b.details as unknown;
   const list: unknown = Array.isArray(b.events)
     ? b.events
-    : Array.isArray(details)
+    : a.status === 422 && Array.isArray(details)
       ? details
-      : details && typeof details === 'object' && Array.isArray((details as Record<string, unknown>).events)
+      : a.status === 422 && details && typeof details === 'object' && Array.isArray((details as Record<string, unknown>).events)
         ? (details as Record<string, unknown>).events
         : undefined;
-  const counts = (a.status === 200 ? b : ((details && typeof details === 'object' ? details : b) as Record<string, unknown>)) as Record<string, unknown>;
-  const allProcessed = a.status === 200 && (counts.num_events_processed === undefined || counts.num_events_processed === n);
+  if (!Array.isArray(list)) return `HTTP ${a.status} without per-event statuses`;
+  if (list.length !== n) return `HTTP ${a.status} with per-event statuses for ${list.length} of ${n} events`;
   const out: EventOutcome[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const e = Array.isArray(list) ? (list[i] as Record<string, unknown> | undefined) : undefined;
-    if (e && (e.status === 'processed' || e.status === 'failed')) {
-      out[i] = { status: e.status, error_message: message(e.error_message), warning_message: message(e.warning_message) };
-    } else {
-      out[i] = allProcessed ? { status: 'processed' } : { status: 'failed', error_message: 'Pinterest returned no per-event status for this event' };
+    const e = list[i] as Record<string, unknown> | null | undefined;
+    const status = e && typeof e === 'object' ? e.status : undefined;
+    if (typeof status !== 'string' || !KNOWN_EVENT_STATUSES.has(status)) {
+      return `HTTP ${a.status} with a per-event status other than "processed" or "failed"`;
     }
+    out[i] = { status: status as EventOutcome['status'], error_message: message(e!.error_message), warning_message: message(e!.warning_message) };
   }
   return out;
 }

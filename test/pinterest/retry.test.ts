@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../src/pinterest/retry.js';
-import { perEventOutcomes } from '../../src/pinterest/client.js';
+import { perEventOutcomes, type EventOutcome } from '../../src/pinterest/client.js';
 
 const policy = { baseDelayMs: 1000, maxDelayMs: 60_000 };
 
@@ -30,11 +30,24 @@ describe('perEventOutcomes', () => {
   });
   it('reads 422 details.events and details as a list', () => {
     const events = [{ status: 'failed', error_message: 'bad' }, { status: 'processed' }];
-    expect(perEventOutcomes({ status: 422, body: { code: 1, message: 'm', details: { events } } }, 2).map((e) => e.status)).toEqual(['failed', 'processed']);
-    expect(perEventOutcomes({ status: 422, body: { code: 1, message: 'm', details: events } }, 2).map((e) => e.status)).toEqual(['failed', 'processed']);
+    expect((perEventOutcomes({ status: 422, body: { code: 1, message: 'm', details: { events } } }, 2) as EventOutcome[]).map((e) => e.status)).toEqual(['failed', 'processed']);
+    expect((perEventOutcomes({ status: 422, body: { code: 1, message: 'm', details: events } }, 2) as EventOutcome[]).map((e) => e.status)).toEqual(['failed', 'processed']);
   });
-  it('marks events without a status failed unless Pinterest reports all processed', () => {
-    expect(perEventOutcomes({ status: 422, body: { code: 1 } }, 1)[0].status).toBe('failed');
-    expect(perEventOutcomes({ status: 200, body: { num_events_received: 1, num_events_processed: 1 } }, 1)[0].status).toBe('processed');
+  it('settles nothing unless every event sent has a documented status: says what is missing instead', () => {
+    expect(perEventOutcomes({ status: 422, body: { code: 1 } }, 1)).toBe('HTTP 422 without per-event statuses');
+    expect(perEventOutcomes({ status: 422, body: { code: 1, details: {} } }, 1)).toBe('HTTP 422 without per-event statuses');
+    expect(perEventOutcomes({ status: 200, body: { num_events_received: 1, num_events_processed: 1 } }, 1)).toBe('HTTP 200 without per-event statuses');
+    expect(perEventOutcomes({ status: 200, body: {} }, 1)).toBe('HTTP 200 without per-event statuses');
+    expect(perEventOutcomes({ status: 200, body: [] }, 1)).toBe('HTTP 200 with a body that is not a JSON object');
+    expect(perEventOutcomes({ status: 200, body: undefined }, 1)).toBe('HTTP 200 with a body that is not a JSON object');
+    expect(perEventOutcomes({ status: 200, body: { events: [{ status: 'processed' }] } }, 2)).toBe('HTTP 200 with per-event statuses for 1 of 2 events');
+    expect(perEventOutcomes({ status: 200, body: { events: [{ status: 'processed' }, { status: 'processed' }] } }, 1)).toBe(
+      'HTTP 200 with per-event statuses for 2 of 1 events',
+    );
+    for (const e of [{ status: 'queued' }, {}, null, 'processed']) {
+      expect(perEventOutcomes({ status: 200, body: { events: [{ status: 'processed' }, e] } }, 2)).toBe('HTTP 200 with a per-event status other than "processed" or "failed"');
+    }
+    // A 200 does not take `details` as its list: only a 422 carries one there.
+    expect(perEventOutcomes({ status: 200, body: { details: [{ status: 'processed' }] } }, 1)).toBe('HTTP 200 without per-event statuses');
   });
 });

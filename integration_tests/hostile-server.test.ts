@@ -1,0 +1,89 @@
+/**
+ * A Pinterest that misbehaves, through the real CLI (`node dist/main.js write`): answers that do not account for every
+ * event, bisection of batches whose bad rows are clustered, servers that trickle or never stop answering. Nothing is
+ * counted as delivered without Pinterest's word for each event, and nothing holds the sync past its time budget.
+ * Build first: `npm run build`.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import {
+  describeRun,
+  echoedStates,
+  eventsRequests,
+  expectAcceptedExactly,
+  fakePerTest,
+  generateOrders,
+  logTexts,
+  ordersConfig,
+  requestEventIds,
+  runWrite,
+  traceErrors,
+} from './helpers/generated.js';
+
+const newFake = fakePerTest();
+
+vi.setConfig({ testTimeout: 90_000 });
+
+describe.concurrent('answers that do not account for every event settle nothing', () => {
+  it('{} , [], a short events list, an unknown status and a 422 without details are retried until a full answer comes', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 5);
+    const processed = { status: 'processed', error_message: null, warning_message: null };
+    fake.script([
+      { status: 200, body: {} },
+      { status: 200, body: [] },
+      { status: 200, body: { num_events_received: 10, num_events_processed: 9, events: Array(9).fill(processed) } },
+      { status: 200, body: { num_events_received: 10, num_events_processed: 10, events: [...Array(9).fill(processed), { status: 'queued' }] } },
+      { status: 422, body: { code: 4198, message: 'Not all events were successfully processed.', details: {} } },
+    ]);
+    const r = await runWrite(fake, ordersConfig({ max_retries: 5 }), input.lines);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(traceErrors(r.messages)).toEqual([]);
+    const reqs = eventsRequests(fake);
+    expect(reqs.map((q) => q.status)).toEqual([200, 200, 200, 200, 422, 200]);
+    for (const q of reqs) expect(requestEventIds(q.body)).toEqual(input.ids);
+    expectAcceptedExactly(fake, input.ids);
+    expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([
+      { recordCount: 5, rejectedRecordCount: 0 },
+      { recordCount: 5, rejectedRecordCount: 0 },
+    ]);
+    const logs = logTexts(r.messages);
+    for (const why of [
+      'HTTP 200 without per-event statuses',
+      'HTTP 200 with a body that is not a JSON object',
+      'HTTP 200 with per-event statuses for 9 of 10 events',
+      'HTTP 200 with a per-event status other than "processed" or "failed"',
+      'HTTP 422 without per-event statuses',
+    ]) {
+      expect(logs.filter((t) => t.startsWith(`Retrying a request after a transient failure: ${why}`)), why).toHaveLength(1);
+    }
+    expect(logs.filter((t) => / rejected: /.test(t))).toEqual([]);
+  });
+
+  it('a 200 {} that persists fails the sync with transient_error; its states are not echoed, no event counted', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 5);
+    fake.script([{ status: 200, body: {} }, { status: 200, body: {} }, { status: 200, body: {} }]);
+    const r = await runWrite(fake, ordersConfig({ max_retries: 2 }), input.lines);
+    expect(r.code, describeRun(r)).toBe(1);
+    const traces = traceErrors(r.messages);
+    expect(traces.map((t) => t.trace.error.failure_type)).toEqual(['transient_error']);
+    expect(traces[0].trace.error.message).toMatch(/^Pinterest did not accept a batch after 3 attempts over \d+ s \(last: HTTP 200 without per-event statuses \[x-pinterest-rid /);
+    expect(r.messages.at(-1).type).toBe('TRACE');
+    expect(echoedStates(r.messages)).toEqual([]);
+    expect(eventsRequests(fake)).toHaveLength(3);
+  });
+
+  it('a 422 without per-event details that persists rejects nothing: transient_error, no state echoed', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 10);
+    const bare422 = { status: 422, body: { code: 4198, message: 'Not all events were successfully processed.' } };
+    fake.script([bare422, bare422]);
+    const r = await runWrite(fake, ordersConfig({ max_retries: 1 }), input.lines);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(traceErrors(r.messages).map((t) => [t.trace.error.failure_type, /last: HTTP 422 without per-event statuses/.test(t.trace.error.message)])).toEqual([
+      ['transient_error', true],
+    ]);
+    expect(echoedStates(r.messages)).toEqual([]);
+    expect(logTexts(r.messages).filter((t) => / rejected: /.test(t))).toEqual([]);
+  });
+});
