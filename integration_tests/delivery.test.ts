@@ -212,7 +212,8 @@ describe.concurrent('per-event results', () => {
     expect(traces[0].trace.error.failure_type).toBe('system_error');
     expect(traces[0].trace.error.message).toMatch(/^Pinterest refuses every event of a batch, even one at a time \(HTTP 400 \(code 4196/);
     expect(r.messages.at(-1).type).toBe('TRACE');
-    // Depth-first down to the first leaf (10 splits), then 8 single events: far from the ~2,000 of a full bisection.
+    // Depth-first down to the first leaf (10 splits), 8 single events, then one probe of each of the 7 right halves not
+    // reached yet (they cover the rest of the batch): far from the ~2,000 of a full bisection.
     expect(eventsRequests(fake).length).toBeLessThanOrEqual(30);
     expect(fake.accepted).toHaveLength(0);
     expect(echoedStates(r.messages)).toEqual([]);

@@ -87,3 +87,27 @@ describe.concurrent('answers that do not account for every event settle nothing'
     expect(logTexts(r.messages).filter((t) => / rejected: /.test(t))).toEqual([]);
   });
 });
+
+describe.concurrent('bisection decides "systematic" from evidence across the batch', () => {
+  it('a broken partition (the first 40 rows of a batch refused even alone) rejects those 40 and delivers the other 960', async () => {
+    const fake = await newFake();
+    const input = generateOrders(1000, 250);
+    const bad = input.ids.slice(0, 40);
+    for (const id of bad) fake.poisonEventIds.add(id);
+    const r = await runWrite(fake, ordersConfig(), input.lines);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(traceErrors(r.messages)).toEqual([]);
+    expectAcceptedExactly(fake, input.ids.slice(40));
+    expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([
+      { recordCount: 210, rejectedRecordCount: 40 },
+      { recordCount: 250, rejectedRecordCount: 0 },
+      { recordCount: 250, rejectedRecordCount: 0 },
+      { recordCount: 250, rejectedRecordCount: 0 },
+    ]);
+    // No range is sent twice: the probe's answers are reused by the walk.
+    const ranges = eventsRequests(fake).map((q) => requestEventIds(q.body).join(','));
+    expect(new Set(ranges).size).toBe(ranges.length);
+    const logs = logTexts(r.messages);
+    expect(logs.filter((t) => /^record \d+ of stream orders rejected: Pinterest: whole request refused \(HTTP 400 \(code 4196/.test(t))).toHaveLength(10);
+  });
+});

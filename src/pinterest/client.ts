@@ -59,8 +59,29 @@ interface Answer {
   location?: string;
 }
 
-/** Isolated events refused in a row, with nothing delivered yet, after which a batch's refusal counts as systematic. */
+/**
+ * Isolated events refused in a row, with nothing delivered yet, after which the rest of the batch is probed to decide
+ * whether the refusal is systematic (see PinterestClient.probeRestOfBatch).
+ */
 const SYSTEMATIC_REFUSAL_LEAVES = 8;
+
+/** State of one batch's bisection, shared by every step of it. */
+interface Bisection {
+  /** Events isolated (sent alone) and refused so far. */
+  refusedAlone: number;
+  /** Events delivered (answered 200/422) so far. */
+  delivered: number;
+  /** Right halves [from, to) the depth-first walk has yet to reach, outermost first. */
+  pending: Array<[number, number]>;
+  /** Ranges already sent by the probe: their outcomes, or the refusal text when refused as a whole. */
+  early: Map<string, EventOutcome[] | string>;
+  /** True once the rest of the batch was probed. */
+  probed: boolean;
+}
+
+function rangeKey(from: number, to: number): string {
+  return `${from}-${to}`;
+}
 
 /** Options of one logical call. */
 interface CallOptions {
@@ -96,7 +117,8 @@ export class PinterestClient {
    *   5xx and, when retries run out, fails with `transient_error`: never counted as delivered nor as rejected.
    * - 400/413 for the whole request: the batch is split in halves recursively (bisection) so valid events are still
    *   delivered; a single event refused this way is `failed` with Pinterest's message. When the first 8 events
-   *   isolated are all refused and nothing got through, the refusal is systematic: `system_error` instead.
+   *   isolated are all refused and nothing got through, the rest of the batch is probed; when it is refused too,
+   *   the refusal is systematic: `system_error` instead.
    * - 429, 5xx, network errors: retried with backoff within the retry policy; every retry sends the same events
    *   (same event_id, so Pinterest de-duplicates a retry of a request it had already recorded).
    *
@@ -106,39 +128,76 @@ export class PinterestClient {
    */
   async sendEvents(batch: EventBatch): Promise<EventOutcome[]> {
     if (batch.length === 0) return [];
-    return this.sendBisecting(batch, 0, batch.length, { refusedAlone: 0, delivered: 0 });
+    return this.sendBisecting(batch, 0, batch.length, { refusedAlone: 0, delivered: 0, pending: [], early: new Map(), probed: false });
   }
 
   /**
-   * One step of the bisection, over events `from` (inclusive) to `to` (exclusive) of the batch. `progress` is
-   * shared by the whole batch: when the first {@link SYSTEMATIC_REFUSAL_LEAVES} events isolated are all refused and
-   * no sub-batch got through, the refusal is systematic (every event carries the problem), so the batch fails the
-   * sync instead of costing ~2n requests and rejecting every row.
+   * One step of the bisection, over events `from` (inclusive) to `to` (exclusive) of the batch, depth first (left
+   * half before right half). `walk` is shared by the whole batch; see {@link probeRestOfBatch} for when a refusal
+   * counts as systematic.
    */
-  private async sendBisecting(batch: EventBatch, from: number, to: number, progress: { refusedAlone: number; delivered: number }): Promise<EventOutcome[]> {
-    try {
-      const outcomes = await this.sendOnce(batch, from, to);
-      progress.delivered += to - from;
-      return outcomes;
-    } catch (err) {
-      if (!(err instanceof WholeRequestRejected)) throw err;
-      if (to - from === 1) {
-        progress.refusedAlone++;
-        if (progress.delivered === 0 && progress.refusedAlone >= SYSTEMATIC_REFUSAL_LEAVES) {
-          throw new PinterestError(
-            `Pinterest refuses every event of a batch, even one at a time (${err.answer}). The events are systematically invalid, which points to a mapping or connector problem; the sync stops here instead of rejecting every row. Run write --dry-run to inspect the events, and report the message if it persists.`,
-            'system_error',
-            { status: 400 },
-          );
-        }
-        return [{ status: 'failed', error_message: `whole request refused (${err.answer}), also with this event sent alone` }];
+  private async sendBisecting(batch: EventBatch, from: number, to: number, walk: Bisection): Promise<EventOutcome[]> {
+    const key = rangeKey(from, to);
+    const early = walk.early.get(key);
+    let refusal: string;
+    if (early !== undefined) {
+      walk.early.delete(key);
+      if (typeof early !== 'string') return early; // delivered by a probe (already counted)
+      refusal = early;
+    } else {
+      try {
+        const outcomes = await this.sendOnce(batch, from, to);
+        walk.delivered += to - from;
+        return outcomes;
+      } catch (err) {
+        if (!(err instanceof WholeRequestRejected)) throw err;
+        refusal = err.answer;
       }
-      this.opts.hooks?.onSplit?.(to - from);
-      const mid = from + Math.ceil((to - from) / 2);
-      const left = await this.sendBisecting(batch, from, mid, progress);
-      const right = await this.sendBisecting(batch, mid, to, progress);
-      return left.concat(right);
     }
+    if (to - from === 1) {
+      walk.refusedAlone++;
+      if (walk.delivered === 0 && walk.refusedAlone >= SYSTEMATIC_REFUSAL_LEAVES) await this.probeRestOfBatch(batch, walk, refusal);
+      return [{ status: 'failed', error_message: `whole request refused (${refusal}), also with this event sent alone` }];
+    }
+    this.opts.hooks?.onSplit?.(to - from);
+    const mid = from + Math.ceil((to - from) / 2);
+    walk.pending.push([mid, to]);
+    const left = await this.sendBisecting(batch, from, mid, walk);
+    walk.pending.pop();
+    const right = await this.sendBisecting(batch, mid, to, walk);
+    return left.concat(right);
+  }
+
+  /**
+   * Called when the first {@link SYSTEMATIC_REFUSAL_LEAVES} events isolated were all refused alone and nothing got
+   * through. Depth first, those events all come from the start of the batch, which is no evidence about the rest (a
+   * broken partition puts its bad rows side by side). So every part of the batch the walk has not reached yet (the
+   * right halves pending on the way down, which together cover the rest of the batch) is sent once as a whole,
+   * exactly as the walk would send it later: the answers are kept for the walk, so no request is wasted.
+   *
+   * If one of them gets through, the bad rows are local: the bisection goes on. If every one is refused as well,
+   * bad events are spread over the whole batch: the refusal is systematic (every event carries the problem), so the
+   * batch fails the sync (`system_error`) instead of costing ~2n requests and rejecting every row.
+   */
+  private async probeRestOfBatch(batch: EventBatch, walk: Bisection, refusal: string): Promise<void> {
+    if (!walk.probed) {
+      walk.probed = true;
+      for (const [from, to] of walk.pending) {
+        try {
+          walk.early.set(rangeKey(from, to), await this.sendOnce(batch, from, to));
+          walk.delivered += to - from;
+        } catch (err) {
+          if (!(err instanceof WholeRequestRejected)) throw err;
+          walk.early.set(rangeKey(from, to), err.answer);
+        }
+      }
+    }
+    if (walk.delivered > 0) return;
+    throw new PinterestError(
+      `Pinterest refuses every event of a batch, even one at a time (${refusal}), and every part of the batch sent as a whole. The events are systematically invalid, which points to a mapping or connector problem; the sync stops here instead of rejecting every row. Run write --dry-run to inspect the events, and report the message if it persists.`,
+      'system_error',
+      { status: 400 },
+    );
   }
 
   private async sendOnce(batch: EventBatch, from: number, to: number): Promise<EventOutcome[]> {
