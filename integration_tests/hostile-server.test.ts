@@ -111,3 +111,49 @@ describe.concurrent('bisection decides "systematic" from evidence across the bat
     expect(logs.filter((t) => /^record \d+ of stream orders rejected: Pinterest: whole request refused \(HTTP 400 \(code 4196/.test(t))).toHaveLength(10);
   });
 });
+
+describe.concurrent('no answer holds a request past its deadline or fills the memory', () => {
+  it('a server trickling one byte every 200 ms (never idle long enough for a body timeout) is cut off at max_retry_seconds', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 5);
+    fake.script([{ trickleMs: 200 }, { trickleMs: 200 }]);
+    const started = Date.now();
+    const r = await runWrite(fake, ordersConfig({ max_retry_seconds: 2 }), input.lines);
+    const tookMs = Date.now() - started;
+    expect(r.code, describeRun(r)).toBe(1);
+    const traces = traceErrors(r.messages);
+    expect(traces.map((t) => t.trace.error.failure_type)).toEqual(['transient_error']);
+    // One attempt: its deadline is what is left of the 2 s budget (times rounded to whole seconds in the message).
+    expect(traces[0].trace.error.message).toMatch(/^Pinterest did not accept a batch after 1 attempts over [23] s \(last: no complete answer within [12] s \(the server kept the request open\)\)/);
+    expect(echoedStates(r.messages)).toEqual([]);
+    expect(eventsRequests(fake)[0].bytesSent).toBeGreaterThanOrEqual(5); // it did keep sending, past any idle timeout
+    expect(tookMs).toBeLessThan(30_000);
+  });
+
+  it('an answer larger than 8 MiB is abandoned where the limit is passed and retried; the retry delivers', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 10);
+    fake.script([{ bodyBytes: 64 * 1024 * 1024 }]);
+    const r = await runWrite(fake, ordersConfig(), input.lines);
+    expect(r.code, describeRun(r)).toBe(0);
+    expectAcceptedExactly(fake, input.ids);
+    const [big] = eventsRequests(fake);
+    expect(big.bytesSent).toBeLessThan(24 * 1024 * 1024);
+    expect(logTexts(r.messages)).toContain(
+      'Retrying a request after a transient failure: an answer larger than 8 MiB (reading stopped there; no Pinterest answer is that large)',
+    );
+    expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([{ recordCount: 10, rejectedRecordCount: 0 }]);
+  });
+
+  it('oversized answers that persist end the sync with transient_error naming the limit', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 10);
+    fake.script([{ bodyBytes: 64 * 1024 * 1024 }, { bodyBytes: 64 * 1024 * 1024 }]);
+    const r = await runWrite(fake, ordersConfig({ max_retries: 1 }), input.lines);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(traceErrors(r.messages).map((t) => [t.trace.error.failure_type, /\(last: an answer larger than 8 MiB/.test(t.trace.error.message)])).toEqual([
+      ['transient_error', true],
+    ]);
+    expect(echoedStates(r.messages)).toEqual([]);
+  });
+});

@@ -167,6 +167,10 @@ export interface FakeConversionTag {
  *   `'before-response'`: destroy without writing anything. With `afterProcessing: true` the events are processed
  *   and recorded first (a lost response: Pinterest has the events, the client does not know).
  * - `{delayMs}`: wait, then apply the rest of the fault (or process normally when nothing else is set).
+ * - `{trickleMs}`: write 200 headers, then one space (valid JSON whitespace) every `trickleMs` ms, never ending: a
+ *   server that an idle (body) timeout never catches. Stops when the client closes the connection.
+ * - `{bodyBytes}`: write 200 headers (no content-length), then `bodyBytes` bytes of spaces as fast as the client reads
+ *   them, then `{}`: an oversized answer. `RecordedRequest.bytesSent` says how much was written before the client hung up.
  * - `{}`: no fault (a placeholder to let one request through).
  */
 export interface Fault {
@@ -178,6 +182,8 @@ export interface Fault {
   destroySocket?: boolean | 'mid-response' | 'before-response';
   afterProcessing?: boolean;
   delayMs?: number;
+  trickleMs?: number;
+  bodyBytes?: number;
 }
 
 /** Options of startFakePinterest; every one has a default that accepts `sample_config.json`. */
@@ -251,6 +257,8 @@ export interface RecordedRequest {
   rid: string;
   /** Date.now() when the request's headers arrived (before its body was read). */
   receivedAt: number;
+  /** Body bytes written for a `trickleMs` or `bodyBytes` fault before the answer ended or the client hung up. */
+  bytesSent?: number;
 }
 
 /** An event the fake recorded as processed. */
@@ -461,6 +469,45 @@ function defaultFaultBody(status: number): unknown {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Writes one space every `intervalMs` until the client hangs up; resolves with the bytes written. */
+function trickle(res: http.ServerResponse, intervalMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || res.writableEnded) return;
+      res.write(' ');
+      sent += 1;
+    }, intervalMs);
+    res.on('close', () => {
+      clearInterval(timer);
+      resolve(sent);
+    });
+  });
+}
+
+/** Writes `total` bytes of spaces then `{}`, pausing while the client does not read; resolves with the bytes written. */
+async function writeSpaces(res: http.ServerResponse, total: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let sent = 0;
+  while (sent < total && !res.destroyed) {
+    const n = Math.min(chunk.length, total - sent);
+    sent += n;
+    if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+      await new Promise<void>((r) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          r();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end('{}');
+  return sent;
+}
 
 interface Reply {
   status: number;
@@ -825,6 +872,15 @@ class FakePinterestServer implements FakePinterest {
       if (record) record.status = 200;
       await new Promise<void>((r) => setImmediate(r));
       req.socket.destroy();
+      return true;
+    }
+    if (fault.trickleMs !== undefined || fault.bodyBytes !== undefined) {
+      this.counters.faultsInjected += 1;
+      this.count(200);
+      if (record) record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json', 'x-pinterest-rid': rid });
+      const sent = fault.trickleMs !== undefined ? await trickle(res, fault.trickleMs) : await writeSpaces(res, fault.bodyBytes!);
+      if (record) record.bytesSent = sent;
       return true;
     }
     if (fault.status !== undefined) {

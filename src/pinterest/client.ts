@@ -13,7 +13,7 @@ import {
   unauthorizedMessage,
 } from './errors.js';
 import type { EventBatch } from './event-batch.js';
-import { misdirectedAnswer } from './http.js';
+import { HTTP_TIMEOUTS, MAX_ANSWER_BYTES, misdirectedAnswer } from './http.js';
 import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
@@ -262,13 +262,13 @@ export class PinterestClient {
     let token = await auth.token();
     for (let refreshed = false; ; refreshed = true) {
       await limiter.take(signal);
-      const timeout = AbortSignal.timeout(timeoutMs);
       let a: Answer;
       try {
-        a = await this.send('GET', path, token, undefined, signal ? AbortSignal.any([signal, timeout]) : timeout);
+        a = await this.send('GET', path, token, undefined, timeoutMs);
       } catch (err) {
-        const reason = timeout.aborted ? 'timeout' : networkErrorCode(err);
-        const problem = timeout.aborted ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error ${reason ?? (err as Error).name}`;
+        const unusable = err instanceof UnusableAnswer ? err : undefined;
+        const reason = unusable ? unusable.reason : networkErrorCode(err);
+        const problem = unusable?.reason === 'timeout' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : unusable ? unusable.message : `network error ${reason ?? (err as Error).name}`;
         throw new PinterestError(`Could not read from Pinterest (${problem}).`, 'transient_error', { reason });
       }
       if (a.status === 401) {
@@ -306,16 +306,21 @@ export class PinterestClient {
       let a: Answer | undefined;
       let problem: string;
       try {
-        a = await this.send(method, path, token, body);
+        // The attempt's overall deadline: at most requestMs, and never past max_retry_seconds (at least 1 s).
+        const budgetLeft = retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale);
+        a = await this.send(method, path, token, body, Math.max(1000, Math.min(HTTP_TIMEOUTS.requestMs, budgetLeft)));
       } catch (err) {
-        const code = networkErrorCode(err);
         if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-        const fatal = classifyConnectionFailure(err, code);
-        if (fatal) throw fatal;
-        if (!code || !RETRYABLE_NETWORK_CODES.has(code)) {
-          throw new PinterestError(`Could not reach Pinterest (${code ?? (err as Error).name ?? 'network error'}).`, 'transient_error', { reason: code });
+        if (err instanceof UnusableAnswer) problem = err.message;
+        else {
+          const code = networkErrorCode(err);
+          const fatal = classifyConnectionFailure(err, code);
+          if (fatal) throw fatal;
+          if (!code || !RETRYABLE_NETWORK_CODES.has(code)) {
+            throw new PinterestError(`Could not reach Pinterest (${code ?? (err as Error).name ?? 'network error'}).`, 'transient_error', { reason: code });
+          }
+          problem = `network error ${code}`;
         }
-        problem = `network error ${code}`;
       }
       if (a) {
         if (a.status === 401) {
@@ -372,34 +377,87 @@ export class PinterestClient {
     }
   }
 
-  private async send(method: string, path: string, token: string, body?: Uint8Array, signal = this.opts.signal): Promise<Answer> {
-    const res = await request(this.opts.baseUrl + path, {
-      method: method as 'GET' | 'POST',
-      dispatcher: this.opts.dispatcher,
-      signal,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body,
-    });
-    const text = await res.body.text();
-    let parsed: unknown;
+  /**
+   * One HTTP attempt. The answer is read whole, up to {@link MAX_ANSWER_BYTES}, within `deadlineMs` from the start
+   * (undici's own timeouts only catch a silent server, not one that trickles bytes).
+   * @throws UnusableAnswer when the deadline passes or the answer is too large; the network error otherwise
+   */
+  private async send(method: string, path: string, token: string, body: Uint8Array | undefined, deadlineMs: number): Promise<Answer> {
+    const attempt = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, deadlineMs);
+    const outer = this.opts.signal;
+    const cancel = (): void => attempt.abort();
+    outer?.addEventListener('abort', cancel, { once: true });
     try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
+      const res = await request(this.opts.baseUrl + path, {
+        method: method as 'GET' | 'POST',
+        dispatcher: this.opts.dispatcher,
+        signal: attempt.signal,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body,
+      });
+      const text = await readAnswer(res.body, res.headers['content-length']);
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return {
+        status: res.statusCode,
+        body: parsed,
+        requestId: headerValue(res.headers['x-pinterest-rid']),
+        retryAfter: headerValue(res.headers['retry-after']),
+        rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
+        location: headerValue(res.headers.location),
+      };
+    } catch (err) {
+      if (timedOut && !outer?.aborted) throw new UnusableAnswer(`no complete answer within ${Math.round(deadlineMs / 1000)} s (the server kept the request open)`, 'timeout');
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', cancel);
     }
-    return {
-      status: res.statusCode,
-      body: parsed,
-      requestId: headerValue(res.headers['x-pinterest-rid']),
-      retryAfter: headerValue(res.headers['retry-after']),
-      rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
-      location: headerValue(res.headers.location),
-    };
   }
+}
+
+/** An attempt that got no usable answer (too slow as a whole, too large): retried like a network error. */
+class UnusableAnswer extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'timeout' | 'too_large',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads an answer body as UTF-8 text, at most {@link MAX_ANSWER_BYTES}: a larger one (announced by content-length or
+ * not) is abandoned and the connection closed, so a server that never stops answering cannot fill the memory.
+ * @throws UnusableAnswer for an oversized answer
+ */
+async function readAnswer(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
+  const tooLarge = (): UnusableAnswer => {
+    body.destroy();
+    return new UnusableAnswer(`an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (reading stopped there; no Pinterest answer is that large)`, 'too_large');
+  };
+  if (Number(headerValue(contentLength)) > MAX_ANSWER_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ANSWER_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** TLS verification failures: the machine does not trust the certificate it was shown (Node/OpenSSL codes). */
