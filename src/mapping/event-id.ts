@@ -13,8 +13,72 @@ import { hash } from 'node:crypto';
  * are one number); bigint as its digits (so `12345678901234567890` reads the same whether the parser
  * produced a bigint or the source text had it); non-finite numbers as `null`; `Date` as its ISO text.
  * Arrays keep their order; `undefined` array elements are written `null`.
+ *
+ * Iterative (an explicit stack instead of recursion): a record nested tens of thousands of levels deep, which
+ * `JSON.parse` reads without trouble, gets its id like any other instead of overflowing the call stack.
  */
 export function canonicalJson(value: unknown): string {
+  let s = '';
+  const stack: Container[] = [];
+  let next: unknown = value;
+  for (;;) {
+    const scalar = scalarJson(next);
+    if (scalar !== undefined) s += scalar;
+    else if (Array.isArray(next)) {
+      s += '[';
+      stack.push({ items: next, keys: undefined, i: 0 });
+    } else {
+      s += '{';
+      const obj = next as Record<string, unknown>;
+      stack.push({ items: obj, keys: Object.keys(obj).sort(), i: 0 });
+    }
+    // Find the next value to write, closing every container that has none left.
+    let found = false;
+    while (!found && stack.length > 0) {
+      const c = stack[stack.length - 1];
+      if (c.keys === undefined) {
+        const items = c.items as readonly unknown[];
+        if (c.i < items.length) {
+          if (c.i > 0) s += ',';
+          next = items[c.i++];
+          found = true;
+        } else {
+          s += ']';
+          stack.pop();
+        }
+        continue;
+      }
+      const obj = c.items as Record<string, unknown>;
+      while (c.i < c.keys.length) {
+        const k = c.keys[c.i++];
+        const v = obj[k];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        s += `${c.wrote ? ',' : ''}${JSON.stringify(k)}:`;
+        c.wrote = true;
+        next = v;
+        found = true;
+        break;
+      }
+      if (!found) {
+        s += '}';
+        stack.pop();
+      }
+    }
+    if (!found) return s;
+  }
+}
+
+/** An array (keys undefined) or object (keys sorted) being written by {@link canonicalJson}; `i` is the next item. */
+interface Container {
+  items: readonly unknown[] | Record<string, unknown>;
+  keys: string[] | undefined;
+  i: number;
+  /** An object has written at least one member (the next one needs a comma). */
+  wrote?: boolean;
+}
+
+/** The canonical text of a value that is not an array or plain object (see {@link canonicalJson}); else undefined. */
+function scalarJson(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -24,33 +88,12 @@ export function canonicalJson(value: unknown): string {
       return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'object': {
+    case 'object':
       if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let s = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) s += ',';
-          const el = value[i];
-          s += el === undefined || typeof el === 'function' || typeof el === 'symbol' ? 'null' : canonicalJson(el);
-        }
-        return `${s}]`;
-      }
       if (value instanceof Date) return JSON.stringify(value.toISOString());
-      const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
-      let s = '{';
-      let first = true;
-      for (const k of keys) {
-        const v = obj[k];
-        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-        if (!first) s += ',';
-        first = false;
-        s += `${JSON.stringify(k)}:${canonicalJson(v)}`;
-      }
-      return `${s}}`;
-    }
+      return undefined;
     default:
-      return 'null';
+      return 'null'; // undefined, function, symbol: as the array elements they can only be here
   }
 }
 

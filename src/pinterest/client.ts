@@ -306,9 +306,10 @@ export class PinterestClient {
       let a: Answer | undefined;
       let problem: string;
       try {
-        // The attempt's overall deadline: at most requestMs, and never past max_retry_seconds (at least 1 s).
+        // The attempt's overall deadline: at most requestMs, and not past max_retry_seconds unless that leaves less
+        // than minRequestMs.
         const budgetLeft = retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale);
-        a = await this.send(method, path, token, body, Math.max(1000, Math.min(HTTP_TIMEOUTS.requestMs, budgetLeft)));
+        a = await this.send(method, path, token, body, Math.max(HTTP_TIMEOUTS.minRequestMs, Math.min(HTTP_TIMEOUTS.requestMs, budgetLeft)));
       } catch (err) {
         if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
         if (err instanceof UnusableAnswer) problem = err.message;

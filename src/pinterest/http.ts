@@ -66,13 +66,15 @@ export function misdirectedAnswer(status: number, location: string | undefined, 
  * Explicit timeouts (milliseconds) for every Pinterest call; none is left infinite. `headersMs` and `bodyMs` are
  * undici's idle timeouts (time without a byte); `requestMs` is the overall deadline of one attempt, from sending to
  * the last byte of the answer, so that a server trickling bytes cannot hold a request for ever. The client shortens
- * it to what is left of max_retry_seconds.
+ * it to what is left of max_retry_seconds, but not below `minRequestMs` (time enough for a proxy and TLS on a busy
+ * machine).
  */
 export const HTTP_TIMEOUTS = {
   connectMs: 10_000,
   headersMs: 60_000,
   bodyMs: 60_000,
   requestMs: 120_000,
+  minRequestMs: 10_000,
   keepAliveMs: 30_000,
 } as const;
 

@@ -13,6 +13,24 @@ describe('canonicalJson', () => {
     expect(canonicalJson(Number.NaN)).toBe('null');
   });
 
+  it('writes empty and nested containers, dates, functions and symbols as JSON.stringify does for sorted keys', () => {
+    const d = new Date('2026-01-02T03:04:05.678Z');
+    expect(canonicalJson({ e: {}, a: [], b: [[], [{}], { y: [undefined, () => 1, Symbol('s')] }], c: d, f: () => 1, g: Symbol('t'), h: Infinity })).toBe(
+      '{"a":[],"b":[[],[{}],{"y":[null,null,null]}],"c":"2026-01-02T03:04:05.678Z","e":{},"h":null}',
+    );
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+  });
+
+  it('handles any depth (no recursion): 50,000 nested arrays and objects', () => {
+    const depth = 50_000;
+    const arrays = JSON.parse(`${'['.repeat(depth)}1${']'.repeat(depth)}`) as unknown;
+    expect(canonicalJson(arrays)).toBe(`${'['.repeat(depth)}1${']'.repeat(depth)}`);
+    const objects = JSON.parse(`${'{"b":1,"a":'.repeat(depth)}null${'}'.repeat(depth)}`) as unknown;
+    expect(canonicalJson(objects)).toBe(`${'{"a":'.repeat(depth)}null${',"b":1}'.repeat(depth)}`);
+  });
+
   it('is independent of key order', () => {
     expect(canonicalJson({ a: 1, b: { c: 2, d: 3 } })).toBe(canonicalJson({ b: { d: 3, c: 2 }, a: 1 }));
   });
