@@ -2,8 +2,8 @@ import type { ConfiguredCatalog } from '../airbyte/protocol.js';
 import { streamKey, streamLabel } from '../airbyte/protocol.js';
 import type { ConnectorConfig, StreamSettings } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
-import { createRecordMapper } from '../mapping/record-to-event.js';
-import { compileKeyPath, compilePath, type PathReader } from '../mapping/paths.js';
+import { createRecordMapper, createSharedRecordMapper, streamIdentity, type SharedRecordMapper } from '../mapping/record-to-event.js';
+import { compilePath, type PathReader } from '../mapping/paths.js';
 import type { FieldMappingEntry, MappingOptions } from '../mapping/types.js';
 
 /** A record mapper as built by createRecordMapper. */
@@ -109,8 +109,13 @@ export function mappingOptionsFor(
 
 /** Builds a mapper, turning a mapping configuration problem into a ConfigError naming the stream. */
 function buildMapper(options: MappingOptions, where: string): RecordMapper {
+  return asConfigError(() => createRecordMapper(options), where);
+}
+
+/** Runs `build`, turning a mapping configuration problem into a ConfigError prefixed with `where`. */
+function asConfigError<T>(build: () => T, where: string): T {
   try {
-    return createRecordMapper(options);
+    return build();
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError([where ? `${where}: ${(err as Error).message}` : (err as Error).message]);
@@ -140,6 +145,11 @@ export class StreamRegistry {
   private readonly contexts = new Map<string, StreamContext>();
   private readonly primaryKeys = new Map<string, string[][] | undefined>();
   private readonly inCatalog = new Set<string>();
+  /**
+   * Compiled mappings by the `streams[]` entry they come from (undefined: the global settings). Every stream using the
+   * same entry maps identically except for its identity, so they share one (about 75 KB each).
+   */
+  private readonly sharedMappers = new Map<StreamSettings | undefined, SharedRecordMapper>();
 
   constructor(
     private readonly config: ConnectorConfig,
@@ -165,13 +175,21 @@ export class StreamRegistry {
     if (!ctx) {
       const label = streamLabel(name, namespace);
       const opts = mappingOptionsFor(this.config, { name, namespace }, this.primaryKeys.get(key), this.nowSeconds);
-      const pk = opts.primaryKey?.filter((p) => p.length > 0).map((p) => compileKeyPath(p));
+      const settings = findStreamSettings(this.config.streams, name, namespace);
+      let shared = this.sharedMappers.get(settings);
+      if (!shared) {
+        shared = asConfigError(() => createSharedRecordMapper(opts), `stream ${label}`);
+        this.sharedMappers.set(settings, shared);
+      }
+      const mapShared = shared;
+      const identity = streamIdentity(opts.stream, opts.primaryKey);
+      const pk = identity.pkReaders;
       ctx = {
         name,
         namespace: namespace || undefined,
         label,
-        readPrimaryKey: pk && pk.length > 0 ? (data) => pk.map((read) => read(data)) : undefined,
-        mapper: buildMapper(opts, `stream ${label}`),
+        readPrimaryKey: pk.length > 0 ? (data) => pk.map((read) => read(data)) : undefined,
+        mapper: (data, emittedAtMs) => mapShared(identity, data, emittedAtMs),
         recordsRead: 0,
         emittedAtNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
