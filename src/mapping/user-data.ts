@@ -182,6 +182,18 @@ export function normalizePlainValue(field: PlainUserField, value: unknown): Norm
 
 const SEVERAL_VALUES = new Map<string, string>(PLAIN_USER_FIELDS.map((f) => [f, `${f}: several values; first kept`]));
 
+/**
+ * Most distinct values sent in one user_data array (em, ph, external_id, ...). Pinterest's OpenAPI 5.23 sets no
+ * maxItems on them; this connector chooses 100, the largest array limit Pinterest states for an event
+ * (device_info.languages), far above what identifies one person, and small enough that de-duplicating a column
+ * holding a huge list stays cheap and the event stays small. Further values are dropped with a warning.
+ */
+export const MAX_VALUES_PER_IDENTIFIER = 100;
+
+const TOO_MANY_VALUES = new Map<string, string>(
+  RAW_USER_FIELDS.flatMap((f) => [f, `hashed_${f}`]).map((f) => [f, `${f}: more than ${MAX_VALUES_PER_IDENTIFIER} values; the first ${MAX_VALUES_PER_IDENTIFIER} distinct ones kept`]),
+);
+
 /** Order of the hashed keys in the output (Pinterest's documentation order), each with its raw field. */
 const HASHED_ORDER: ReadonlyArray<readonly [PinterestHashedKey, RawUserField, HashedUserField]> = RAW_USER_FIELDS.map(
   (f) => [PINTEREST_KEY_OF[f], f, `hashed_${f}` as HashedUserField] as const,
@@ -262,8 +274,9 @@ function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarn
  * - Raw fields (RAW_USER_FIELDS) are normalized and hashed with `hashUserValue`; `hashed_*` fields are checked with
  *   `normalizeHashedValue`. `email` and `hashed_email` both feed `em` (raw values first), `maid`/`hashed_maid` feed
  *   `hashed_maids`, and so on (PINTEREST_KEY_OF).
- * - Array values give several hashes in the same Pinterest array, deduplicated, first-seen order kept. Nested arrays
- *   are not flattened (their elements are "not a text value").
+ * - Array values give several hashes in the same Pinterest array, deduplicated, first-seen order kept, at most
+ *   {@link MAX_VALUES_PER_IDENTIFIER} per key (then warning "X: more than 100 values; ..."). Nested arrays are not
+ *   flattened (their elements are "not a text value").
  * - The record's country (first `country` value that normalizes) steers phone parsing, zip_code and state; phone falls
  *   back to `ctx.defaultPhoneCountry`.
  * - Plain fields (PLAIN_USER_FIELDS): trimmed strings, numbers coerced; client_ip_address must be IPv4/IPv6. For an
@@ -299,12 +312,28 @@ export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, wa
     if (rawValue == null && hashedValue == null) continue;
     let acc: string[] | undefined;
     if (rawValue != null) {
-      if (Array.isArray(rawValue)) for (const v of rawValue) acc = addRaw(entry[1], v, nctx, acc, warnings);
-      else acc = addRaw(entry[1], rawValue, nctx, acc, warnings);
+      if (!Array.isArray(rawValue)) acc = addRaw(entry[1], rawValue, nctx, acc, warnings);
+      else {
+        for (let j = 0; j < rawValue.length; j++) {
+          if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
+            warnings.push({ field: entry[1], message: TOO_MANY_VALUES.get(entry[1])! });
+            break;
+          }
+          acc = addRaw(entry[1], rawValue[j], nctx, acc, warnings);
+        }
+      }
     }
     if (hashedValue != null) {
-      if (Array.isArray(hashedValue)) for (const v of hashedValue) acc = addHashed(entry[2], v, acc, warnings);
-      else acc = addHashed(entry[2], hashedValue, acc, warnings);
+      if (!Array.isArray(hashedValue)) acc = addHashed(entry[2], hashedValue, acc, warnings);
+      else {
+        for (let j = 0; j < hashedValue.length; j++) {
+          if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
+            warnings.push({ field: entry[2], message: TOO_MANY_VALUES.get(entry[2])! });
+            break;
+          }
+          acc = addHashed(entry[2], hashedValue[j], acc, warnings);
+        }
+      }
     }
     if (acc !== undefined) userData[entry[0]] = acc;
   }

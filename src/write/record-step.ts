@@ -101,10 +101,10 @@ export class RecordStep {
       out.log('INFO', `Stream ${ctx.label} maps no event_time: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
     }
     const unknown = result.unknownEventName;
-    if (unknown === undefined || this.unknownEventNames.has(unknown)) return;
+    // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.
+    if (unknown === undefined || this.unknownEventNames.size >= MAX_UNKNOWN_EVENT_NAMES_LOGGED || this.unknownEventNames.has(unknown)) return;
     this.unknownEventNames.add(unknown);
     const seen = this.unknownEventNames.size;
-    if (seen > MAX_UNKNOWN_EVENT_NAMES_LOGGED) return;
     const shown = eventNameForLog(unknown);
     const name = shown === undefined ? 'An event name (not shown: it looks like personal data or an id)' : `Event name "${shown}"`;
     out.log(

@@ -4,6 +4,15 @@ import type { PinterestUserData } from '../pinterest/events.js';
 /** How many rejected records per reason are logged one by one (with their stream and record number) before only counting. */
 const REJECTIONS_LOGGED_PER_REASON = 10;
 
+/**
+ * Distinct rejection reasons, and distinct warnings, counted each on its own; further new ones are counted together
+ * under one entry ({@link OTHER_REASONS}, {@link OTHER_WARNINGS}), so that messages carrying a value that differs per
+ * row cannot grow the maps (and the summary) without bound.
+ */
+export const MAX_DISTINCT_MESSAGES = 200;
+export const OTHER_REASONS = `other reasons (more than ${MAX_DISTINCT_MESSAGES} distinct ones; each of the first 10 was logged where it occurred)`;
+export const OTHER_WARNINGS = `other warnings (more than ${MAX_DISTINCT_MESSAGES} distinct ones; only counted)`;
+
 /** The identifiers the end-of-sync coverage line reports: Pinterest user_data keys, and "ip+user_agent" (both present). */
 export const COVERED_IDENTIFIERS = ['em', 'ph', 'external_id', 'hashed_maids', 'click_id', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'ip+user_agent'] as const;
 export type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
@@ -70,10 +79,12 @@ export class SyncReport {
   reject(reason: string, where: string, byPinterest: boolean): void {
     if (byPinterest) this.counts.rejectedByPinterest++;
     else this.counts.rejectedByMapping++;
-    const n = (this.rejections.get(reason) ?? 0) + 1;
-    this.rejections.set(reason, n);
+    const key = this.rejections.has(reason) || this.rejections.size < MAX_DISTINCT_MESSAGES ? reason : OTHER_REASONS;
+    const n = (this.rejections.get(key) ?? 0) + 1;
+    this.rejections.set(key, n);
     if (n <= REJECTIONS_LOGGED_PER_REASON) {
-      this.out.log('WARN', `${where} rejected: ${reason}${n === REJECTIONS_LOGGED_PER_REASON ? ' (further records rejected for this reason are only counted)' : ''}`);
+      const last = key === OTHER_REASONS ? ` (more than ${MAX_DISTINCT_MESSAGES} distinct reasons: further records rejected for a new reason are only counted)` : ' (further records rejected for this reason are only counted)';
+      this.out.log('WARN', `${where} rejected: ${reason}${n === REJECTIONS_LOGGED_PER_REASON ? last : ''}`);
     }
   }
 
@@ -82,9 +93,10 @@ export class SyncReport {
    * stream purchases") when given, so the row can be found; later ones are only counted.
    */
   warn(message: string, where?: string): void {
-    const n = (this.warnings.get(message) ?? 0) + 1;
-    this.warnings.set(message, n);
-    if (n === 1) this.out.log('WARN', where ? `${message} (first seen at ${where})` : message);
+    const key = this.warnings.has(message) || this.warnings.size < MAX_DISTINCT_MESSAGES ? message : OTHER_WARNINGS;
+    const n = (this.warnings.get(key) ?? 0) + 1;
+    this.warnings.set(key, n);
+    if (n === 1) this.out.log('WARN', key === OTHER_WARNINGS ? `More than ${MAX_DISTINCT_MESSAGES} distinct warnings: further new ones are only counted.` : where ? `${message} (first seen at ${where})` : message);
   }
 
   /** Counts the identifiers of one event sent, given as its {@link identifierMask}. */
