@@ -13,6 +13,7 @@ import {
   fakePerTest,
   generateOrders,
   logTexts,
+  oauthOrdersConfig,
   ordersConfig,
   requestEventIds,
   runWrite,
@@ -143,6 +144,24 @@ describe.concurrent('no answer holds a request past its deadline or fills the me
       'Retrying a request after a transient failure: an answer larger than 8 MiB (reading stopped there; no Pinterest answer is that large)',
     );
     expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([{ recordCount: 10, rejectedRecordCount: 0 }]);
+  });
+
+  it('the OAuth token endpoint is held to the same limit: oversized answers are retried, then transient_error; nothing sent', async () => {
+    const fake = await newFake();
+    const input = generateOrders(10, 10);
+    const huge = { bodyBytes: 16 * 1024 * 1024 };
+    fake.scriptOAuth([huge, huge, huge, huge]);
+    const r = await runWrite(fake, oauthOrdersConfig(), input.lines);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(traceErrors(r.messages).map((t) => [t.trace.error.failure_type, t.trace.error.message])).toEqual([
+      [
+        'transient_error',
+        'Could not refresh the OAuth access token: Pinterest kept failing (an answer larger than 8 MiB (reading stopped there; no Pinterest answer is that large)).',
+      ],
+    ]);
+    expect(fake.counters.oauthRequests).toBe(4);
+    expect(eventsRequests(fake)).toEqual([]);
+    expect(echoedStates(r.messages)).toEqual([]);
   });
 
   it('oversized answers that persist end the sync with transient_error naming the limit', async () => {

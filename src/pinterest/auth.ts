@@ -1,8 +1,8 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { basicCredential } from '../airbyte/redact.js';
 import type { OAuthCredentials } from '../config/config.js';
 import { PinterestError, describeAnswer, errorBody, isRetryableStatus, networkErrorCode, RETRYABLE_NETWORK_CODES, type CredentialKind } from './errors.js';
-import { misdirectedAnswer } from './http.js';
+import { HTTP_TIMEOUTS, misdirectedAnswer, requestWithDeadline, UnusableAnswer } from './http.js';
 import { sleep } from './retry.js';
 
 /** Gives the bearer token for each request; OAuth providers can refresh. */
@@ -113,24 +113,31 @@ export class OAuthTokenProvider implements TokenProvider {
       let rid: string | undefined;
       let location: string | undefined;
       try {
-        const res = await request(`${this.opts.baseUrl}/oauth/token`, {
-          method: 'POST',
-          dispatcher: this.opts.dispatcher,
-          signal: this.opts.signal,
-          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body,
-        });
-        status = res.statusCode;
+        const res = await requestWithDeadline(
+          `${this.opts.baseUrl}/oauth/token`,
+          {
+            method: 'POST',
+            dispatcher: this.opts.dispatcher,
+            headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+            body,
+          },
+          HTTP_TIMEOUTS.requestMs,
+          this.opts.signal,
+        );
+        status = res.status;
         rid = headerValue(res.headers['x-pinterest-rid']);
         location = headerValue(res.headers.location);
-        const text = await res.body.text();
         try {
-          parsed = JSON.parse(text);
+          parsed = JSON.parse(res.text);
         } catch {
           parsed = undefined;
         }
       } catch (err) {
         if (this.opts.signal?.aborted) throw new PinterestError('The sync was cancelled while the OAuth access token was being refreshed.', 'transient_error');
+        if (err instanceof UnusableAnswer) {
+          lastProblem = err.message;
+          continue;
+        }
         const code = networkErrorCode(err);
         lastProblem = `network error ${code ?? 'unknown'}`;
         if (code && RETRYABLE_NETWORK_CODES.has(code)) continue;

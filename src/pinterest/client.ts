@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { TokenProvider } from './auth.js';
 import { headerValue } from './auth.js';
 import {
@@ -13,7 +13,7 @@ import {
   unauthorizedMessage,
 } from './errors.js';
 import type { EventBatch } from './event-batch.js';
-import { HTTP_TIMEOUTS, MAX_ANSWER_BYTES, misdirectedAnswer } from './http.js';
+import { HTTP_TIMEOUTS, misdirectedAnswer, requestWithDeadline, UnusableAnswer } from './http.js';
 import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
@@ -379,86 +379,40 @@ export class PinterestClient {
   }
 
   /**
-   * One HTTP attempt. The answer is read whole, up to {@link MAX_ANSWER_BYTES}, within `deadlineMs` from the start
-   * (undici's own timeouts only catch a silent server, not one that trickles bytes).
+   * One HTTP attempt, read whole within `deadlineMs` (see requestWithDeadline).
    * @throws UnusableAnswer when the deadline passes or the answer is too large; the network error otherwise
    */
-  private async send(method: string, path: string, token: string, body: Uint8Array | undefined, deadlineMs: number): Promise<Answer> {
-    const attempt = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      attempt.abort();
-    }, deadlineMs);
-    const outer = this.opts.signal;
-    const cancel = (): void => attempt.abort();
-    outer?.addEventListener('abort', cancel, { once: true });
-    try {
-      const res = await request(this.opts.baseUrl + path, {
-        method: method as 'GET' | 'POST',
+  private async send(method: 'GET' | 'POST', path: string, token: string, body: Uint8Array | undefined, deadlineMs: number): Promise<Answer> {
+    const res = await requestWithDeadline(
+      this.opts.baseUrl + path,
+      {
+        method,
         dispatcher: this.opts.dispatcher,
-        signal: attempt.signal,
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         body,
-      });
-      const text = await readAnswer(res.body, res.headers['content-length']);
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return {
-        status: res.statusCode,
-        body: parsed,
-        requestId: headerValue(res.headers['x-pinterest-rid']),
-        retryAfter: headerValue(res.headers['retry-after']),
-        rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
-        location: headerValue(res.headers.location),
-      };
-    } catch (err) {
-      if (timedOut && !outer?.aborted) throw new UnusableAnswer(`no complete answer within ${Math.round(deadlineMs / 1000)} s (the server kept the request open)`, 'timeout');
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', cancel);
+      },
+      deadlineMs,
+      this.opts.signal,
+    );
+    let parsed: unknown;
+    try {
+      parsed = res.text ? JSON.parse(res.text) : undefined;
+    } catch {
+      parsed = undefined;
     }
+    return {
+      status: res.status,
+      body: parsed,
+      requestId: headerValue(res.headers['x-pinterest-rid']),
+      retryAfter: headerValue(res.headers['retry-after']),
+      rateLimitReset: headerValue(res.headers['x-ratelimit-reset']),
+      location: headerValue(res.headers.location),
+    };
   }
-}
-
-/** An attempt that got no usable answer (too slow as a whole, too large): retried like a network error. */
-class UnusableAnswer extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'timeout' | 'too_large',
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Reads an answer body as UTF-8 text, at most {@link MAX_ANSWER_BYTES}: a larger one (announced by content-length or
- * not) is abandoned and the connection closed, so a server that never stops answering cannot fill the memory.
- * @throws UnusableAnswer for an oversized answer
- */
-async function readAnswer(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
-  const tooLarge = (): UnusableAnswer => {
-    body.destroy();
-    return new UnusableAnswer(`an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (reading stopped there; no Pinterest answer is that large)`, 'too_large');
-  };
-  if (Number(headerValue(contentLength)) > MAX_ANSWER_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_ANSWER_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** TLS verification failures: the machine does not trust the certificate it was shown (Node/OpenSSL codes). */

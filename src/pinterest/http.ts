@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
 import { PinterestError } from './errors.js';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
 /** Default base URL of Pinterest API v5. Overridden by the environment variable PINTEREST_API_BASE_URL (tests, demo). */
 export const DEFAULT_API_BASE_URL = 'https://api.pinterest.com/v5';
@@ -80,6 +81,77 @@ export const HTTP_TIMEOUTS = {
 
 /** Largest answer read from Pinterest, in bytes (a full answer to 1,000 events is well under 1 MiB). */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** A request that got no usable answer (none complete within its deadline, or one too large): retried by callers. */
+export class UnusableAnswer extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'timeout' | 'too_large',
+  ) {
+    super(message);
+  }
+}
+
+/** An answer read whole: status, headers and the body as UTF-8 text. */
+export interface ReadAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One HTTP request through `dispatcher` whose answer is read whole, at most {@link MAX_ANSWER_BYTES}, within
+ * `deadlineMs` from the start (undici's own timeouts only catch a silent server, not one that trickles bytes).
+ * Aborting `signal` aborts the request (the caller reports the cancellation).
+ * @throws UnusableAnswer when the deadline passes or the answer is too large; undici's error otherwise
+ */
+export async function requestWithDeadline(
+  url: string,
+  options: { method: 'GET' | 'POST'; dispatcher: Dispatcher; headers: Record<string, string>; body?: Uint8Array | string },
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<ReadAnswer> {
+  const attempt = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, deadlineMs);
+  const cancel = (): void => attempt.abort();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    const res = await request(url, { ...options, signal: attempt.signal });
+    const text = await readCapped(res.body, res.headers['content-length']);
+    return { status: res.statusCode, headers: res.headers, text };
+  } catch (err) {
+    if (timedOut && !signal?.aborted) throw new UnusableAnswer(`no complete answer within ${Math.round(deadlineMs / 1000)} s (the server kept the request open)`, 'timeout');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/**
+ * Reads an answer body as UTF-8 text, at most {@link MAX_ANSWER_BYTES}: a larger one (announced by content-length or
+ * not) is abandoned and the connection closed, so a server that never stops answering cannot fill the memory.
+ * @throws UnusableAnswer for an oversized answer
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined): Promise<string> {
+  const tooLarge = (): UnusableAnswer => {
+    body.destroy();
+    return new UnusableAnswer(`an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (reading stopped there; no Pinterest answer is that large)`, 'too_large');
+  };
+  if (Number(Array.isArray(contentLength) ? contentLength[0] : contentLength) > MAX_ANSWER_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ANSWER_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
 
 /** Proxy settings read from the environment. */
 export interface ProxySettings {
