@@ -134,12 +134,12 @@ describe.concurrent('no answer holds a request past its deadline or fills the me
   it('an answer larger than 8 MiB is abandoned where the limit is passed and retried; the retry delivers', async () => {
     const fake = await newFake();
     const input = generateOrders(10, 10);
-    fake.script([{ bodyBytes: 16 * 1024 * 1024 }]);
+    fake.script([{ bodyBytes: 32 * 1024 * 1024 }]);
     const r = await runWrite(fake, ordersConfig(), input.lines);
     expect(r.code, describeRun(r)).toBe(0);
     expectAcceptedExactly(fake, input.ids);
     const [big] = eventsRequests(fake);
-    expect(big.bytesSent).toBeLessThan(16 * 1024 * 1024);
+    expect(big.bytesSent).toBeLessThan(24 * 1024 * 1024);
     expect(logTexts(r.messages)).toContain(
       'Retrying a request after a transient failure: an answer larger than 8 MiB (reading stopped there; no Pinterest answer is that large)',
     );
@@ -149,7 +149,7 @@ describe.concurrent('no answer holds a request past its deadline or fills the me
   it('the OAuth token endpoint is held to the same limit: oversized answers are retried, then transient_error; nothing sent', async () => {
     const fake = await newFake();
     const input = generateOrders(10, 10);
-    const huge = { bodyBytes: 16 * 1024 * 1024 };
+    const huge = { bodyBytes: 10 * 1024 * 1024 };
     fake.scriptOAuth([huge, huge, huge, huge]);
     const r = await runWrite(fake, oauthOrdersConfig(), input.lines);
     expect(r.code, describeRun(r)).toBe(1);
@@ -167,7 +167,7 @@ describe.concurrent('no answer holds a request past its deadline or fills the me
   it('oversized answers that persist end the sync with transient_error naming the limit', async () => {
     const fake = await newFake();
     const input = generateOrders(10, 10);
-    fake.script([{ bodyBytes: 16 * 1024 * 1024 }, { bodyBytes: 16 * 1024 * 1024 }]);
+    fake.script([{ bodyBytes: 10 * 1024 * 1024 }, { bodyBytes: 10 * 1024 * 1024 }]);
     const r = await runWrite(fake, ordersConfig({ max_retries: 1 }), input.lines);
     expect(r.code, describeRun(r)).toBe(1);
     expect(traceErrors(r.messages).map((t) => [t.trace.error.failure_type, /\(last: an answer larger than 8 MiB/.test(t.trace.error.message)])).toEqual([
