@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { InputError } from './airbyte/input-error.js';
 import { AirbyteOutput } from './airbyte/output.js';
 import type { FailureType } from './airbyte/protocol.js';
 import { ConfigError } from './config/config.js';
@@ -22,7 +23,8 @@ export function failureTypeOf(err: unknown): FailureType {
 function traceError(out: AirbyteOutput, err: unknown): void {
   const e = err instanceof Error ? err : new Error(String(err));
   const type = failureTypeOf(e);
-  const message = type === 'system_error' && !(e instanceof PinterestError) ? `Internal error in the Pinterest destination: ${e.message}` : e.message;
+  const internal = type === 'system_error' && !(e instanceof PinterestError) && !(e instanceof InputError);
+  const message = internal ? `Internal error in the Pinterest destination: ${e.message}` : e.message;
   out.traceError(type, message, `${e.name}: ${e.message}`, type === 'system_error' ? e.stack : undefined);
 }
 

@@ -1,11 +1,13 @@
-import split2 from 'split2';
 import { isInteger, isSafeNumber, parse as losslessParse } from 'lossless-json';
 import type { Readable } from 'node:stream';
+import { splitLines } from './lines.js';
 import type { AirbyteRecord, AirbyteState } from './protocol.js';
 
 /**
  * One input line, classified. RECORD and STATE are what a destination acts on; everything else
- * (TRACE stream statuses, LOG, unknown types) is `other` and ignored; a line that is not JSON is `invalid`.
+ * (TRACE stream statuses, LOG, CONTROL, unknown types) is `other` and ignored. A line that is not an Airbyte message
+ * (not JSON, not an object, a RECORD without stream, a STATE of no known shape, a last line cut off) is `invalid`,
+ * with `problem` completing "Input line N ..." (never quoting the line): the sync ends there.
  *
  * - `record.data` may hold `bigint` values: integers beyond ±2^53 are parsed losslessly so no digit of an
  *   order id or customer id is lost.
@@ -16,10 +18,21 @@ export type InputMessage =
   | { kind: 'record'; record: AirbyteRecord; line: number; problem?: string }
   | { kind: 'state'; state: AirbyteState; line: number }
   | { kind: 'other'; type: string; line: number }
-  | { kind: 'invalid'; line: number; reason: string };
+  | { kind: 'invalid'; line: number; problem: string };
 
-/** Longest input line accepted (bytes of text). Longer lines end the run with a clear error instead of exhausting memory. */
+/** Longest input line accepted (UTF-8 bytes). A longer line ends the run with a clear error instead of exhausting memory. */
 export const MAX_LINE_LENGTH = 64 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects read through lossless-json (every STATE; records holding both an unsafe
+ * integer and a `\u0000` escape), whose parser recurses: about 4,500 levels overflow the stack. A RECORD nested deeper
+ * there is rejected (counted, with a reason); a STATE ends the sync. Other lines are parsed by `JSON.parse`, which
+ * does not recurse, at any depth.
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+/** Reason of a record rejected for nesting deeper than {@link MAX_NESTING_DEPTH}. */
+export const TOO_DEEP = `record nested deeper than ${MAX_NESTING_DEPTH} levels of arrays and objects (with an integer beyond 2^53 and a \\u0000 escape)`;
 
 /** A digit run this long may be an integer beyond 2^53 (9007199254740992 has 16 digits). */
 const LONG_DIGIT_RUN = /\d{16}/;
@@ -39,30 +52,60 @@ const LONG_DIGIT_RUNS = /\d{16,}/g;
  */
 const MARKER_JSON = '"\\u0000';
 
-/** Replaces the marker strings of `value` (at any depth) by bigint, in place; stops after `count` of them. */
-function reviveMarkers(value: unknown, count: { n: number }): unknown {
-  if (typeof value === 'string') {
-    if (value.charCodeAt(0) === 0) {
-      count.n--;
-      return BigInt(value.slice(1));
-    }
-    return value;
-  }
+/**
+ * Replaces the marker strings of `value` (at any depth: iterative, so no nesting overflows the stack) by bigint, in
+ * place; stops after `count` of them.
+ */
+function reviveMarkers(value: unknown, count: number): unknown {
+  if (typeof value === 'string') return value.charCodeAt(0) === 0 ? BigInt(value.slice(1)) : value;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && count.n > 0; i++) {
-      const v = value[i];
-      if (typeof v === 'string' ? v.charCodeAt(0) === 0 : v !== null && typeof v === 'object') value[i] = reviveMarkers(v, count);
+  const stack: object[] = [value];
+  while (stack.length > 0 && count > 0) {
+    const node = stack.pop() as Record<string | number, unknown>;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length && count > 0; i++) {
+        const v: unknown = node[i];
+        if (typeof v === 'string') {
+          if (v.charCodeAt(0) === 0) {
+            node[i] = BigInt(v.slice(1));
+            count--;
+          }
+        } else if (v !== null && typeof v === 'object') stack.push(v);
+      }
+      continue;
     }
-    return value;
-  }
-  const obj = value as Record<string, unknown>;
-  for (const k in obj) {
-    if (count.n === 0) break;
-    const v = obj[k];
-    if (typeof v === 'string' ? v.charCodeAt(0) === 0 : v !== null && typeof v === 'object') obj[k] = reviveMarkers(v, count);
+    for (const k in node) {
+      if (count === 0) break;
+      const v = node[k];
+      if (typeof v === 'string') {
+        if (v.charCodeAt(0) === 0) {
+          node[k] = BigInt(v.slice(1));
+          count--;
+        }
+      } else if (v !== null && typeof v === 'object') stack.push(v);
+    }
   }
   return value;
+}
+
+/**
+ * True when `text` (valid JSON or not) nests arrays and objects deeper than `max` outside strings. One pass, no
+ * allocation.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return false;
 }
 
 /**
@@ -78,7 +121,10 @@ function reviveMarkers(value: unknown, count: { n: number }): unknown {
  * string would be valid), is left as it is. A line that already holds a `\u0000` escape goes to lossless-json.
  */
 function parseKeepingBigIntegers(text: string): unknown {
-  if (text.includes('\\u0000')) return losslessParse(text, null, { parseNumber: parseNumberKeepingIntegers, onDuplicateKey: lastKeyWins });
+  if (text.includes('\\u0000')) {
+    if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) throw new NestingTooDeep();
+    return losslessParse(text, null, { parseNumber: parseNumberKeepingIntegers, onDuplicateKey: lastKeyWins });
+  }
   LONG_DIGIT_RUNS.lastIndex = 0;
   let out = '';
   let from = 0; // text before this index is already in `out`
@@ -122,7 +168,32 @@ function parseKeepingBigIntegers(text: string): unknown {
   }
   if (replaced === 0) return JSON.parse(text);
   const value: unknown = JSON.parse(out + text.slice(from));
-  return reviveMarkers(value, { n: replaced });
+  return reviveMarkers(value, replaced);
+}
+
+/** Thrown by {@link parseKeepingBigIntegers} for a line nested deeper than {@link MAX_NESTING_DEPTH}. */
+class NestingTooDeep extends Error {}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * What is wrong with the shape of a STATE's `state`, completing "Input line N is a STATE ...", or undefined when it
+ * has a known shape (Airbyte protocol, AirbyteStateMessage): STREAM with `stream.stream_descriptor.name`, GLOBAL with
+ * a `global` object, LEGACY or no type (the legacy `data` state).
+ */
+export function stateShapeProblem(state: unknown): string | undefined {
+  if (!isObject(state)) return 'whose "state" is not a JSON object';
+  const type = state.type;
+  if (type === undefined || type === null || type === 'LEGACY') return undefined;
+  if (type === 'STREAM') {
+    const stream = state.stream;
+    const d = isObject(stream) ? stream.stream_descriptor : undefined;
+    if (!isObject(d) || typeof d.name !== 'string' || d.name === '') return 'of type STREAM without stream.stream_descriptor.name';
+    if (d.namespace !== undefined && d.namespace !== null && typeof d.namespace !== 'string') return 'of type STREAM whose stream_descriptor.namespace is not a string';
+    return undefined;
+  }
+  if (type === 'GLOBAL') return isObject(state.global) ? undefined : 'of type GLOBAL without a "global" object';
+  return 'of an unknown type (not STREAM, GLOBAL or LEGACY)';
 }
 
 /** Number parser for lossless-json: unsafe integers → bigint, everything else → number. */
@@ -140,14 +211,19 @@ export function parseInputLine(text: string, line: number): InputMessage {
   let msg: { type?: unknown; record?: unknown; state?: unknown };
   try {
     msg = (LONG_DIGIT_RUN.test(text) ? parseKeepingBigIntegers(text) : JSON.parse(text)) as typeof msg;
-  } catch {
-    return { kind: 'invalid', line, reason: 'not valid JSON' };
+  } catch (err) {
+    if (!(err instanceof NestingTooDeep)) return { kind: 'invalid', line, problem: 'is not valid JSON' };
+    msg = JSON.parse(text) as typeof msg; // does not recurse; only the stream is read, the record is rejected
+    const r = isObject(msg) && msg.type === 'RECORD' ? msg.record : undefined;
+    if (isObject(r) && typeof r.stream === 'string') {
+      return { kind: 'record', record: { ...r, data: {} } as AirbyteRecord, line, problem: TOO_DEEP };
+    }
   }
-  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return { kind: 'invalid', line, reason: 'not a JSON object' };
+  if (!isObject(msg)) return { kind: 'invalid', line, problem: 'is not a JSON object' };
   const type = typeof msg.type === 'string' ? msg.type : '';
   if (type === 'RECORD') {
     const r = msg.record as AirbyteRecord | undefined;
-    if (!r || typeof r !== 'object' || typeof r.stream !== 'string') return { kind: 'invalid', line, reason: 'RECORD without record.stream' };
+    if (!r || typeof r !== 'object' || typeof r.stream !== 'string') return { kind: 'invalid', line, problem: 'is a RECORD without record.stream' };
     if (typeof r.emitted_at === 'bigint') r.emitted_at = Number(r.emitted_at);
     if (r.data === null || typeof r.data !== 'object' || Array.isArray(r.data)) {
       // The stream is known, so the record is counted (as rejected) against it and no later state skips it unnoticed.
@@ -157,46 +233,36 @@ export function parseInputLine(text: string, line: number): InputMessage {
     return { kind: 'record', record: r, line };
   }
   if (type === 'STATE') {
+    if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) return { kind: 'invalid', line, problem: `is a STATE nested deeper than ${MAX_NESTING_DEPTH} levels` };
     let state: unknown;
     try {
       state = (losslessParse(text, null, { onDuplicateKey: lastKeyWins }) as { state?: unknown }).state;
     } catch {
-      return { kind: 'invalid', line, reason: 'not valid JSON' };
+      return { kind: 'invalid', line, problem: 'is not valid JSON' };
     }
-    if (!state || typeof state !== 'object') return { kind: 'invalid', line, reason: 'STATE without a state object' };
+    const problem = stateShapeProblem(state);
+    if (problem) return { kind: 'invalid', line, problem: `is a STATE ${problem}` };
     return { kind: 'state', state: state as AirbyteState, line };
   }
   return { kind: 'other', type: type || '(none)', line };
 }
 
 /**
- * Reads Airbyte messages from `input` (stdin) line by line with split2, with back-pressure: the stream is only
- * read as fast as the consumer of this async iterator asks for messages. Lines end with "\n" or "\r\n"; empty
- * and whitespace-only lines are skipped (but counted in `line`); a UTF-8 byte order mark before the first line is
- * ignored.
+ * Reads Airbyte messages from `input` (stdin) line by line (see {@link splitLines}: linear in the input), with
+ * back-pressure: the stream is only read as fast as the consumer of this async iterator asks for messages. Lines end
+ * with "\n" or "\r\n"; empty and whitespace-only lines are skipped (but counted in `line`); a UTF-8 byte order mark
+ * before the first line is ignored. A last line without a line break is read like any other when it is a complete
+ * message; otherwise it is `invalid` ("was cut off").
  *
- * @throws Error when a line is longer than {@link MAX_LINE_LENGTH}, or the error `input` emits.
+ * @throws LineTooLongError (an InputError) when a line is longer than {@link MAX_LINE_LENGTH}; the error `input` emits
  */
 export async function* readMessages(input: Readable): AsyncGenerator<InputMessage> {
-  const lines = input.pipe(split2({ maxLength: MAX_LINE_LENGTH }));
-  const onInputError = (err: Error): void => {
-    lines.destroy(err);
-  };
-  input.on('error', onInputError);
-  let n = 0;
-  try {
-    for await (const raw of lines as AsyncIterable<string>) {
-      n++;
-      const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.length === 0 || text.trim().length === 0) continue;
-      yield parseInputLine(text, n);
-    }
-  } finally {
-    // The consumer may stop early (a fatal error, a cancel). Detach cleanly so that input still flowing into the
-    // destroyed splitter cannot raise an unhandled 'error' (which would end the process mid-write).
-    input.off('error', onInputError);
-    input.unpipe(lines);
-    lines.on('error', () => undefined);
-    lines.destroy();
+  // destroyOnReturn false: a consumer that stops early (a fatal error) leaves stdin alone, as the platform expects.
+  for await (const { text: raw, line, terminated } of splitLines(input.iterator({ destroyOnReturn: false }), MAX_LINE_LENGTH)) {
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (text.length === 0 || text.trim().length === 0) continue;
+    const msg = parseInputLine(text, line);
+    if (!terminated && msg.kind === 'invalid') yield { kind: 'invalid', line, problem: 'was cut off: the input ended in the middle of it' };
+    else yield msg;
   }
 }

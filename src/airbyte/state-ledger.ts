@@ -2,9 +2,7 @@ import type { AirbyteState } from './protocol.js';
 import { streamKey } from './protocol.js';
 
 /**
- * Counts of one state's records: how many of the records it covers were accepted and how many rejected.
- * For a STREAM state these are the records of that stream since the previous state of the same stream;
- * for GLOBAL and LEGACY states, all records since the previous state.
+ * Counts of records of one stream that no state has reported yet: how many were accepted and how many rejected.
  */
 interface Bucket {
   accepted: number;
@@ -12,11 +10,15 @@ interface Bucket {
 }
 
 /** The records between two consecutive STATE messages in input order, and the state that closes them. */
-interface Segment extends Bucket {
+interface Segment {
   outstanding: number;
   state: AirbyteState | null;
-  /** The counts reported with the state: the stream's bucket (STREAM) or the segment itself (GLOBAL, LEGACY). */
-  counts: Bucket | null;
+  /**
+   * The buckets reported with the state: its stream's (STREAM), or every stream's not yet reported by an earlier
+   * state (GLOBAL, LEGACY), so that whatever mix of STREAM and GLOBAL states a client sends, each record is counted
+   * in exactly one state's destinationStats.
+   */
+  buckets: Bucket[] | null;
 }
 
 /** Handle the write pipeline keeps for each record until it is settled. */
@@ -56,13 +58,8 @@ export class StateLedger {
   /** Marks a record as accepted (true) or definitively rejected (false). Call exactly once per ticket. */
   settle(ticket: RecordTicket, accepted: boolean): void {
     ticket.segment.outstanding--;
-    if (accepted) {
-      ticket.streamBucket.accepted++;
-      ticket.segment.accepted++;
-    } else {
-      ticket.streamBucket.rejected++;
-      ticket.segment.rejected++;
-    }
+    if (accepted) ticket.streamBucket.accepted++;
+    else ticket.streamBucket.rejected++;
   }
 
   /** Closes the current segment with `state`. */
@@ -72,11 +69,12 @@ export class StateLedger {
     if (state.type === 'STREAM' && state.stream?.stream_descriptor) {
       const d = state.stream.stream_descriptor;
       const key = streamKey(d.name, d.namespace);
-      seg.counts = this.streamBuckets.get(key) ?? { accepted: 0, rejected: 0 };
+      const bucket = this.streamBuckets.get(key);
+      seg.buckets = bucket ? [bucket] : [];
       this.streamBuckets.delete(key);
     } else {
-      // GLOBAL / LEGACY (or a state without a type): covers every record since the previous state.
-      seg.counts = seg;
+      // GLOBAL / LEGACY (or a state without a type): every record no earlier state reported.
+      seg.buckets = [...this.streamBuckets.values()];
       this.streamBuckets.clear();
     }
     this.segments.push(seg);
@@ -93,8 +91,13 @@ export class StateLedger {
       const seg = this.segments[this.head];
       this.segments[this.head] = undefined as unknown as Segment; // let it be collected
       this.head++;
-      const counts = seg.counts as Bucket;
-      emit(seg.state as AirbyteState, counts.accepted, counts.rejected);
+      let accepted = 0;
+      let rejected = 0;
+      for (const b of seg.buckets as Bucket[]) {
+        accepted += b.accepted;
+        rejected += b.rejected;
+      }
+      emit(seg.state as AirbyteState, accepted, rejected);
       n++;
     }
     if (this.head > 1024 && this.head * 2 > this.segments.length) {
@@ -118,5 +121,5 @@ export class StateLedger {
 }
 
 function newSegment(): Segment {
-  return { outstanding: 0, state: null, counts: null, accepted: 0, rejected: 0 };
+  return { outstanding: 0, state: null, buckets: null };
 }

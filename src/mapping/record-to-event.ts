@@ -62,6 +62,13 @@ export interface RecordMapExtras {
   unknownEventName?: string;
   /** Which rule derived event_id; absent when the record carried its own event_id. */
   eventIdRule?: EventIdRule;
+  /**
+   * On a rejection, the event_id that names the row: the one the event was built with (derived ones too, see
+   * `eventIdRule`) when the event was complete, else the record's own event_id when it has one.
+   */
+  eventId?: string;
+  /** On a rejection by the event schema: the event as it would have been sent (user_data hashed). */
+  rejectedEvent?: PinterestEvent;
 }
 
 /** Result of mapping one record: {@link MapResult} of a {@link PinterestEvent} plus {@link RecordMapExtras}. */
@@ -477,7 +484,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   }
 
   // ---- the per-record function -------------------------------------------------------------------------
-  return function mapRecord(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+  const mapRecord = function mapRecord(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
     const warnings: MappingWarning[] = [];
     let unknownEventName: string | undefined;
     let usedEmittedAt: true | undefined;
@@ -631,8 +638,22 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     const event = out as unknown as PinterestEvent;
     const problems = validatePinterestEvent(event);
     if (problems.length > 0) {
-      return result({ ok: false, reason: `invalid event: ${problems.join('; ')}`, warnings }, unknownEventName, usedEmittedAt, eventIdRule);
+      const rejected = result({ ok: false, reason: `invalid event: ${problems.join('; ')}`, warnings }, unknownEventName, usedEmittedAt, eventIdRule);
+      rejected.eventId = eventId;
+      rejected.rejectedEvent = event;
+      return rejected;
     }
     return result({ ok: true, event, warnings }, unknownEventName, usedEmittedAt, eventIdRule);
+  };
+
+  // A rejection names the row by the record's own event_id when the event was not built far enough to have one.
+  return function mapRecordNamingRejections(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+    const r = mapRecord(stream, data, emittedAtMs);
+    if (!r.ok && r.eventId === undefined) {
+      const own = fitQuiet(readEventId(data));
+      const text = isAbsent(own) ? undefined : scalarToText(own);
+      if (text !== undefined) r.eventId = text;
+    }
+    return r;
   };
 }

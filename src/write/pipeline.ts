@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import type { ConfiguredCatalog } from '../airbyte/protocol.js';
+import type { InputError } from '../airbyte/input-error.js';
 import type { ConnectorConfig } from '../config/config.js';
 import { Batcher, type SendBatch } from './batches.js';
 import type { AdaptiveConcurrency } from './concurrency.js';
@@ -10,7 +11,7 @@ import { RecordStep } from './record-step.js';
 import { Rejections, type RejectionSink } from './rejections.js';
 import { SyncReport } from './report.js';
 import { Settlement } from './settlement.js';
-import { StreamRegistry, unmatchedStreamSettings } from './streams.js';
+import { StreamRegistry, syncModeNotices, unmatchedStreamSettings } from './streams.js';
 import { SyncFailure } from './sync-failure.js';
 
 export { MAX_EVENTS_PER_REQUEST } from './settlement.js';
@@ -78,6 +79,7 @@ interface Parts {
  * - A record rejected by the mapping or by Pinterest counts in `destinationStats.rejectedRecordCount`.
  * - On a fatal error: reading stops, in-flight batches finish, every state whose records are all settled is echoed,
  *   nothing after the failure is; the error is returned for the caller's TRACE.
+ * - A malformed input line ends the sync the same way, after the records before it were sent and settled.
  */
 export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const clock = o.clock ?? Date.now;
@@ -85,6 +87,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const report = o.report ?? new SyncReport(out, clock);
   report.dryRun = !o.send;
   for (const problem of unmatchedStreamSettings(config, o.catalog)) out.log('WARN', problem);
+  for (const notice of syncModeNotices(o.catalog)) out.log('INFO', notice);
   const failure = new SyncFailure();
   const rejections = new Rejections(report, o.rejectionSink);
   const settlement = new Settlement({ out, report, rejections, failure, echoStates: o.send !== undefined, maxRejectedPercent: config.max_rejected_percent });
@@ -113,8 +116,9 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   o.cancel?.addEventListener('abort', onCancel, { once: true });
   const progressTimer = setInterval(() => report.progress(), Math.min(report.progressIntervalMs, 30_000));
   progressTimer.unref();
+  let inputError: InputError | undefined;
   try {
-    await readLoop({
+    inputError = await readLoop({
       input: o.input,
       out,
       failure,
@@ -127,7 +131,6 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
           if (batcher.empty) settlement.releaseStates();
           else batcher.sendSoon();
         },
-        invalid: (msg) => report.warn(`Input line ignored: ${msg.reason}`),
       },
     });
   } finally {
@@ -138,6 +141,8 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   if (!cancelled) settlement.checkRejectedThreshold(true);
   settlement.releaseStates();
   await settlement.drained();
+  // After the states of the records before a malformed line were echoed: the line ends the sync (one TRACE).
+  if (inputError && !cancelled) failure.fail(inputError);
   if (cancelled) {
     out.log(
       'WARN',

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readMessages, type InputMessage } from '../airbyte/input.js';
+import { InputError } from '../airbyte/input-error.js';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import type { SyncFailure } from './sync-failure.js';
 
@@ -9,8 +10,6 @@ export interface MessageHandlers {
   record(msg: Extract<InputMessage, { kind: 'record' }>): Promise<void>;
   /** A STATE. */
   state(msg: Extract<InputMessage, { kind: 'state' }>): void;
-  /** A line that is not a usable Airbyte message. */
-  invalid(msg: Extract<InputMessage, { kind: 'invalid' }>): void;
 }
 
 /** Options of {@link readLoop}. */
@@ -26,19 +25,27 @@ export interface ReadLoopOptions {
 /**
  * The read loop: reads stdin message by message and hands each to its handler. Reading pauses while a handler
  * waits (a free in-flight slot) and while stdout is full (`out.ready()`); it stops at the end of input, on a
- * failure, or when the input is destroyed (cancellation). Other message types (TRACE stream statuses, LOG, CONTROL,
- * unknown ones) are ignored. An error reading the input fails the sync, unless the sync was cancelled.
+ * failure, when the input is destroyed (cancellation), or at a malformed line. Other message types (TRACE stream
+ * statuses, LOG, CONTROL, unknown ones) are ignored. An error reading the input fails the sync, unless the sync was
+ * cancelled.
+ *
+ * @returns the {@link InputError} of a malformed line (not JSON, not an Airbyte message, a STATE of no known shape,
+ *   cut off at the end of input, too long), where reading stopped; the caller lets the records before it settle,
+ *   echoes their states, and then fails the sync with it. Undefined when the input was read to its end.
  */
-export async function readLoop(o: ReadLoopOptions): Promise<void> {
+export async function readLoop(o: ReadLoopOptions): Promise<InputError | undefined> {
   try {
     for await (const msg of readMessages(o.input)) {
+      if (msg.kind === 'invalid') return new InputError(msg.line, msg.problem);
       if (msg.kind === 'record') await o.handlers.record(msg);
       else if (msg.kind === 'state') o.handlers.state(msg);
-      else if (msg.kind === 'invalid') o.handlers.invalid(msg);
       if (o.failure.failed) break;
       await o.out.ready();
     }
   } catch (err) {
-    if (!o.cancel?.aborted) o.failure.fail(err);
+    if (o.cancel?.aborted) return undefined;
+    if (err instanceof InputError) return err;
+    o.failure.fail(err);
   }
+  return undefined;
 }

@@ -56,7 +56,13 @@ export class RecordStep {
     const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
     this.logNotices(ctx, position, result);
     if (!result.ok) {
-      this.reject(ticket, ctx, rowOf(ctx, position, result.reason, 'mapping'), rec.data);
+      const row = rowOf(ctx, position, result.reason, 'mapping');
+      if (result.eventId !== undefined) {
+        row.eventId = result.eventId;
+        row.eventIdDerived = result.eventIdRule !== undefined;
+      }
+      if (result.rejectedEvent) row.eventJson = JSON.stringify(result.rejectedEvent);
+      this.reject(ticket, ctx, row, rec.data);
       return;
     }
     this.logSample(ctx, position, result.event);

@@ -52,9 +52,19 @@ export interface RejectionSink {
   flush(): Promise<void>;
 }
 
-/** "record 17 of stream orders": how log lines name a row. */
-export function rowLabel(row: Pick<RejectedRow, 'recordNumber' | 'streamLabel'>): string {
-  return `record ${row.recordNumber} of stream ${row.streamLabel}`;
+/** Longest event_id shown in a log line (characters); a longer one is cut with "…". */
+const EVENT_ID_SHOWN = 100;
+
+/**
+ * How log lines name a row: "record 17 of stream orders (event_id A-1007)", "(derived event_id 3f2a…)" when the
+ * connector made it, or without event_id when the row was rejected before it had one. The event_id is the user's
+ * key (not personal data, README), shown as sent.
+ */
+export function rowLabel(row: Pick<RejectedRow, 'recordNumber' | 'streamLabel' | 'eventId' | 'eventIdDerived'>): string {
+  const where = `record ${row.recordNumber} of stream ${row.streamLabel}`;
+  if (row.eventId === undefined) return where;
+  const id = row.eventId.length > EVENT_ID_SHOWN ? `${row.eventId.slice(0, EVENT_ID_SHOWN)}…` : row.eventId;
+  return `${where} (${row.eventIdDerived ? 'derived event_id' : 'event_id'} ${id})`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { AirbyteOutput } from '../airbyte/output.js';
 import type { PinterestUserData } from '../pinterest/events.js';
+import { reasonShape } from './reason-shape.js';
 
-/** How many rejected records per reason are logged one by one (with their stream and record number) before only counting. */
+/** How many rejected records per reason shape are logged one by one (naming the row) before only counting. */
 const REJECTIONS_LOGGED_PER_REASON = 10;
 
 /**
@@ -49,8 +50,10 @@ export class SyncReport {
     splits: 0,
     inFlightEvents: 0,
   };
-  /** Rejection reason → count. */
+  /** Rejection reason shape ({@link reasonShape}) → count. */
   readonly rejections = new Map<string, number>();
+  /** Per reason shape: the first row rejected for it (its `where`) and its reason as given. */
+  private readonly rejectionExamples = new Map<string, { where: string; reason: string; varied: boolean }>();
   /** Warning → count (mapping warnings, Pinterest warning_message). */
   readonly warnings = new Map<string, number>();
   /** Identifier coverage over the events sent: events carrying each of {@link COVERED_IDENTIFIERS}, same order. */
@@ -75,13 +78,22 @@ export class SyncReport {
     this.lastProgress = this.started;
   }
 
-  /** Counts one rejected record; logs it individually while its reason is still rare. */
+  /**
+   * Counts one rejected record; logs it individually while its reason is still rare. Reasons are grouped by shape
+   * ({@link reasonShape}): one Pinterest message with a different timestamp per row is one reason.
+   * @param reason why (value-free text from the mapping, or Pinterest's message)
+   * @param where the row, e.g. "record 17 of stream orders (event_id A-1007)"
+   */
   reject(reason: string, where: string, byPinterest: boolean): void {
     if (byPinterest) this.counts.rejectedByPinterest++;
     else this.counts.rejectedByMapping++;
-    const key = this.rejections.has(reason) || this.rejections.size < MAX_DISTINCT_MESSAGES ? reason : OTHER_REASONS;
+    const shape = reasonShape(reason);
+    const key = this.rejections.has(shape) || this.rejections.size < MAX_DISTINCT_MESSAGES ? shape : OTHER_REASONS;
     const n = (this.rejections.get(key) ?? 0) + 1;
     this.rejections.set(key, n);
+    const example = this.rejectionExamples.get(key);
+    if (!example) this.rejectionExamples.set(key, { where, reason, varied: key === OTHER_REASONS });
+    else if (!example.varied && example.reason !== reason) example.varied = true;
     if (n <= REJECTIONS_LOGGED_PER_REASON) {
       const last = key === OTHER_REASONS ? ` (more than ${MAX_DISTINCT_MESSAGES} distinct reasons: further records rejected for a new reason are only counted)` : ' (further records rejected for this reason are only counted)';
       this.out.log('WARN', `${where} rejected: ${reason}${n === REJECTIONS_LOGGED_PER_REASON ? last : ''}`);
@@ -141,8 +153,13 @@ export class SyncReport {
     this.progress(true);
     const c = this.counts;
     if (this.rejections.size) {
-      const lines = [...this.rejections].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${n} × ${r}`);
-      this.out.log('WARN', `Rejected records by reason (${this.rejected} in all):\n${lines.join('\n')}`);
+      const lines = [...this.rejections]
+        .sort((a, b) => b[1] - a[1])
+        .map(([shape, n]) => {
+          const e = this.rejectionExamples.get(shape)!;
+          return `  ${n} × ${e.varied ? shape : e.reason} — first: ${e.where}`;
+        });
+      this.out.log('WARN', `Rejected records by reason (${this.rejected} in all; the first row of each named):\n${lines.join('\n')}`);
     }
     if (this.warnings.size) {
       const lines = [...this.warnings].sort((a, b) => b[1] - a[1]).map(([w, n]) => `  ${n} × ${w}`);

@@ -236,6 +236,23 @@ function primaryKeyProblem(primaryKey: unknown, where: string): string | undefin
 }
 
 /**
+ * One INFO line per configured stream whose `destination_sync_mode` asks for `overwrite` or `append_dedup` (PyAirbyte
+ * sends them): they are treated as `append`, since Pinterest only adds events; it de-duplicates them by event_id.
+ */
+export function syncModeNotices(catalog: ConfiguredCatalog): string[] {
+  const out: string[] = [];
+  for (const cs of catalog.streams) {
+    const mode = cs.destination_sync_mode;
+    if (mode !== 'overwrite' && mode !== 'append_dedup') continue;
+    out.push(
+      `Stream ${streamLabel(cs.stream.name, cs.stream.namespace)} has destination_sync_mode ${mode}: treated as append. ` +
+        `Pinterest only adds conversion events, so they cannot be overwritten or de-duplicated by the destination; Pinterest de-duplicates events by event_id.`,
+    );
+  }
+  return out;
+}
+
+/**
  * Reads and checks the configured catalog given with `--catalog`.
  * @throws ConfigError when it is missing, not JSON, has no `streams` array, or a stream has no name or a malformed
  *   primary_key.

@@ -98,14 +98,14 @@ describe('lines with integers beyond 2^53 (fast path)', () => {
       '{"a":--12345678901234567890}',
       '{"a":"\u000112345678901234567890"}', // raw control character in a string
     ]) {
-      expect(parseInputLine(record(data), 7), data).toEqual({ kind: 'invalid', line: 7, reason: 'not valid JSON' });
+      expect(parseInputLine(record(data), 7), data).toEqual({ kind: 'invalid', line: 7, problem: 'is not valid JSON' });
     }
   });
 
   it('emitted_at beyond 2^53 becomes a number; a big integer as the whole line is not an object', () => {
     const m = parseInputLine('{"type":"RECORD","record":{"stream":"s","data":{},"emitted_at":17000000000000000001}}', 1);
     expect(m.kind === 'record' && m.record.emitted_at).toBe(17000000000000000001);
-    expect(parseInputLine('12345678901234567890', 1)).toEqual({ kind: 'invalid', line: 1, reason: 'not a JSON object' });
+    expect(parseInputLine('12345678901234567890', 1)).toEqual({ kind: 'invalid', line: 1, problem: 'is not a JSON object' });
   });
 
   it('agrees with lossless-json on random documents', () => {

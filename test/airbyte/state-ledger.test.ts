@@ -57,6 +57,25 @@ describe('StateLedger', () => {
     ]);
   });
 
+  it('mixed STREAM and GLOBAL states: every record is counted in exactly one state', () => {
+    const l = new StateLedger();
+    const t = [l.track('a', null), l.track('b', null), l.track('b', '')];
+    l.addState(streamState('a', 1)); // a: 1 record
+    l.addState({ type: 'GLOBAL', global: {}, id: 2 }); // b's two records, read before state 1
+    const t2 = [l.track('a', undefined), l.track('c', null)];
+    l.addState(streamState('c', 3, null)); // c: 1
+    l.addState({ type: 'GLOBAL', global: {}, id: 4 }); // a's later record
+    for (const x of [...t, ...t2]) l.settle(x, true);
+    const got = drain(l);
+    expect(got).toEqual([
+      [1, 1, 0],
+      [2, 2, 0],
+      [3, 1, 0],
+      [4, 1, 0],
+    ]);
+    expect(got.reduce((n, [, a]) => n + a, 0)).toBe(5);
+  });
+
   it('counts a STREAM state by its own stream and GLOBAL/LEGACY states by all records', () => {
     const l = new StateLedger();
     const t = [l.track('a', undefined), l.track('b', undefined), l.track('a', undefined)];

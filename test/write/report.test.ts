@@ -57,3 +57,26 @@ describe('identifier coverage', () => {
     expect(lines.find((m) => m.startsWith('Identifier coverage'))).toMatch(/^Identifier coverage over 1 events built: em 100\.0%, /);
   });
 });
+
+describe('rejections', () => {
+  it('groups reasons by shape: one line per shape with its count and the first row, the reason itself when it never varied', () => {
+    const sink = new PassThrough();
+    const report = new SyncReport(new AirbyteOutput(sink), () => 0);
+    for (let i = 1; i <= 12; i++) report.reject(`Pinterest: event_time ${1733400000 + i} is older than 7 days`, `record ${i} of stream orders (event_id A-${1000 + i})`, true);
+    report.reject('no usable identifier', 'record 13 of stream orders', false);
+    report.reject('no usable identifier', 'record 14 of stream orders', false);
+    report.summary({ testMode: false, dryRun: false });
+    const lines = logLines(sink);
+    // The first 10 of a shape are logged one by one, naming the row.
+    expect(lines.filter((l) => l.includes('older than'))).toHaveLength(10 + 1);
+    expect(lines[0]).toBe('record 1 of stream orders (event_id A-1001) rejected: Pinterest: event_time 1733400001 is older than 7 days');
+    expect(lines[9]).toBe(
+      'record 10 of stream orders (event_id A-1010) rejected: Pinterest: event_time 1733400010 is older than 7 days (further records rejected for this reason are only counted)',
+    );
+    expect(lines.find((l) => l.startsWith('Rejected records by reason'))).toBe(
+      'Rejected records by reason (14 in all; the first row of each named):\n' +
+        '  12 × Pinterest: event_time <n> is older than <n> days — first: record 1 of stream orders (event_id A-1001)\n' +
+        '  2 × no usable identifier — first: record 13 of stream orders',
+    );
+  });
+});

@@ -16,7 +16,8 @@ const state = (id: number): AirbyteState => ({ type: 'STREAM', stream: { stream_
 
 /** Every stdout message written so far. */
 function messages(sink: PassThrough): { type: string; state?: { stream: { stream_state: { id: number } } }; log?: { message: string } }[] {
-  const text = (sink.read() as Buffer | null)?.toString('utf8') ?? '';
+  let text = '';
+  for (let chunk = sink.read() as Buffer | null; chunk !== null; chunk = sink.read() as Buffer | null) text += chunk.toString('utf8');
   return text
     .split('\n')
     .filter(Boolean)
@@ -81,7 +82,7 @@ describe('Settlement', () => {
     settlement.settleOutcomes(b, [{ status: 'processed' }, { status: 'failed', error_message: 'event_time is in the past' }]);
     settlement.releaseStates();
     const m = messages(out);
-    expect(m.map((x) => x.log?.message).filter(Boolean)).toEqual(['record 2 of stream orders rejected: Pinterest: event_time is in the past']);
+    expect(m.map((x) => x.log?.message).filter(Boolean)).toEqual(['record 2 of stream orders (event_id A-2) rejected: Pinterest: event_time is in the past']);
     expect(JSON.stringify(m.find((x) => x.type === 'STATE'))).toContain('"destinationStats":{"recordCount":1,"rejectedRecordCount":1}');
   });
 

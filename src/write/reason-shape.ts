@@ -1,0 +1,18 @@
+/**
+ * The shape of a rejection reason: the reason with the values that vary from row to row taken out, so that ten
+ * thousand rows refused for one cause group into one line of the end-of-sync report however their timestamps, ids
+ * or counts differ. Placeholders: `<time>` (ISO-8601 dates and times), `<id>` (UUIDs, hex digests of 16+ characters),
+ * `<value>` (text in quotes), `<n>` (any other number standing alone: not part of a word such as `ISO-4217` or
+ * `sha256`).
+ */
+
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const HEX_ID = /\b[0-9a-f]{16,}\b/gi;
+const QUOTED = /"[^"]*"|'[^']*'|`[^`]*`/g;
+const NUMBER = /(?<![\w.-])[-+]?\d+(?:\.\d+)?(?![\w.])/g;
+
+/** `reason` with its row-specific values replaced by placeholders (see the module comment). */
+export function reasonShape(reason: string): string {
+  return reason.replace(QUOTED, '<value>').replace(ISO_TIME, '<time>').replace(UUID, '<id>').replace(HEX_ID, '<id>').replace(NUMBER, '<n>');
+}
