@@ -45,7 +45,7 @@ describe('write --dry-run', () => {
 
   it('ends with the report and a prominent dry-run warning', () => {
     const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
-    expect(logs.some((l) => l.startsWith(`Rejected records by reason (${FIXTURE_SUMMARY.rejected} in all)`))).toBe(true);
+    expect(logs.some((l) => l.startsWith(`Rejected records by reason (${FIXTURE_SUMMARY.rejected} in all;`))).toBe(true);
     expect(logs.some((l) => l.startsWith(`Progress: ${FIXTURE_SUMMARY.totalRecords} records read, ${FIXTURE_SUMMARY.expectedAccepted} events built (dry run: not sent)`))).toBe(true);
     expect(logs.at(-1)).toMatch(/^DRY RUN: events were built and validated but nothing was sent to Pinterest and no state was echoed\.$/);
   });
