@@ -37,6 +37,8 @@ export class Settlement {
   private readonly ledger = new StateLedger();
   /** The chain of releases waiting for a rejection-sink flush (only with a sink). */
   private releasing: Promise<void> = Promise.resolve();
+  /** True while a release waits in the chain and has not started: later settlements need no release of their own. */
+  private releaseQueued = false;
   /** Set when a rejection-sink flush failed: no state may be echoed after that. */
   private flushFailed = false;
 
@@ -122,7 +124,13 @@ export class Settlement {
   releaseStates(): void {
     if (!this.o.echoStates || this.overRejectedLimit()) return;
     if (this.o.rejections.needsFlush) {
-      this.releasing = this.releasing.then(() => this.releaseAfterFlush());
+      // One queued release covers every settlement until it starts: it counts the releasable states only then.
+      if (this.releaseQueued) return;
+      this.releaseQueued = true;
+      this.releasing = this.releasing.then(() => {
+        this.releaseQueued = false;
+        return this.releaseAfterFlush();
+      });
       return;
     }
     this.echo(Number.POSITIVE_INFINITY);
