@@ -4,7 +4,8 @@
  *
  * Safety: unless the caller's `env` sets PINTEREST_API_BASE_URL, the child gets `http://127.0.0.1:9/v5` (nothing
  * listens there), so a test can never reach the real Pinterest API by accident. Other PINTEREST_* variables and the
- * proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY, any case) of the parent environment are not inherited.
+ * proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY, any case) of the parent environment are not inherited,
+ * nor are AWS_* variables (credentials, profiles); AWS_EC2_METADATA_DISABLED=true is set.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,8 +57,12 @@ const PROXY_VARIABLES = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_p
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PINTEREST_') && !PROXY_VARIABLES.has(k.toLowerCase())) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('PINTEREST_') && !k.startsWith('AWS_') && !PROXY_VARIABLES.has(k.toLowerCase())) env[k] = v;
+  }
   env.PINTEREST_API_BASE_URL = UNREACHABLE_API_BASE_URL;
+  // The AWS SDK's default credential chain never asks an instance metadata service from a test.
+  env.AWS_EC2_METADATA_DISABLED = 'true';
   return { ...env, ...extra };
 }
 

@@ -6,12 +6,13 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"advertiser_defined_events":{"title":"Advertiser-defined events","description":"Names of the advertiser-defined events of this ad account (Ads Manager → Conversions), at most 15, each 1 to 100 letters, digits, _ or -. A record whose event name equals one of them (ignoring case) is sent under that name instead of as custom, so Pinterest tracks it. With OAuth credentials, syncs also read the account's list and check reports names Pinterest does not know.","type":"array","maxItems":15,"items":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,100}$"},"examples":[["download_picture","book_demo"]],"order":18},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"The most batches of up to 1,000 events in flight at once. The connector starts with 4 (or this, if lower) and adapts: more while Pinterest answers slowly and more requests bring more throughput, fewer when Pinterest answers 429 or 5xx.","type":"integer","minimum":1,"maximum":16,"default":16,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"advertiser_defined_events":{"title":"Advertiser-defined events","description":"Names of the advertiser-defined events of this ad account (Ads Manager → Conversions), at most 15, each 1 to 100 letters, digits, _ or -. A record whose event name equals one of them (ignoring case) is sent under that name instead of as custom, so Pinterest tracks it. With OAuth credentials, syncs also read the account's list and check reports names Pinterest does not know.","type":"array","maxItems":15,"items":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,100}$"},"examples":[["download_picture","book_demo"]],"order":18},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"The most batches of up to 1,000 events in flight at once. The connector starts with 4 (or this, if lower) and adapts: more while Pinterest answers slowly and more requests bring more throughput, fewer when Pinterest answers 429 or 5xx.","type":"integer","minimum":1,"maximum":16,"default":16,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17},"object_storage_config":{"title":"Rejected records storage (optional)","description":"Where to keep a file of the rejected rows: one JSON line per rejected row (stream, record number, event_id, primary key, reason, and the event with hashed user data only), in an S3 bucket or an S3-compatible store, under bucket_path/<sync start time>/<namespace>/<stream>/. Rows are written before the state that covers them is echoed.","type":"object","order":19,"oneOf":[{"title":"None","type":"object","required":["storage_type"],"properties":{"storage_type":{"type":"string","const":"None","order":0}}},{"title":"S3","type":"object","required":["storage_type","s3_bucket_name","s3_bucket_region","bucket_path"],"dependencies":{"access_key_id":["secret_access_key"],"secret_access_key":["access_key_id"]},"properties":{"storage_type":{"type":"string","const":"S3","order":0},"s3_bucket_name":{"title":"S3 bucket name","description":"The bucket that receives the rejected-records files. The connector needs permission to write objects in it (s3:PutObject); check also deletes its probe object.","type":"string","minLength":1,"examples":["my-airbyte-rejected-records"],"order":1},"s3_bucket_region":{"title":"S3 bucket region","description":"The bucket's region, e.g. us-east-1. With an S3-compatible store, its region name (often us-east-1).","type":"string","minLength":1,"examples":["us-east-1"],"order":2},"bucket_path":{"title":"Bucket path","description":"Folder inside the bucket under which each sync writes its files (leading and trailing slashes are ignored; empty for the bucket's root).","type":"string","examples":["pinterest/rejected"],"order":3},"s3_endpoint":{"title":"S3 endpoint (optional)","description":"Only for an S3-compatible store (MinIO, Ceph, R2, ...): its URL, e.g. http://minio:9000. Objects are then addressed path-style (endpoint/bucket/key). Leave empty for AWS S3.","type":"string","pattern":"^(https?://.+)?$","examples":["http://minio:9000"],"order":4},"access_key_id":{"title":"Access key ID (optional)","description":"An access key with write access to the bucket. Leave both keys empty to use the AWS SDK's default credentials (environment variables, shared credentials file, or the instance's or pod's role).","type":"string","airbyte_secret":true,"order":5},"secret_access_key":{"title":"Secret access key (optional)","description":"The secret of the access key. Never logged.","type":"string","airbyte_secret":true,"order":6}}}]}}};
 const pattern0 = new RegExp("^[0-9]{1,18}$", "u");
 const pattern1 = new RegExp("^[0-9]*$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9_-]{1,100}$", "u");
 const pattern3 = new RegExp("^[A-Za-z]{2}$", "u");
 const pattern4 = new RegExp("^ss-[a-z0-9_.-]+$", "u");
+const pattern5 = new RegExp("^(https?://.+)?$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
@@ -1203,14 +1204,330 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.object_storage_config !== undefined){
+let data41 = data.object_storage_config;
+if(!(data41 && typeof data41 == "object" && !Array.isArray(data41))){
+const err95 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err95];
 }
 else {
 vErrors.push(err95);
+}
+errors++;
+}
+const _errs95 = errors;
+let valid18 = false;
+let passing1 = null;
+const _errs96 = errors;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.storage_type === undefined){
+const err96 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+if(data41.storage_type !== undefined){
+let data42 = data41.storage_type;
+if(typeof data42 !== "string"){
+const err97 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if("None" !== data42){
+const err98 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/const",keyword:"const",params:{allowedValue: "None"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+var _valid1 = _errs96 === errors;
+if(_valid1){
+valid18 = true;
+passing1 = 0;
+}
+const _errs100 = errors;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.storage_type === undefined){
+const err100 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(data41.s3_bucket_name === undefined){
+const err101 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_name"},message:"must have required property '"+"s3_bucket_name"+"'"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+if(data41.s3_bucket_region === undefined){
+const err102 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_region"},message:"must have required property '"+"s3_bucket_region"+"'"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(data41.bucket_path === undefined){
+const err103 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "bucket_path"},message:"must have required property '"+"bucket_path"+"'"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+if(data41.access_key_id !== undefined){
+if(data41.secret_access_key === undefined){
+const err104 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "access_key_id",
+    missingProperty: "secret_access_key",
+    depsCount: 1,
+    deps: "secret_access_key"},message:"must have property secret_access_key when property access_key_id is present"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data41.secret_access_key !== undefined){
+if(data41.access_key_id === undefined){
+const err105 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "secret_access_key",
+    missingProperty: "access_key_id",
+    depsCount: 1,
+    deps: "access_key_id"},message:"must have property access_key_id when property secret_access_key is present"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data41.storage_type !== undefined){
+let data43 = data41.storage_type;
+if(typeof data43 !== "string"){
+const err106 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if("S3" !== data43){
+const err107 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/const",keyword:"const",params:{allowedValue: "S3"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data41.s3_bucket_name !== undefined){
+let data44 = data41.s3_bucket_name;
+if(typeof data44 === "string"){
+if(func2(data44) < 1){
+const err108 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data41.s3_bucket_region !== undefined){
+let data45 = data41.s3_bucket_region;
+if(typeof data45 === "string"){
+if(func2(data45) < 1){
+const err110 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data41.bucket_path !== undefined){
+if(typeof data41.bucket_path !== "string"){
+const err112 = {instancePath:instancePath+"/object_storage_config/bucket_path",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/bucket_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data41.s3_endpoint !== undefined){
+let data47 = data41.s3_endpoint;
+if(typeof data47 === "string"){
+if(!pattern5.test(data47)){
+const err113 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://.+)?$"},message:"must match pattern \""+"^(https?://.+)?$"+"\""};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data41.access_key_id !== undefined){
+if(typeof data41.access_key_id !== "string"){
+const err115 = {instancePath:instancePath+"/object_storage_config/access_key_id",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+if(data41.secret_access_key !== undefined){
+if(typeof data41.secret_access_key !== "string"){
+const err116 = {instancePath:instancePath+"/object_storage_config/secret_access_key",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+var _valid1 = _errs100 === errors;
+if(_valid1 && valid18){
+valid18 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid18 = true;
+passing1 = 1;
+}
+}
+if(!valid18){
+const err118 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+else {
+errors = _errs95;
+if(vErrors !== null){
+if(_errs95){
+vErrors.length = _errs95;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err119 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
 }
 errors++;
 }

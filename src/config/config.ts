@@ -33,6 +33,24 @@ export interface StreamSettings {
 }
 
 /**
+ * `object_storage_config` with `storage_type: "S3"`: where rejected rows are written (Airbyte's data-activation
+ * name and shape for it). `storage_type: "None"` is read as no setting at all.
+ */
+export interface ObjectStorageConfig {
+  storage_type: 'S3';
+  s3_bucket_name: string;
+  /** e.g. us-east-1; also the signing region of an S3-compatible store. */
+  s3_bucket_region: string;
+  /** Key prefix inside the bucket, without leading or trailing "/" ("" for the bucket's root). */
+  bucket_path: string;
+  /** URL of an S3-compatible store (path-style addressing); undefined for AWS S3. */
+  s3_endpoint?: string;
+  /** Both keys or neither (spec.json `dependencies`); neither: the AWS SDK's default credential chain. */
+  access_key_id?: string;
+  secret_access_key?: string;
+}
+
+/**
  * The validated connector configuration with defaults applied. Key names are the public contract
  * documented in spec.json and the README.
  */
@@ -63,6 +81,8 @@ export interface ConnectorConfig {
   max_retry_seconds: number;
   /** 0–100, or undefined for no limit. */
   max_rejected_percent?: number;
+  /** Where rejected rows are written; undefined when not set or `storage_type` is "None". */
+  object_storage_config?: ObjectStorageConfig;
 }
 
 /**
@@ -104,6 +124,7 @@ function describe(e: ErrorObject): string {
     case 'pattern':
       if (base === 'ad_account_id') return 'ad_account_id: must be the numeric ad account ID (digits only, at most 18), e.g. 549755885175 — not the account name or an "act_" id';
       if (base === 'default_phone_country') return 'default_phone_country: must be a two-letter ISO-3166 country code, e.g. US';
+      if (base === 'object_storage_config.s3_endpoint') return 'object_storage_config.s3_endpoint: must be a URL starting with http:// or https://, e.g. http://minio:9000 (leave it empty for AWS S3)';
       if (base === 'partner_name') return 'partner_name: must look like ss-<name> in lowercase; leave it empty unless Pinterest assigned you one';
       if (/^advertiser_defined_events\[\d+\]$/.test(base)) return `${base}: must be 1 to 100 characters, each a letter (A-Z, a-z), a digit, _ or -, spelled as defined in Ads Manager, e.g. download_picture`;
       return `${base}: does not have the expected format`;
@@ -114,6 +135,10 @@ function describe(e: ErrorObject): string {
     case 'maxItems':
       if (base === 'advertiser_defined_events') return `advertiser_defined_events: at most ${MAX_ADVERTISER_DEFINED_EVENTS} names (Pinterest allows ${MAX_ADVERTISER_DEFINED_EVENTS} advertiser-defined events per ad account)`;
       return `${base}: ${e.message ?? 'has too many items'}`;
+    case 'dependencies': {
+      const p = e.params as { property: string; missingProperty: string };
+      return `${base ? base + '.' : ''}${p.missingProperty}: is required when ${p.property} is set (give both keys, or neither to use the default AWS credentials)`;
+    }
     case 'additionalProperties':
       return `${base ? base + '.' : ''}${(e.params as { additionalProperty: string }).additionalProperty}: is not a known setting`;
     default:
@@ -122,35 +147,52 @@ function describe(e: ErrorObject): string {
 }
 
 /**
- * Picks the meaningful errors: for `credentials` (a oneOf), only the errors of the branch chosen by
- * `auth_type`, instead of ajv's errors for every branch plus "must match exactly one schema".
+ * The settings that are a oneOf chosen by a discriminator key, with the discriminator's values in branch order
+ * (spec.json).
+ */
+const DISCRIMINATED_SETTINGS: readonly { setting: string; key: string; values: readonly string[] }[] = [
+  { setting: 'credentials', key: 'auth_type', values: ['access_token', 'oauth2.0'] },
+  { setting: 'object_storage_config', key: 'storage_type', values: ['None', 'S3'] },
+];
+
+/**
+ * Picks the meaningful errors: for a oneOf setting such as `credentials`, only the errors of the branch chosen by
+ * its discriminator (`auth_type`), instead of ajv's errors for every branch plus "must match exactly one schema".
  */
 function relevantErrors(errors: ErrorObject[], raw: Record<string, unknown>): ErrorObject[] {
-  const creds = raw.credentials as Record<string, unknown> | undefined;
-  const authType = creds && typeof creds === 'object' ? creds.auth_type : undefined;
-  const branch = authType === 'access_token' ? 0 : authType === 'oauth2.0' ? 1 : -1;
+  let out = errors;
+  for (const d of DISCRIMINATED_SETTINGS) out = relevantBranchErrors(out, raw, d);
+  return out;
+}
+
+/** {@link relevantErrors} for one discriminated setting. */
+function relevantBranchErrors(errors: ErrorObject[], raw: Record<string, unknown>, d: (typeof DISCRIMINATED_SETTINGS)[number]): ErrorObject[] {
+  const value = raw[d.setting] as Record<string, unknown> | undefined;
+  const chosen = value && typeof value === 'object' ? value[d.key] : undefined;
+  const branch = d.values.indexOf(chosen as string);
+  const branchPath = new RegExp(`/properties/${d.setting}/oneOf/(\\d+)/`);
   const out: ErrorObject[] = [];
-  let credentialsUnknown = false;
+  let unknownBranch = false;
   for (const e of errors) {
-    const m = /\/properties\/credentials\/oneOf\/(\d+)\//.exec(e.schemaPath);
+    const m = branchPath.exec(e.schemaPath);
     if (m) {
-      if (branch === Number(m[1]) && !(e.keyword === 'const' && e.instancePath.endsWith('/auth_type'))) out.push(e);
-      else if (branch === -1) credentialsUnknown = true;
+      if (branch === Number(m[1]) && !(e.keyword === 'const' && e.instancePath.endsWith(`/${d.key}`))) out.push(e);
+      else if (branch === -1) unknownBranch = true;
       continue;
     }
-    if (e.keyword === 'oneOf' && e.instancePath === '/credentials') {
-      if (branch === -1) credentialsUnknown = true;
+    if (e.keyword === 'oneOf' && e.instancePath === `/${d.setting}`) {
+      if (branch === -1) unknownBranch = true;
       continue;
     }
     out.push(e);
   }
-  if (credentialsUnknown && creds && typeof creds === 'object') {
+  if (unknownBranch && value && typeof value === 'object') {
     out.push({
-      instancePath: '/credentials/auth_type',
+      instancePath: `/${d.setting}/${d.key}`,
       schemaPath: '#/custom',
       keyword: 'enum',
-      params: { allowedValues: ['access_token', 'oauth2.0'] },
-      message: 'must be access_token or oauth2.0',
+      params: { allowedValues: [...d.values] },
+      message: `must be ${d.values.join(' or ')}`,
     } as ErrorObject);
   }
   return out;
@@ -176,6 +218,7 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   cfg.event_name_mapping ??= [];
   cfg.advertiser_defined_events ??= [];
   if (cfg.default_phone_country) cfg.default_phone_country = cfg.default_phone_country.toUpperCase();
+  cfg.object_storage_config = normalizeObjectStorage(cfg.object_storage_config as ObjectStorageConfig | { storage_type: 'None' } | undefined);
   const problems = [...credentialProblems(cfg.credentials), ...phoneCountryProblems(cfg.default_phone_country), ...duplicateStreamNames(cfg.streams)];
   if (problems.length) throw new ConfigError(problems);
   return cfg;
@@ -241,6 +284,18 @@ function duplicateStreamNames(streams: StreamSettings[]): string[] {
   return problems;
 }
 
+/** `storage_type: "None"` → undefined; bucket_path without surrounding slashes; empty optional strings → undefined. */
+function normalizeObjectStorage(o: ObjectStorageConfig | { storage_type: 'None' } | undefined): ObjectStorageConfig | undefined {
+  if (!o || o.storage_type !== 'S3') return undefined;
+  return {
+    ...o,
+    bucket_path: o.bucket_path.replace(/^\/+|\/+$/g, ''),
+    s3_endpoint: o.s3_endpoint || undefined,
+    access_key_id: o.access_key_id || undefined,
+    secret_access_key: o.secret_access_key || undefined,
+  };
+}
+
 /**
  * Reads and validates the config file given with `--config`.
  * @throws ConfigError when the file cannot be read, is not JSON, or is invalid.
@@ -271,12 +326,14 @@ export function unknownSettings(raw: Record<string, unknown>): string[] {
 }
 
 /**
- * Every secret in the config, to be redacted from any output: the tokens, the OAuth client id and secret, and the
- * Basic credential built from them for the token endpoint (base64 of `client_id:client_secret`).
+ * Every secret in the config, to be redacted from any output: the tokens, the OAuth client id and secret, the
+ * Basic credential built from them for the token endpoint (base64 of `client_id:client_secret`), and the object
+ * storage keys.
  */
 export function configSecrets(config: ConnectorConfig): string[] {
   const c = config.credentials as unknown as Record<string, unknown>;
   const secrets = CREDENTIAL_FIELDS.map((k) => c[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
   if (config.credentials.auth_type === 'oauth2.0') secrets.push(basicCredential(config.credentials.client_id, config.credentials.client_secret));
+  for (const k of [config.object_storage_config?.access_key_id, config.object_storage_config?.secret_access_key]) if (k) secrets.push(k);
   return secrets;
 }

@@ -1,0 +1,286 @@
+/**
+ * The rejected-records file: one JSON line per rejected row, written to object storage (`object_storage_config`) under
+ *
+ *     {bucket_path}/{sync start time}/{namespace}/{stream}/part-00001.jsonl, part-00002.jsonl, ...
+ *
+ * (the namespace folder only for a stream that has one), so that a user can find every rejected row and join it back
+ * to the warehouse by its key. Rows are buffered per stream and uploaded by {@link RejectedRecordsFile.flush}, which
+ * the write pipeline awaits before it echoes a state: an echoed state never covers a rejected row that is not on
+ * record. Each flush writes a new part per stream that has new rows (objects cannot be appended to).
+ *
+ * A line never holds a raw email, phone, name, address or IP address: the event is the one sent to Pinterest (user
+ * data as SHA-256 hashes) with the fields masked that log lines also mask (IP address, URLs, free text), and a
+ * primary-key value that may be personal data is written as its SHA-256 (see {@link primaryKeyPolicy}).
+ */
+import { createHash } from 'node:crypto';
+import type { ConfiguredCatalog } from '../airbyte/protocol.js';
+import { streamKey } from '../airbyte/protocol.js';
+import type { ConnectorConfig } from '../config/config.js';
+import { findDestinationField } from '../fields/catalog.js';
+import { canonicalJson } from '../mapping/event-id.js';
+import { ObjectStorageError } from '../storage/errors.js';
+import type { ObjectStore } from '../storage/s3.js';
+import { maskForLog } from './log-safety.js';
+import { findStreamSettings } from './streams.js';
+
+/** One rejected row, as the write pipeline reports it (never with a raw personal value). */
+export interface RejectedRecordInput {
+  stream: string;
+  /** undefined when the stream has no namespace (absent, null or ""). */
+  namespace: string | undefined;
+  /** 1-based position of the record among its stream's records in this sync. */
+  recordNumber: number;
+  /** The event_id sent or that would have been sent; undefined when the row was rejected before it was known. */
+  eventId?: string;
+  /** True when the connector derived the event_id. */
+  eventIdDerived?: boolean;
+  /** Values at the catalog's primary-key paths, in the catalog's order, as read from the record (raw). */
+  primaryKey?: unknown[];
+  /** Value-free reason, as logged. */
+  reason: string;
+  /** What rejected the row. */
+  source: 'input' | 'mapping' | 'pinterest';
+  /** The event as sent (or as it would have been sent), JSON text with user data hashed. */
+  eventJson?: string;
+}
+
+/** A stream's primary key as the file writes it: the key paths, and for each whether its value may be personal data. */
+export interface StreamKeyPolicy {
+  /** Catalog primary-key paths, each written as its keys joined with "." (e.g. `customer.id`). */
+  names: string[];
+  /** Per path: write the value's SHA-256 instead of the value. */
+  hashed: boolean[];
+}
+
+/** Destination field groups whose values are personal data or identify a person or device (src/fields/catalog.ts). */
+const PERSONAL_GROUPS = new Set(['user', 'user_plain']);
+
+/** A value that looks like an email address: hashed even when its column feeds no personal-data field. */
+const LOOKS_LIKE_EMAIL = /[^\s@]@[^\s@]/;
+
+/**
+ * For every stream of the catalog that has a primary key: which key paths may hold personal data. A path does when
+ * the stream's `field_mapping` maps it to a personal-data destination field (email, phone, names, address, date of
+ * birth, external_id, maid, IP address, user agent, click_id, partner_id), or when the path itself is the name (or an
+ * alias) of such a field, since an unmapped destination field is read from the record field of that name. Pre-hashed
+ * fields (`hashed_email`, ...) are not personal data in clear and stay as they are.
+ * @returns a lookup by stream (name, namespace); undefined for a stream without primary key
+ */
+export function primaryKeyPolicy(config: ConnectorConfig, catalog: ConfiguredCatalog): (stream: string, namespace: string | undefined) => StreamKeyPolicy | undefined {
+  const policies = new Map<string, StreamKeyPolicy>();
+  for (const cs of catalog.streams) {
+    const pk = Array.isArray(cs.primary_key) ? cs.primary_key.filter((p) => Array.isArray(p) && p.length > 0) : [];
+    if (pk.length === 0) continue;
+    const mapping = findStreamSettings(config.streams, cs.stream.name, cs.stream.namespace)?.field_mapping ?? config.field_mapping;
+    const names = pk.map((p) => p.join('.'));
+    const hashed = names.map((name) => {
+      const feeds = mapping.filter((m) => m.source_field === name).map((m) => m.destination_field);
+      return [...feeds, name].some((f) => PERSONAL_GROUPS.has(findDestinationField(f)?.group ?? ''));
+    });
+    policies.set(streamKey(cs.stream.name, cs.stream.namespace), { names, hashed });
+  }
+  return (stream, namespace) => policies.get(streamKey(stream, namespace));
+}
+
+/**
+ * The text a primary-key value is hashed from: a string as it is, any other value as its canonical JSON (a number
+ * or bigint as its digits). Hashing it (SHA-256, lowercase hex) in the warehouse gives the value written to the file.
+ */
+function hashInput(v: unknown): string {
+  return typeof v === 'string' ? v : canonicalJson(v);
+}
+
+/**
+ * The `primary_key` object of a line as JSON text: `{"path": value, ...}` in the catalog's order, a missing value as
+ * null, a personal one as the SHA-256 hex of {@link hashInput}; and the names of the hashed paths.
+ */
+function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { json: string; hashedNames: string[] } {
+  const parts: string[] = [];
+  const hashedNames: string[] = [];
+  policy.names.forEach((name, i) => {
+    const v = values[i];
+    let text: string;
+    if (v === undefined || v === null) text = 'null';
+    else if (policy.hashed[i] || (typeof v === 'string' && LOOKS_LIKE_EMAIL.test(v))) {
+      text = JSON.stringify(createHash('sha256').update(hashInput(v)).digest('hex'));
+      hashedNames.push(name);
+    } else text = canonicalJson(v); // bigint as its digits: JSON.stringify cannot write it
+    parts.push(`${JSON.stringify(name)}:${text}`);
+  });
+  return { json: `{${parts.join(',')}}`, hashedNames };
+}
+
+/**
+ * One line of the rejected-records file (JSON, no trailing newline), keys in this order:
+ *
+ * - `stream`, `namespace` (null without one), `record_number` (1-based, per stream and sync);
+ * - `event_id` (null when the row was rejected before it had one), `event_id_derived` (true when the connector made it);
+ * - `primary_key`: `{"path": value}` in the catalog's order, null for a stream without primary key;
+ *   `primary_key_hashed`: the paths whose value is written as its SHA-256 hex (personal data, see {@link primaryKeyPolicy});
+ * - `rejected_by`: `input`, `mapping` or `pinterest`; `rejected_reason`: the reason as logged (Airbyte's data-activation
+ *   destinations name this column `rejected_reason` too);
+ * - `event`: the event as sent or as it would have been sent, user data hashed and the {@link maskForLog} fields
+ *   masked; null when no event was built.
+ */
+export function rejectedRecordLine(row: RejectedRecordInput, policy: StreamKeyPolicy | undefined): string {
+  const pk = policy ? primaryKeyJson(row.primaryKey ?? [], policy) : undefined;
+  const head = JSON.stringify({
+    stream: row.stream,
+    namespace: row.namespace ?? null,
+    record_number: row.recordNumber,
+    event_id: row.eventId ?? null,
+    event_id_derived: row.eventId === undefined ? null : row.eventIdDerived === true,
+  });
+  const tail = JSON.stringify({
+    primary_key_hashed: pk?.hashedNames ?? [],
+    rejected_by: row.source,
+    rejected_reason: row.reason,
+    event: row.eventJson === undefined ? null : maskForLog(JSON.parse(row.eventJson) as object),
+  });
+  return `${head.slice(0, -1)},"primary_key":${pk?.json ?? 'null'},${tail.slice(1)}`;
+}
+
+/**
+ * The folder of one sync's files: `{bucket_path}/{sync start time}`, the time in UTC as ISO-8601 with "-" for ":"
+ * (e.g. `rejected/2026-12-06T15-00-12.345Z`), so that every sync writes to a folder of its own.
+ * @param syncStartMs Unix epoch ms
+ */
+export function syncFolder(bucketPath: string, syncStartMs: number): string {
+  const stamp = new Date(syncStartMs).toISOString().replace(/:/g, '-');
+  return bucketPath ? `${bucketPath}/${stamp}` : stamp;
+}
+
+/** Key of part `part` (1-based) of a stream's file: `{folder}/{namespace}/{stream}/part-00001.jsonl`, names URL-encoded. */
+export function partKey(folder: string, stream: string, namespace: string | undefined, part: number): string {
+  const ns = namespace ? `${encodeURIComponent(namespace)}/` : '';
+  return `${folder}/${ns}${encodeURIComponent(stream)}/part-${String(part).padStart(5, '0')}.jsonl`;
+}
+
+/** Media type of the parts: JSON Lines. */
+export const JSON_LINES_CONTENT_TYPE = 'application/jsonl';
+
+/** A stream's lines waiting for the next flush. */
+interface StreamBuffer {
+  stream: string;
+  namespace: string | undefined;
+  lines: string[];
+  bytes: number;
+  /** Parts already written. */
+  parts: number;
+}
+
+/** Options of {@link RejectedRecordsFile}. */
+export interface RejectedRecordsFileOptions {
+  store: ObjectStore;
+  /** {@link syncFolder} of this sync. */
+  folder: string;
+  /** {@link primaryKeyPolicy} of the config and catalog. */
+  keyPolicy: (stream: string, namespace: string | undefined) => StreamKeyPolicy | undefined;
+  /** Buffered bytes (all streams) past which an upload starts without waiting for a state (bounds memory). */
+  maxBufferedBytes?: number;
+}
+
+/**
+ * Buffers rejected rows per stream and uploads them as JSON Lines parts; see the module comment.
+ *
+ * Uploads run one flush at a time, in order. The first failed upload (after the store's retries) is kept: it is
+ * thrown by that and every later {@link flush}, and rows added after it are dropped, since the sync is ending.
+ */
+export class RejectedRecordsFile {
+  private readonly buffers = new Map<string, StreamBuffer>();
+  private bufferedBytes = 0;
+  /** The last flush started; each flush starts after the previous one ended. */
+  private chain: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private readonly maxBufferedBytes: number;
+  /** Rows written to the store so far. */
+  rowsWritten = 0;
+  /** Objects written to the store so far. */
+  partsWritten = 0;
+
+  constructor(private readonly o: RejectedRecordsFileOptions) {
+    this.maxBufferedBytes = o.maxBufferedBytes ?? 8 * 1024 * 1024;
+  }
+
+  /** Where this sync's files go, e.g. `s3://bucket/rejected/2026-12-06T15-00-12.345Z/`. */
+  get location(): string {
+    return `${this.o.store.location}/${this.o.folder}/`;
+  }
+
+  /** Buffers one rejected row; starts an upload when the buffers are past `maxBufferedBytes`. Never throws. */
+  add(row: RejectedRecordInput): void {
+    if (this.failure) return;
+    const key = streamKey(row.stream, row.namespace);
+    let b = this.buffers.get(key);
+    if (!b) {
+      b = { stream: row.stream, namespace: row.namespace, lines: [], bytes: 0, parts: 0 };
+      this.buffers.set(key, b);
+    }
+    const line = rejectedRecordLine(row, this.o.keyPolicy(row.stream, row.namespace));
+    b.lines.push(line);
+    b.bytes += line.length + 1;
+    this.bufferedBytes += line.length + 1;
+    if (this.bufferedBytes >= this.maxBufferedBytes) void this.flush().catch(() => undefined); // kept in this.failure
+  }
+
+  /** True when rows are buffered that no flush has started to upload. */
+  get pending(): boolean {
+    return this.bufferedBytes > 0;
+  }
+
+  /**
+   * Uploads every row added so far (one new part per stream with new rows) and resolves once they are stored.
+   * Cheap when nothing was added since the last flush.
+   * @throws ObjectStorageError (the first failure of any upload, also of a later flush)
+   */
+  async flush(): Promise<void> {
+    if (this.bufferedBytes > 0 && !this.failure) {
+      const parts = this.takeBuffered();
+      this.chain = this.chain.then(() => this.upload(parts));
+    }
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Closes the store's connections. */
+  close(): void {
+    this.o.store.close();
+  }
+
+  /** Takes the buffered lines as the next part of each stream, leaving the buffers empty. */
+  private takeBuffered(): { key: string; body: Buffer; rows: number }[] {
+    const parts: { key: string; body: Buffer; rows: number }[] = [];
+    for (const b of this.buffers.values()) {
+      if (b.lines.length === 0) continue;
+      b.parts++;
+      parts.push({ key: partKey(this.o.folder, b.stream, b.namespace, b.parts), body: Buffer.from(`${b.lines.join('\n')}\n`), rows: b.lines.length });
+      b.lines = [];
+      b.bytes = 0;
+    }
+    this.bufferedBytes = 0;
+    return parts;
+  }
+
+  /** Writes parts concurrently; records the first failure instead of throwing. */
+  private async upload(parts: { key: string; body: Buffer; rows: number }[]): Promise<void> {
+    if (this.failure) return;
+    const results = await Promise.allSettled(parts.map((p) => this.o.store.put(p.key, p.body, JSON_LINES_CONTENT_TYPE)));
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        this.rowsWritten += parts[i].rows;
+        this.partsWritten++;
+      } else if (!this.failure) {
+        const err = r.reason as Error;
+        this.failure =
+          err instanceof ObjectStorageError
+            ? new ObjectStorageError(
+                `Rejected-records file: ${err.message} No state covering its rows was echoed` +
+                  (err.failureType === 'transient_error' ? ': Airbyte will retry the sync from the last saved state.' : '.'),
+                err.failureType,
+                err.details,
+              )
+            : err;
+      }
+    });
+  }
+}
