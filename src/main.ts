@@ -5,6 +5,7 @@ import { AirbyteOutput } from './airbyte/output.js';
 import type { FailureType } from './airbyte/protocol.js';
 import { ConfigError } from './config/config.js';
 import { PinterestError } from './pinterest/errors.js';
+import { ObjectStorageError } from './storage/errors.js';
 import { describeNetworkEnv, proxySecrets } from './pinterest/http.js';
 
 const USAGE = 'usage: main.js spec | check --config FILE | discover --config FILE | write --config FILE --catalog FILE [--dry-run]';
@@ -16,6 +17,7 @@ const EXIT_AFTER_SIGNAL: Record<'SIGTERM' | 'SIGINT', number> = { SIGTERM: 143, 
 export function failureTypeOf(err: unknown): FailureType {
   if (err instanceof ConfigError) return 'config_error';
   if (err instanceof PinterestError) return err.failureType;
+  if (err instanceof ObjectStorageError) return err.failureType;
   return 'system_error';
 }
 

@@ -7,6 +7,7 @@ import { apiBaseUrl } from '../pinterest/http.js';
 import { validateMappings } from '../write/streams.js';
 import { OAUTH_NEEDED_FOR_INSIGHTS } from '../write/match-quality.js';
 import { checkInsightNotes } from './insights.js';
+import { checkObjectStorage } from './check-storage.js';
 import { openPinterestSession } from './pinterest-session.js';
 
 /** Business Access roles that may send conversion events (Pinterest OpenAPI 5.23, events/create: Owner, Admin, Analyst, Audience, Campaign). */
@@ -88,6 +89,7 @@ export function checkFailureMessage(err: unknown, baseUrl: string): string {
  * credentials: one `POST /ad_accounts/{id}/events?test=true` with a current synthetic event. Once that succeeded, with
  * OAuth credentials that read the account: the advertiser-defined events and the Event Quality Score, reported in
  * the message (never failing the check); with a conversion token, one INFO that these need OAuth.
+ * With object_storage_config: a probe object written to and deleted from the bucket (see {@link checkObjectStorage}).
  * Prints one CONNECTION_STATUS and returns 0 also when the check fails.
  */
 export async function runCheck(out: AirbyteOutput, configPath: string): Promise<number> {
@@ -161,11 +163,17 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
       out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
       return 0;
     }
+    const storage = config.object_storage_config ? await checkObjectStorage(config.object_storage_config) : undefined;
+    if (storage && !storage.ok) {
+      out.connectionStatus('FAILED', storage.message);
+      return 0;
+    }
     const insights = account ? await checkInsightNotes(session, config, out) : [];
     if (session.auth.kind !== 'oauth2.0') out.log('INFO', OAUTH_NEEDED_FOR_INSIGHTS);
     const unknown = unknownSettings(raw);
     const notes = [
       unverified,
+      storage?.message,
       ...insights,
       unknown.length ? `Unknown settings ignored (check their spelling): ${unknown.join(', ')}.` : undefined,
     ].filter((n): n is string => n !== undefined);

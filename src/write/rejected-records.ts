@@ -18,8 +18,9 @@ import { streamKey } from '../airbyte/protocol.js';
 import type { ConnectorConfig } from '../config/config.js';
 import { findDestinationField } from '../fields/catalog.js';
 import { canonicalJson } from '../mapping/event-id.js';
+import { timeScaleFromEnv } from '../pinterest/retry.js';
 import { ObjectStorageError } from '../storage/errors.js';
-import type { ObjectStore } from '../storage/s3.js';
+import { openS3Store, type ObjectStore } from '../storage/s3.js';
 import { maskForLog } from './log-safety.js';
 import { findStreamSettings } from './streams.js';
 
@@ -283,4 +284,26 @@ export class RejectedRecordsFile {
       }
     });
   }
+}
+
+/**
+ * Opens this sync's rejected-records file from `config.object_storage_config` (which must be set): loads the S3
+ * client, and retries uploads like Pinterest requests (max_retries, max_retry_seconds).
+ * @param syncStartMs Unix epoch ms, for the sync's folder
+ * @param onRetry called before each upload retry with a value-free reason
+ */
+export async function openRejectedRecordsFile(
+  config: ConnectorConfig,
+  catalog: ConfiguredCatalog,
+  o: { syncStartMs: number; onRetry?: (reason: string, delayMs: number) => void; signal?: AbortSignal },
+): Promise<RejectedRecordsFile> {
+  const storage = config.object_storage_config;
+  if (!storage) throw new Error('openRejectedRecordsFile: object_storage_config is not set');
+  const store = await openS3Store(storage, {
+    // The same policy as Pinterest requests (src/commands/pinterest-session.ts).
+    retry: { maxRetries: config.max_retries, maxElapsedMs: config.max_retry_seconds * 1000, baseDelayMs: 1000, maxDelayMs: 60_000, timeScale: timeScaleFromEnv() },
+    onRetry: o.onRetry,
+    signal: o.signal,
+  });
+  return new RejectedRecordsFile({ store, folder: syncFolder(storage.bucket_path, o.syncStartMs), keyPolicy: primaryKeyPolicy(config, catalog) });
 }
