@@ -17,6 +17,8 @@ export interface TestS3Server {
   /** e.g. http://127.0.0.1:41234 */
   endpoint: string;
   port: number;
+  /** Every object written or deleted, in order: `ObjectCreated:Put bucket/key`, `ObjectRemoved:Delete bucket/key`. */
+  events: string[];
   /** Keys of every object in `bucket`, sorted. */
   keys(bucket: string): Promise<string[]>;
   /** The text of one object. */
@@ -34,6 +36,10 @@ export interface TestS3Server {
 export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const events: string[] = [];
+  server.on('event', (e) => {
+    for (const r of e.Records) events.push(`${r.eventName} ${r.s3.bucket.name}/${r.s3.object.key}`);
+  });
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   // Loaded here, after the connector's setting that silences the SDK's notice about future Node versions (src/storage/s3.ts).
@@ -54,6 +60,7 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
   return {
     endpoint,
     port,
+    events,
     async keys(bucket) {
       const out: string[] = [];
       let token: string | undefined;

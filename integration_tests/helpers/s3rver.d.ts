@@ -14,5 +14,7 @@ declare module 's3rver' {
     /** Resolves with the address it listens on. */
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** S3 event notifications, one per object written or deleted. */
+    on(event: 'event', listener: (e: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] }) => void): this;
   }
 }
