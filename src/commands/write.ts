@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import { ConfigError, loadConfig, unknownSettings } from '../config/config.js';
 import { AdaptiveConcurrency } from '../write/concurrency.js';
+import type { ConfiguredCatalog } from '../airbyte/protocol.js';
+import type { ConnectorConfig } from '../config/config.js';
 import { runWrite, type WriteResult } from '../write/pipeline.js';
+import { openRejectedRecordsFile, type RejectedRecordsFile } from '../write/rejected-records.js';
 import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
 import { advertiserDefinedEventsForSync, reportEventQuality } from './insights.js';
@@ -87,6 +90,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       o.cancel.removeEventListener('abort', abortEarly);
     }
     if (o.cancel.aborted) return { report, cancelled: true };
+    const rejected = config.object_storage_config ? await openRejectedRecords(config, catalog, out, report, o.cancel) : undefined;
     const result = await runWrite({
       config: { ...config, advertiser_defined_events: advertiserDefinedEvents },
       catalog,
@@ -97,11 +101,48 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       cancel: o.cancel,
       abortInFlight: session.abort,
       concurrency,
+      rejectionSink: rejected,
     });
+    if (rejected) await closeRejectedRecords(rejected, result, out);
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;
   } finally {
     report.closingWarnings();
     await session.close();
   }
+}
+
+/** Opens this sync's rejected-records file (object_storage_config); its upload retries count like Pinterest's. */
+async function openRejectedRecords(
+  config: ConnectorConfig,
+  catalog: ConfiguredCatalog,
+  out: AirbyteOutput,
+  report: SyncReport,
+  cancel: AbortSignal,
+): Promise<RejectedRecordsFile> {
+  const file = await openRejectedRecordsFile(config, catalog, {
+    syncStartMs: Date.now(),
+    signal: cancel,
+    onRetry: (reason) => {
+      report.counts.retries++;
+      report.warn(`Retrying a request after a transient failure: ${reason}`);
+    },
+  });
+  out.log('INFO', `Rejected rows are written to ${file.location} as JSON Lines, before the states that cover them are echoed.`);
+  return file;
+}
+
+/**
+ * Uploads the rows rejected after the last state (no state covers them, so no release flushed them), then says
+ * what was written. A failed upload fails the run unless it already failed or was cancelled.
+ */
+async function closeRejectedRecords(file: RejectedRecordsFile, result: WriteResult, out: AirbyteOutput): Promise<void> {
+  try {
+    await file.flush();
+  } catch (err) {
+    if (!result.error && !result.cancelled) result.error = err as Error;
+  } finally {
+    file.close();
+  }
+  if (file.rowsWritten > 0) out.log('INFO', `${file.rowsWritten} rejected rows written to ${file.location} in ${file.partsWritten} files.`);
 }
