@@ -22,28 +22,11 @@ import { timeScaleFromEnv } from '../pinterest/retry.js';
 import { ObjectStorageError } from '../storage/errors.js';
 import { openS3Store, type ObjectStore } from '../storage/s3.js';
 import { maskForLog } from './log-safety.js';
+import type { RejectedRow, RejectionSink } from './rejections.js';
 import { findStreamSettings } from './streams.js';
 
-/** One rejected row, as the write pipeline reports it (never with a raw personal value). */
-export interface RejectedRecordInput {
-  stream: string;
-  /** undefined when the stream has no namespace (absent, null or ""). */
-  namespace: string | undefined;
-  /** 1-based position of the record among its stream's records in this sync. */
-  recordNumber: number;
-  /** The event_id sent or that would have been sent; undefined when the row was rejected before it was known. */
-  eventId?: string;
-  /** True when the connector derived the event_id. */
-  eventIdDerived?: boolean;
-  /** Values at the catalog's primary-key paths, in the catalog's order, as read from the record (raw). */
-  primaryKey?: unknown[];
-  /** Value-free reason, as logged. */
-  reason: string;
-  /** What rejected the row. */
-  source: 'input' | 'mapping' | 'pinterest';
-  /** The event as sent (or as it would have been sent), JSON text with user data hashed. */
-  eventJson?: string;
-}
+/** One rejected row as the file needs it: a {@link RejectedRow} (its log label is not written). */
+export type RejectedRecordInput = Omit<RejectedRow, 'streamLabel'>;
 
 /** A stream's primary key as the file writes it: the key paths, and for each whether its value may be personal data. */
 export interface StreamKeyPolicy {
@@ -187,7 +170,7 @@ export interface RejectedRecordsFileOptions {
  * Uploads run one flush at a time, in order. The first failed upload (after the store's retries) is kept: it is
  * thrown by that and every later {@link flush}, and rows added after it are dropped, since the sync is ending.
  */
-export class RejectedRecordsFile {
+export class RejectedRecordsFile implements RejectionSink {
   private readonly buffers = new Map<string, StreamBuffer>();
   private bufferedBytes = 0;
   /** The last flush started; each flush starts after the previous one ended. */
