@@ -12,7 +12,8 @@
  *    and are not run; the static rules cover them.
  * 3. Runtime: `sh -c "$AIRBYTE_ENTRYPOINT spec"`, `... discover --config ...` (when metadata.yaml declares
  *    supportsDataActivation) and `... write --config <tmp>/connectorConfig.json --catalog <tmp>/catalog.json`
- *    with a few records on stdin and PINTEREST_API_BASE_URL pointing at the local fake Pinterest API.
+ *    with a few records on stdin and PINTEREST_API_BASE_URL pointing at the local fake Pinterest API; then `check`
+ *    with object_storage_config against s3rver on loopback (the lazily loaded AWS SDK works from the image).
  *    The one substitution: AIRBYTE_ENTRYPOINT's absolute paths are moved under `<tmp>` (rebaseCommand), e.g.
  *    `node /airbyte/integration_code/dist/main.js` → `node <tmp>/airbyte/integration_code/dist/main.js`.
  *    The environment is only the final stage's ENV plus PATH and HOME; the working directory is `<tmp>/work`,
@@ -546,6 +547,43 @@ async function checkWrite(
   return ok;
 }
 
+/**
+ * `check` with object_storage_config against s3rver (a dev dependency, on loopback): the AWS SDK, loaded lazily,
+ * must be in the image's production node_modules and work from there.
+ */
+async function checkObjectStorage(plan: BuildPlan, tmp: string, cwd: string, fakeUrl: string): Promise<boolean> {
+  const { startS3Server, S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY } = await import('../integration_tests/helpers/s3-server.js');
+  const s3 = await startS3Server(['verify-image']);
+  try {
+    const config = {
+      ...(JSON.parse(readFileSync(join(REPO, 'integration_tests', 'sample_config.json'), 'utf8')) as Record<string, unknown>),
+      object_storage_config: {
+        storage_type: 'S3',
+        s3_bucket_name: 'verify-image',
+        s3_bucket_region: 'us-east-1',
+        bucket_path: 'rejected',
+        s3_endpoint: s3.endpoint,
+        access_key_id: S3RVER_ACCESS_KEY_ID,
+        secret_access_key: S3RVER_SECRET_ACCESS_KEY,
+      },
+    };
+    const configPath = join(tmp, 'storageConfig.json');
+    writeFileSync(configPath, JSON.stringify(config));
+    const env = connectorEnv(plan, tmp, { PINTEREST_API_BASE_URL: fakeUrl });
+    const result = await runProcess('sh', ['-c', `$AIRBYTE_ENTRYPOINT check --config ${configPath}`], { cwd, env, timeoutMs: CONNECTOR_TIMEOUT_MS });
+    const { messages } = parseMessages(result.stdout);
+    const status = messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus as { status?: string; message?: string } | undefined;
+    const wrote = s3.events.some((e) => e.startsWith('ObjectCreated:Put verify-image/rejected/'));
+    return record(
+      'runtime-object-storage',
+      result.code === 0 && status?.status === 'SUCCEEDED' && wrote,
+      `check with object_storage_config (s3rver at ${s3.endpoint}) → ${status?.status ?? 'no CONNECTION_STATUS'}${status?.message ? `: ${status.message}` : ''}; probe object ${wrote ? 'written' : 'not written'}`,
+    );
+  } finally {
+    await s3.dispose();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -608,6 +646,7 @@ async function main(): Promise<number> {
     console.log(`   fake Pinterest API at ${fake.url}`);
     if (metadata.supportsDataActivation === true) await checkDiscover(plan, tmp, cwd, configPath, fake.url);
     await checkWrite(plan, tmp, cwd, configPath, fake);
+    await checkObjectStorage(plan, tmp, cwd, fake.url);
   } finally {
     await fake?.close();
     if (!keep) rmSync(tmp, { recursive: true, force: true });

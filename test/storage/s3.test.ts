@@ -2,6 +2,8 @@
  * The S3 edge and the rejected-records file against a real S3-compatible server (s3rver on loopback), through the AWS
  * SDK's S3 client: no mock of the client.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectStorageConfig } from '../../src/config/config.js';
 import type { RetryPolicy } from '../../src/pinterest/retry.js';
@@ -85,6 +87,42 @@ describe('openS3Store', () => {
     expect(e.message).toMatch(/^Could not write s3:\/\/rejected\/k after 3 attempts over \d+ s \(last: network error ECONNREFUSED\)\.$/);
     expect(retries).toEqual(['object storage: network error ECONNREFUSED', 'object storage: network error ECONNREFUSED']);
     store.close();
+  });
+});
+
+describe('retries on 5xx', () => {
+  it('retries "503 SlowDown" answers with backoff and succeeds when the store recovers', async () => {
+    // A loopback HTTP server that answers like an overloaded S3 twice, then accepts the object.
+    const statuses: number[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = statuses.length < 2 ? 503 : 200;
+        statuses.push(status);
+        if (status === 503) {
+          res.writeHead(503, { 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        } else {
+          res.writeHead(200, { etag: '"0"' });
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const retries: string[] = [];
+      const store = await openS3Store(storage({ s3_endpoint: endpoint }), { retry, onRetry: (r) => retries.push(r) });
+      await store.put('k', Buffer.from('x'), 'text/plain');
+      expect(statuses).toEqual([503, 503, 200]);
+      expect(retries).toEqual([
+        'object storage: SlowDown (HTTP 503): Please reduce your request rate.',
+        'object storage: SlowDown (HTTP 503): Please reduce your request rate.',
+      ]);
+      store.close();
+    } finally {
+      server.close();
+    }
   });
 });
 
