@@ -116,7 +116,7 @@ describe('spec', () => {
 
   it('marks every secret airbyte_secret: true, and nothing else', () => {
     const credentials = r.messages[0].spec.connectionSpecification.properties.credentials;
-    const secretNames = ['access_token', 'client_secret', 'refresh_token', 'client_id'];
+    const secretNames = ['access_token', 'client_secret', 'refresh_token', 'client_id', 'access_key_id', 'secret_access_key'];
     const found: string[] = [];
     const marked: string[] = [];
     const walk = (node: unknown, path: string): void => {
@@ -144,6 +144,8 @@ describe('spec', () => {
       'connectionSpecification.properties.credentials.oneOf[1].properties.client_secret',
       'connectionSpecification.properties.credentials.oneOf[1].properties.refresh_token',
       'connectionSpecification.properties.credentials.oneOf[1].properties.access_token',
+      'connectionSpecification.properties.object_storage_config.oneOf[1].properties.access_key_id',
+      'connectionSpecification.properties.object_storage_config.oneOf[1].properties.secret_access_key',
     ]);
     expect(marked).toEqual(found);
     expect(credentials.oneOf.map((b: any) => b.properties.auth_type.const)).toEqual(['access_token', 'oauth2.0']);

@@ -91,7 +91,8 @@ function remedy(c: Classified, cfg: ObjectStorageConfig): string {
 
 /**
  * Runs one S3 call with retries. Between attempts it waits like a Pinterest request: exponential backoff with full
- * jitter, at most `retry.maxRetries` retries and `retry.maxElapsedMs` in all (waits counted before time scaling).
+ * jitter, at most `retry.maxRetries` retries and `retry.maxElapsedMs` in all (request time plus the waits before time
+ * scaling).
  * @param action what the call does, for messages, e.g. `write s3://bucket/key`
  * @throws ObjectStorageError `transient_error` when the retries are used up, `config_error` at once for an answer no
  *   retry changes
@@ -99,7 +100,10 @@ function remedy(c: Classified, cfg: ObjectStorageConfig): string {
 export async function withRetries(action: string, call: () => Promise<unknown>, cfg: ObjectStorageConfig, o: S3StoreOptions): Promise<void> {
   const { retry } = o;
   const started = Date.now();
+  // Budget used = time spent in requests (real) + the policy's waits before time scaling; measured real sleep times,
+  // scaled back up, would count a busy machine's timer lateness a thousandfold in tests.
   let sleptMs = 0;
+  let waitedMs = 0;
   for (let attempt = 0; ; attempt++) {
     if (o.signal?.aborted) throw new ObjectStorageError(`Cancelled before the storage answered: could not ${action}.`, 'transient_error');
     let c: Classified;
@@ -115,7 +119,7 @@ export async function withRetries(action: string, call: () => Promise<unknown>, 
     }
     const unscaledDelay = retryDelayMs(attempt + 1, retry);
     const elapsed = Date.now() - started;
-    const budgetUsed = elapsed - sleptMs + sleptMs / retry.timeScale;
+    const budgetUsed = elapsed - sleptMs + waitedMs;
     if (attempt >= retry.maxRetries || budgetUsed + unscaledDelay > retry.maxElapsedMs) {
       throw new ObjectStorageError(
         `Could not ${action} after ${attempt + 1} attempts over ${Math.round(elapsed / 1000)} s (last: ${c.problem}).`,
@@ -128,6 +132,7 @@ export async function withRetries(action: string, call: () => Promise<unknown>, 
     const before = Date.now();
     await sleep(delay, o.signal);
     sleptMs += Date.now() - before;
+    waitedMs += unscaledDelay;
   }
 }
 
