@@ -109,7 +109,7 @@ describe.concurrent('bisection decides "systematic" from evidence across the bat
     const ranges = eventsRequests(fake).map((q) => requestEventIds(q.body).join(','));
     expect(new Set(ranges).size).toBe(ranges.length);
     const logs = logTexts(r.messages);
-    expect(logs.filter((t) => /^record \d+ of stream orders rejected: Pinterest: whole request refused \(HTTP 400 \(code 4196/.test(t))).toHaveLength(10);
+    expect(logs.filter((t) => /^record \d+ of stream orders \(derived event_id [0-9a-f]+\) rejected: Pinterest: whole request refused \(HTTP 400 \(code 4196/.test(t))).toHaveLength(10);
   });
 });
 
