@@ -5,6 +5,7 @@
  * 10.7 s.) A line break is "\n"; a "\r" before it is removed. UTF-8 is decoded per line, so a character split across
  * chunks is never damaged ("\n" never occurs inside a multi-byte UTF-8 sequence).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from './input-error.js';
 
 /** One line of input, without its line break. */
@@ -71,6 +72,9 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string>, maxByt
       // A copy: a view would keep the whole chunk alive for a short remainder.
       parts.push(start === 0 ? chunk : Buffer.from(chunk.subarray(start)));
     }
+    // Input already buffered is handed over in microtasks only: without this, a large buffered input would be read
+    // and mapped to the end before any request, timer or signal got its turn (split2's stream events used to yield).
+    await yieldToEventLoop();
   }
   if (pending > 0) yield { text: withoutCR(Buffer.concat(parts).toString('utf8')), line: n + 1, terminated: false };
 }
