@@ -145,7 +145,8 @@ function hashedUser(raw: string, key: string, what: string) {
     `user_data.${key}`,
     ['string', 'array'],
     'user',
-    'trimmed and lowercased; must be 64 hex characters (SHA-256), else dropped',
+    'trimmed and lowercased; must be 64 hex characters (SHA-256); 32/40/56/96/128 hex (MD5, SHA-1, SHA-224, SHA-384, ' +
+      'SHA-512) dropped with a warning naming the algorithm; placeholders (N/A, none, -) absent; else dropped',
     `${what}, already normalized and SHA-256 hashed by the sender.`,
   );
 }
@@ -400,6 +401,13 @@ export function renderFieldsMarkdown(): string {
     'otherwise from the record column of the same name (or one of its aliases). Dotted names such as',
     '`app_info.app_id` are read as a path into nested objects, or as a column whose name contains the dot.',
     'Values that cannot be used are dropped with a warning; see each row for what the connector does.',
+    '',
+    'In every user field, placeholders (`N/A`, `n/a`, `NA`, `none`, `null`, `nil`, `-`, `?`, `unknown`, `undefined`,',
+    '`not available`, ...) are absent values: `NA` is not Namibia. In `first_name` and `last_name`, `Na` and `Nan`',
+    'written as letters only are names. A raw value of 64 hex characters is taken as an SHA-256 hash and sent as',
+    'is (lowercased); one of 32, 40, 56, 96 or 128 hex characters is a hash of another algorithm (MD5, SHA-1,',
+    'SHA-224, SHA-384, SHA-512) that can never match: it is dropped with a warning naming the algorithm, except',
+    '32 hex characters in `external_id` (a common id format, e.g. a UUID without dashes).',
   ];
   const groups: FieldGroup[] = ['event', 'app_info', 'device_info', 'user', 'user_hashed', 'user_plain', 'custom_data'];
   for (const group of groups) {
