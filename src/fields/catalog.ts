@@ -249,7 +249,10 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
 
   // ---- user_data: raw, hashed by the connector -----------------------------------------------------------
   rawUser('email', 'em', 'em', 'trim, lowercase, SHA-256', 'Email address of the user.'),
-  rawUser('phone', 'ph', 'ph', 'E.164 digits without + (country from the record or default_phone_country), SHA-256', 'Phone number of the user.'),
+  rawUser('phone', 'ph', 'ph',
+    'E.164 digits without + (national numbers read with the record\'s country or default_phone_country; +, 00, 011, (0), ' +
+      '+001/+0049 handled); every possible number (right length for its country) is sent; impossible numbers dropped; SHA-256',
+    'Phone number of the user.'),
   rawUser('first_name', 'fn', 'fn', 'trim, lowercase, inner spaces collapsed, SHA-256', 'First name of the user.'),
   rawUser('last_name', 'ln', 'ln', 'trim, lowercase, inner spaces collapsed, SHA-256', 'Last name of the user.'),
   rawUser('gender', 'ge', 'ge', 'f, m or n from common spellings (else dropped), SHA-256', 'Gender of the user.'),

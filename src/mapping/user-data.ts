@@ -18,6 +18,8 @@ import {
   type NormalizeContext,
   type Normalized,
   type Rejected,
+  PHONE_INTERNATIONAL_GUESS,
+  isInternationalGuess,
   isPlaceholder,
   normalizeCity,
   normalizeCountry,
@@ -245,7 +247,12 @@ function addRaw(
 ): string[] | undefined {
   const r = hashUserValue(field, value, ctx);
   if (r === null) return acc;
-  if (typeof r === 'string') return pushUnique(acc, r);
+  if (typeof r === 'string') {
+    if (field === 'phone' && isInternationalGuess(value, ctx) && !(typeof value === 'string' && isSha256Hex(value.trim()))) {
+      warnings.push(PHONE_INTERNATIONAL_GUESS);
+    }
+    return pushUnique(acc, r);
+  }
   warnings.push({ field, message: r.message });
   return acc;
 }
@@ -313,7 +320,8 @@ function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarn
  *   {@link MAX_VALUES_PER_IDENTIFIER} per key (then warning "X: more than 100 values; ..."). Nested arrays are not
  *   flattened (their elements are "not a text value").
  * - The record's country (first `country` value that normalizes) steers phone parsing, zip_code and state; phone falls
- *   back to `ctx.defaultPhoneCountry`.
+ *   back to `ctx.defaultPhoneCountry`. A phone kept although it could only be read as international by guessing (no
+ *   "+"/00 and no country at all) adds the warning PHONE_INTERNATIONAL_GUESS.
  * - Plain fields (PLAIN_USER_FIELDS): trimmed strings, numbers coerced; client_ip_address must be IPv4/IPv6. For an
  *   array, the first usable value is kept, with warning "X: several values; first kept" if others differ.
  * - Never emits an empty array or an empty string; keys with nothing to send are omitted. Keys of `input` that are not

@@ -12,7 +12,7 @@
 
 /**
  * A value that was present but could not be used. `message` is stable and value-free (it names the field and the rule,
- * e.g. "phone: not a valid phone number; dropped") so it can be logged, grouped and counted. Instances are frozen
+ * e.g. "phone: not a possible phone number (wrong length for its country, or not a number); dropped") so it can be logged, grouped and counted. Instances are frozen
  * module-level constants: returning one allocates nothing.
  */
 export interface Rejected {
