@@ -145,7 +145,12 @@ const PLACEHOLDER_MAX_LENGTH = 24;
  * letters only are names (a surname, a given name), not placeholders; `N/A` and `n.a.` still are.
  */
 export function isPlaceholder(s: string, personName = false): boolean {
-  if (s.length > PLACEHOLDER_MAX_LENGTH) return false;
+  if (s.length > PLACEHOLDER_MAX_LENGTH || s.length === 0) return false;
+  // Fast exits for ordinary values (this runs on every user value): every key starts with one of the letters
+  // b e m n t u v, and a value made of punctuation starts with neither a letter nor a digit; no key has an "@".
+  const c = s.charCodeAt(0) | 0x20; // ASCII lowercase
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a && !PLACEHOLDER_INITIALS.has(c))) return false;
+  if (s.includes('@')) return false;
   const key = foldKey(s);
   if (!PLACEHOLDER_KEYS.has(key)) return false;
   // "Na" (a Korean and Chinese surname) and "Nan" (a given name) are names when written as plain letters.
@@ -153,3 +158,5 @@ export function isPlaceholder(s: string, personName = false): boolean {
 }
 
 const LETTERS_ONLY = /^\p{L}+$/u;
+/** Character codes of the first letters of PLACEHOLDER_KEYS (b, e, m, n, t, u, v). */
+const PLACEHOLDER_INITIALS: ReadonlySet<number> = new Set([...PLACEHOLDER_KEYS].filter((k) => k !== '').map((k) => k.charCodeAt(0)));
