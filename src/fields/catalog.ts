@@ -263,7 +263,11 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
       'dropped; two-digit years, impossible dates and years before 1900 or in the future dropped; SHA-256',
     'Date of birth of the user.'),
   rawUser('city', 'ct', 'ct', 'lowercase, spaces and punctuation removed, SHA-256', 'City of residence (mostly billing).'),
-  rawUser('state', 'st', 'st', 'two-letter code, lowercase (US/Canadian names mapped), SHA-256', 'State or region of residence.'),
+  rawUser('state', 'st', 'st',
+    'US, Canadian or no country: two-letter code from a code, name, written abbreviation (Fla., Ariz., Sask.) or ' +
+      'US-CA form; anything else dropped with a warning. Other countries: lowercase letters and digits ' +
+      '(Bayern → bayern); SHA-256',
+    'State or region of residence.'),
   rawUser('zip_code', 'zp', 'zp', 'US: first 5 digits; elsewhere lowercase letters and digits; SHA-256', 'Postal code of residence.'),
   rawUser('country', 'country', undefined, 'ISO-3166 alpha-2 lowercase (names and alpha-3 mapped), SHA-256', 'Country of residence.'),
   rawUser('external_id', 'external_id', undefined, 'trimmed (case kept), SHA-256', "The advertiser's own identifier of the user, e.g. a customer or loyalty id."),
