@@ -145,7 +145,8 @@ function hashedUser(raw: string, key: string, what: string) {
     `user_data.${key}`,
     ['string', 'array'],
     'user',
-    'trimmed and lowercased; must be 64 hex characters (SHA-256), else dropped',
+    'trimmed and lowercased; must be 64 hex characters (SHA-256); 32/40/56/96/128 hex (MD5, SHA-1, SHA-224, SHA-384, ' +
+      'SHA-512) dropped with a warning naming the algorithm; placeholders (N/A, none, -) absent; else dropped',
     `${what}, already normalized and SHA-256 hashed by the sender.`,
   );
 }
@@ -248,7 +249,10 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
 
   // ---- user_data: raw, hashed by the connector -----------------------------------------------------------
   rawUser('email', 'em', 'em', 'trim, lowercase, SHA-256', 'Email address of the user.'),
-  rawUser('phone', 'ph', 'ph', 'E.164 digits without + (country from the record or default_phone_country), SHA-256', 'Phone number of the user.'),
+  rawUser('phone', 'ph', 'ph',
+    'E.164 digits without + (national numbers read with the record\'s country or default_phone_country; +, 00, 011, (0), ' +
+      '+001/+0049 handled); every possible number (right length for its country) is sent; impossible numbers dropped; SHA-256',
+    'Phone number of the user.'),
   rawUser('first_name', 'fn', 'fn', 'trim, lowercase, inner spaces collapsed, SHA-256', 'First name of the user.'),
   rawUser('last_name', 'ln', 'ln', 'trim, lowercase, inner spaces collapsed, SHA-256', 'Last name of the user.'),
   rawUser('gender', 'ge', 'ge', 'f, m or n from common spellings (else dropped), SHA-256', 'Gender of the user.'),
@@ -259,7 +263,11 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
       'dropped; two-digit years, impossible dates and years before 1900 or in the future dropped; SHA-256',
     'Date of birth of the user.'),
   rawUser('city', 'ct', 'ct', 'lowercase, spaces and punctuation removed, SHA-256', 'City of residence (mostly billing).'),
-  rawUser('state', 'st', 'st', 'two-letter code, lowercase (US/Canadian names mapped), SHA-256', 'State or region of residence.'),
+  rawUser('state', 'st', 'st',
+    'US, Canadian or no country: two-letter code from a code, name, written abbreviation (Fla., Ariz., Sask.) or ' +
+      'US-CA form; anything else dropped with a warning. Other countries: lowercase letters and digits ' +
+      '(Bayern → bayern); SHA-256',
+    'State or region of residence.'),
   rawUser('zip_code', 'zp', 'zp', 'US: first 5 digits; elsewhere lowercase letters and digits; SHA-256', 'Postal code of residence.'),
   rawUser('country', 'country', undefined, 'ISO-3166 alpha-2 lowercase (names and alpha-3 mapped), SHA-256', 'Country of residence.'),
   rawUser('external_id', 'external_id', undefined, 'trimmed (case kept), SHA-256', "The advertiser's own identifier of the user, e.g. a customer or loyalty id."),
@@ -400,6 +408,13 @@ export function renderFieldsMarkdown(): string {
     'otherwise from the record column of the same name (or one of its aliases). Dotted names such as',
     '`app_info.app_id` are read as a path into nested objects, or as a column whose name contains the dot.',
     'Values that cannot be used are dropped with a warning; see each row for what the connector does.',
+    '',
+    'In every user field, placeholders (`N/A`, `n/a`, `NA`, `none`, `null`, `nil`, `-`, `?`, `unknown`, `undefined`,',
+    '`not available`, ...) are absent values: `NA` is not Namibia. In `first_name` and `last_name`, `Na` and `Nan`',
+    'written as letters only are names. A raw value of 64 hex characters is taken as an SHA-256 hash and sent as',
+    'is (lowercased); one of 32, 40, 56, 96 or 128 hex characters is a hash of another algorithm (MD5, SHA-1,',
+    'SHA-224, SHA-384, SHA-512) that can never match: it is dropped with a warning naming the algorithm, except',
+    '32 hex characters in `external_id` (a common id format, e.g. a UUID without dashes).',
   ];
   const groups: FieldGroup[] = ['event', 'app_info', 'device_info', 'user', 'user_hashed', 'user_plain', 'custom_data'];
   for (const group of groups) {

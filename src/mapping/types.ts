@@ -13,7 +13,7 @@ export interface MappingWarning {
   field: string;
   /**
    * Short, stable, value-free description used to group warnings in the end-of-sync report,
-   * e.g. "phone: not a valid phone number; dropped".
+   * e.g. "phone: not a possible phone number (wrong length for its country, or not a number); dropped".
    */
   message: string;
 }

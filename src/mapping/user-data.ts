@@ -11,13 +11,16 @@
  */
 import { isIP } from 'node:net';
 import type { PinterestUserData } from '../pinterest/events.js';
-import { isSha256Hex, sha256Hex } from './hash.js';
+import { isSha256Hex, OTHER_HASH_ALGORITHMS, otherHashAlgorithm, sha256Hex } from './hash.js';
 import {
   type FieldNormalizer,
   NOT_TEXT,
   type NormalizeContext,
   type Normalized,
   type Rejected,
+  PHONE_INTERNATIONAL_GUESS,
+  isInternationalGuess,
+  isPlaceholder,
   normalizeCity,
   normalizeCountry,
   normalizeDateOfBirth,
@@ -125,6 +128,10 @@ export const USER_FIELD_NORMALIZERS: Readonly<Record<RawUserField, FieldNormaliz
  * Normalizes and hashes one value of a raw field; the complete per-value rule of NOTES §3.
  * - A string that, trimmed, is 64 hex characters (any case) is taken as already hashed: returned lowercased, not
  *   hashed again (checked before any other normalization, so it applies to every raw field).
+ * - A string of 32, 40, 56, 96 or 128 hex characters is a digest of another algorithm (MD5, SHA-1, SHA-224,
+ *   SHA-384, SHA-512: Airbyte's hashing mapper offers them, NOTES §6): a Rejected naming the algorithm, never hashed
+ *   again nor sent. Exception: external_id keeps 32-hex values (UUIDs without dashes and hex keys are common ids).
+ * - A placeholder (`N/A`, `NA`, `none`, `null`, `-`, `unknown`, ...; see `isPlaceholder`) is absent: null.
  * - Otherwise the field's normalizer runs on the trimmed value; a plaintext result is returned as its SHA-256 hex.
  * Returns the 64-char lowercase hex to send, a `Rejected` (report `message`), or null (absent). Never throws.
  * `ctx.country` must already be normalized (alpha-2 lowercase): it steers phone, zip_code and state.
@@ -135,10 +142,33 @@ export function hashUserValue(field: RawUserField, value: unknown, ctx?: Normali
     const trimmed = value.trim();
     if (trimmed === '') return null;
     if (isSha256Hex(trimmed)) return trimmed.toLowerCase();
+    const other = otherHashRejection(field, trimmed);
+    if (other !== undefined) return other;
+    if (isPlaceholder(trimmed, field === 'first_name' || field === 'last_name')) return null;
     v = trimmed;
   }
   const r = USER_FIELD_NORMALIZERS[field](v, ctx);
   return typeof r === 'string' ? sha256Hex(r) : r;
+}
+
+/** `${field}:${hex length}` → the rejection naming the other algorithm, for raw and hashed_* fields. */
+const OTHER_HASH = new Map<string, Rejected>();
+for (const f of [...RAW_USER_FIELDS, ...HASHED_USER_FIELDS]) {
+  for (const [length, algorithm] of OTHER_HASH_ALGORITHMS) {
+    OTHER_HASH.set(
+      `${f}:${length}`,
+      rejection(
+        `${f}: ${length} hex characters, a ${algorithm} hash, not SHA-256, so it cannot match; send the raw value (the connector ` +
+          `normalizes and hashes it) or the SHA-256 of the normalized value; dropped`,
+      ),
+    );
+  }
+}
+
+/** The rejection for a value of `field` that is a digest of another algorithm than SHA-256, or undefined. */
+function otherHashRejection(field: RawUserField | HashedUserField, trimmed: string): Rejected | undefined {
+  if (trimmed.length === 32 && field === 'external_id') return undefined;
+  return otherHashAlgorithm(trimmed) === undefined ? undefined : OTHER_HASH.get(`${field}:${trimmed.length}`);
 }
 
 const HASHED_NOT_HEX = new Map<string, Rejected>();
@@ -150,8 +180,9 @@ for (const f of HASHED_USER_FIELDS) HASHED_NOT_HEX.set(f, rejection(`${f}: not a
 
 /**
  * Checks one value of a `hashed_*` field (NOTES §3): trimmed, must be exactly 64 hex characters in any case, returned
- * lowercased. Anything else → Rejected "hashed_x: not a SHA-256 hex string; dropped" (objects/booleans:
- * "hashed_x: not a text value; dropped"); blank/null → null. Never hashes. Never throws.
+ * lowercased. A digest of another algorithm (32, 40, 56, 96, 128 hex) → a Rejected naming it; anything else →
+ * Rejected "hashed_x: not a SHA-256 hex string; dropped" (objects/booleans: "hashed_x: not a text value; dropped");
+ * blank/null and placeholders (`N/A`, `none`, `-`, ...) → null. Never hashes. Never throws.
  */
 export function normalizeHashedValue(field: HashedUserField, value: unknown): Normalized {
   const text = toText(value);
@@ -159,7 +190,9 @@ export function normalizeHashedValue(field: HashedUserField, value: unknown): No
   if (text === NOT_TEXT) return NOT_TEXT_REJECTION.get(field)!;
   const trimmed = text.trim();
   if (trimmed === '') return null;
-  return isSha256Hex(trimmed) ? trimmed.toLowerCase() : HASHED_NOT_HEX.get(field)!;
+  if (isSha256Hex(trimmed)) return trimmed.toLowerCase();
+  if (isPlaceholder(trimmed)) return null;
+  return otherHashRejection(field, trimmed) ?? HASHED_NOT_HEX.get(field)!;
 }
 
 /** Warning for a client_ip_address that is neither IPv4 nor IPv6 (node:net isIP). */
@@ -167,7 +200,7 @@ export const IP_INVALID = rejection('client_ip_address: not a valid IP address; 
 
 /**
  * Normalizes one value of a plain field (OpenAPI 5.23: plain strings, never hashed): text coerced (numbers, bigints),
- * trimmed, case kept. client_ip_address must be IPv4 or IPv6 by `node:net` isIP (no brackets, ports or zones
+ * trimmed, case kept; placeholders (`N/A`, `unknown`, `-`, ...) are absent. client_ip_address must be IPv4 or IPv6 by `node:net` isIP (no brackets, ports or zones
  * stripped), else IP_INVALID. Objects/booleans → "X: not a text value; dropped"; blank/null → null. Never throws.
  */
 export function normalizePlainValue(field: PlainUserField, value: unknown): Normalized {
@@ -175,7 +208,7 @@ export function normalizePlainValue(field: PlainUserField, value: unknown): Norm
   if (text === null) return null;
   if (text === NOT_TEXT) return NOT_TEXT_REJECTION.get(field)!;
   const trimmed = text.trim();
-  if (trimmed === '') return null;
+  if (trimmed === '' || isPlaceholder(trimmed)) return null;
   if (field === 'client_ip_address' && isIP(trimmed) === 0) return IP_INVALID;
   return trimmed;
 }
@@ -214,7 +247,12 @@ function addRaw(
 ): string[] | undefined {
   const r = hashUserValue(field, value, ctx);
   if (r === null) return acc;
-  if (typeof r === 'string') return pushUnique(acc, r);
+  if (typeof r === 'string') {
+    if (field === 'phone' && isInternationalGuess(value, ctx) && !(typeof value === 'string' && isSha256Hex(value.trim()))) {
+      warnings.push(PHONE_INTERNATIONAL_GUESS);
+    }
+    return pushUnique(acc, r);
+  }
   warnings.push({ field, message: r.message });
   return acc;
 }
@@ -237,15 +275,19 @@ function addHashed(
  * One array level only, like everywhere else (no recursion, so deeply nested junk cannot exhaust the stack).
  */
 function firstCountry(value: unknown): string | undefined {
-  if (!Array.isArray(value)) {
-    const r = normalizeCountry(value);
-    return typeof r === 'string' ? r : undefined;
-  }
+  if (!Array.isArray(value)) return countryOf(value);
   for (const v of value) {
-    const r = normalizeCountry(v);
-    if (typeof r === 'string') return r;
+    const r = countryOf(v);
+    if (r !== undefined) return r;
   }
   return undefined;
+}
+
+/** One country value normalized, or undefined; a placeholder such as `NA` or `N/A` is no country (not Namibia). */
+function countryOf(v: unknown): string | undefined {
+  if (typeof v === 'string' && isPlaceholder(v.trim())) return undefined;
+  const r = normalizeCountry(v);
+  return typeof r === 'string' ? r : undefined;
 }
 
 function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarning[]): string | undefined {
@@ -278,7 +320,8 @@ function plainValue(field: PlainUserField, value: unknown, warnings: MappingWarn
  *   {@link MAX_VALUES_PER_IDENTIFIER} per key (then warning "X: more than 100 values; ..."). Nested arrays are not
  *   flattened (their elements are "not a text value").
  * - The record's country (first `country` value that normalizes) steers phone parsing, zip_code and state; phone falls
- *   back to `ctx.defaultPhoneCountry`.
+ *   back to `ctx.defaultPhoneCountry`. A phone kept although it could only be read as international by guessing (no
+ *   "+"/00 and no country at all) adds the warning PHONE_INTERNATIONAL_GUESS.
  * - Plain fields (PLAIN_USER_FIELDS): trimmed strings, numbers coerced; client_ip_address must be IPv4/IPv6. For an
  *   array, the first usable value is kept, with warning "X: several values; first kept" if others differ.
  * - Never emits an empty array or an empty string; keys with nothing to send are omitted. Keys of `input` that are not

@@ -122,7 +122,7 @@ describe('buildUserData', () => {
     const hashed = buildUserData({ country: H.gb.toUpperCase(), phone: '020 7946 0958' }, {});
     expect(hashed.userData.country).toEqual([H.gb]);
     expect(hashed.userData.ph).toBeUndefined();
-    expect(hashed.warnings).toEqual([{ field: 'phone', message: 'phone: not a valid phone number; dropped' }]);
+    expect(hashed.warnings).toEqual([{ field: 'phone', message: 'phone: national number and neither the record\'s country nor default_phone_country to read it with; set default_phone_country; dropped' }]);
   });
 
   it('arrays give several hashes, deduplicated after normalization, order kept', () => {
@@ -135,7 +135,8 @@ describe('buildUserData', () => {
     );
     expect(userData.em).toEqual([H.johnEmail, H.joseEmail]);
     expect(userData.ph).toEqual([H.usPhone, H.ukPhone]);
-    expect(warnings).toEqual([]);
+    // 14155550123 has no "+" and the record no country: read as +1 by guessing, and said so
+    expect(warnings).toEqual([{ field: 'phone', message: 'phone: a number without "+" or 00 was read as international because the record has no country and default_phone_country is not set; if your numbers are national, set default_phone_country; sent' }]);
   });
 
   it('email and hashed_email merge into em; raw first, duplicates removed', () => {
@@ -199,7 +200,7 @@ describe('buildUserData', () => {
     expect(userData).toEqual({ client_user_agent: secret });
     expect(warnings).toEqual([
       { field: 'email', message: 'email: not an email address; dropped' },
-      { field: 'phone', message: 'phone: not a valid phone number; dropped' },
+      { field: 'phone', message: 'phone: not a possible phone number (wrong length for its country, or not a number); dropped' },
       { field: 'phone', message: 'phone: not a text value; dropped' },
       { field: 'phone', message: 'phone: not a text value; dropped' },
       { field: 'first_name', message: 'first_name: not a text value; dropped' },
@@ -231,8 +232,9 @@ describe('buildUserData', () => {
       { phone: 14155550123, date_of_birth: 19900304, zip_code: 94103, external_id: 42n, email: 'john.doe@example.com' },
       {},
     );
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([{ field: 'phone', message: 'phone: a number without "+" or 00 was read as international because the record has no country and default_phone_country is not set; if your numbers are national, set default_phone_country; sent' }]);
     expect(userData.ph).toEqual([H.usPhone]);
+    expect(buildUserData({ phone: 14155550123 }, { defaultPhoneCountry: 'US' }).warnings).toEqual([]);
     expect(userData.db).toEqual([H.dob]);
     expect(userData.zp).toEqual([H.zip94103]);
     expect(userData.external_id).toEqual(['73475cb40a568e8da8a045ced110137e159f890ac4da883b6b17dc651b3a8049']);

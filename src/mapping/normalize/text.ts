@@ -12,7 +12,7 @@
 
 /**
  * A value that was present but could not be used. `message` is stable and value-free (it names the field and the rule,
- * e.g. "phone: not a valid phone number; dropped") so it can be logged, grouped and counted. Instances are frozen
+ * e.g. "phone: not a possible phone number (wrong length for its country, or not a number); dropped") so it can be logged, grouped and counted. Instances are frozen
  * module-level constants: returning one allocates nothing.
  */
 export interface Rejected {
@@ -61,7 +61,9 @@ export const NOT_TEXT: unique symbol = Symbol('not-text');
  * Coerces a record value to text without throwing.
  * - null / undefined → null (absent);
  * - string → itself (untrimmed);
- * - finite number → `String(n)` (e.g. 14155550123 → "14155550123"); NaN and ±Infinity → NOT_TEXT;
+ * - finite number → `String(n)` (e.g. 14155550123 → "14155550123"); from 1e21 on, all the digits of the number
+ *   (1e21 → "1000000000000000000000", never "1e+21"; integers written as digits in the input already arrive as
+ *   bigint with every digit, see src/airbyte/input.ts); NaN and ±Infinity → NOT_TEXT;
  * - bigint → `String(b)`;
  * - boolean, Date, object, array, symbol, function → NOT_TEXT (a boolean is never an obvious name, phone, city, ...).
  * Project decision: "bad input never throws; numbers/bigint are coerced where obvious; objects are dropped".
@@ -73,7 +75,9 @@ export function toText(value: unknown): string | typeof NOT_TEXT | null {
     case 'undefined':
       return null;
     case 'number':
-      return Number.isFinite(value) ? String(value) : NOT_TEXT;
+      if (!Number.isFinite(value)) return NOT_TEXT;
+      // From 1e21 on, String() switches to exponent form ("1e+21"), which no id or phone is: write every digit.
+      return Math.abs(value) >= 1e21 ? BigInt(value).toString() : String(value);
     case 'bigint':
       return String(value);
     case 'object':
@@ -119,3 +123,40 @@ export function foldKey(s: string): string {
     .replace(AMPERSAND, 'and')
     .replace(NOT_LETTER_MARK_OR_DIGIT, '');
 }
+
+/**
+ * Placeholder spellings that stand for "no value" in exports and forms, folded with {@link foldKey}: `N/A`, `n.a.`,
+ * `NA`, `none`, `null`, `nil`, `unknown`, `undefined`, `NaN`, `not available`, `(null)`, `#N/A`, ... A value made
+ * only of punctuation or symbols (`-`, `--`, `?`, `.`) folds to "" and is a placeholder too.
+ */
+const PLACEHOLDER_KEYS: ReadonlySet<string> = new Set([
+  '', 'na', 'none', 'null', 'nil', 'unknown', 'unk', 'undefined', 'nan', 'notavailable', 'notapplicable',
+  'notprovided', 'notspecified', 'notset', 'nodata', 'empty', 'blank', 'tbd', 'void', 'missing', 'nonegiven',
+]);
+
+/** Longest text that can be a placeholder ("not applicable" with some padding and punctuation). */
+const PLACEHOLDER_MAX_LENGTH = 24;
+
+/**
+ * True when `s` (any case, trimmed or not) is a placeholder for a missing value rather than a value: see
+ * PLACEHOLDER_KEYS (`N/A`, `NA`, `none`, `null`, `-`, `unknown`, ...). Such values are absent in every user field,
+ * so `NA` is never read as Namibia, nor `none` as a state. Issue: placeholders read as values. Cheap: one length
+ * check for ordinary values. With `personName` (first_name, last_name), `Na`, `NA`, `Nan` and `NaN` written as
+ * letters only are names (a surname, a given name), not placeholders; `N/A` and `n.a.` still are.
+ */
+export function isPlaceholder(s: string, personName = false): boolean {
+  if (s.length > PLACEHOLDER_MAX_LENGTH || s.length === 0) return false;
+  // Fast exits for ordinary values (this runs on every user value): every key starts with one of the letters
+  // b e m n t u v, and a value made of punctuation starts with neither a letter nor a digit; no key has an "@".
+  const c = s.charCodeAt(0) | 0x20; // ASCII lowercase
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a && !PLACEHOLDER_INITIALS.has(c))) return false;
+  if (s.includes('@')) return false;
+  const key = foldKey(s);
+  if (!PLACEHOLDER_KEYS.has(key)) return false;
+  // "Na" (a Korean and Chinese surname) and "Nan" (a given name) are names when written as plain letters.
+  return !(personName && (key === 'na' || key === 'nan') && LETTERS_ONLY.test(s));
+}
+
+const LETTERS_ONLY = /^\p{L}+$/u;
+/** Character codes of the first letters of PLACEHOLDER_KEYS (b, e, m, n, t, u, v). */
+const PLACEHOLDER_INITIALS: ReadonlySet<number> = new Set([...PLACEHOLDER_KEYS].filter((k) => k !== '').map((k) => k.charCodeAt(0)));

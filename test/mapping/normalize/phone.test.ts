@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/mapping/hash.js';
 import {
   type NormalizeContext,
+  PHONE_INTERNATIONAL_GUESS,
   PHONE_INVALID,
+  PHONE_NO_COUNTRY,
   PHONE_NOT_TEXT,
+  isInternationalGuess,
   normalizePhone,
 } from '../../../src/mapping/normalize/index.js';
 import { hashUserValue } from '../../../src/mapping/user-data.js';
@@ -99,19 +102,65 @@ describe('normalizePhone', () => {
   });
 
   it.each<[unknown, NormalizeContext | undefined]>([
-    ['555-0123', { country: 'us' }], // too short
-    ['12345', { country: 'de' }],
+    ['555-0123', { country: 'us' }], // too short (a local-only length)
+    ['123', { country: 'de' }],
     ['not a phone', { country: 'us' }],
-    ['(415) 555-0123', undefined], // national number and no country at all
-    ['2025550143', undefined],
-    ['000000000', { country: 'fr' }],
-    ['+999 123 456', undefined],
+    ['000000000', { country: 'fr' }], // possible by length, but one digit repeated is a filler
+    ['(999) 999-9999', { country: 'us' }],
+    ['+999 123 456', undefined], // no such calling code
+    ['+1 212 555 019', undefined], // too short for +1
+    ['+1 415 555 01234', undefined], // too long for +1
+    ['+44 20 7946 09581234', undefined],
+    ['+1-800-FLOWERSX', undefined], // too long once the letters are keypad digits
     [1.5, { country: 'us' }],
     [-14155550123, undefined],
     ['x'.repeat(500), { country: 'us' }],
-  ])('drops %j (%j) as invalid', (input, ctx) => {
+  ])('drops %j (%j) as not possible', (input, ctx) => {
     expect(normalizePhone(input, ctx)).toBe(PHONE_INVALID);
-    expect(PHONE_INVALID.message).toBe('phone: not a valid phone number; dropped');
+    expect(PHONE_INVALID.message).toBe('phone: not a possible phone number (wrong length for its country, or not a number); dropped');
+  });
+
+  it.each<[unknown, NormalizeContext | undefined]>([
+    ['(415) 555-0123', undefined], // national number and no country at all
+    ['2025550143', undefined],
+    ['4155550123', undefined],
+    ['(415) 555-0123', { defaultPhoneCountry: 'zz' }],
+  ])('drops %j (%j): no country to read a national number with', (input, ctx) => {
+    expect(normalizePhone(input, ctx)).toBe(PHONE_NO_COUNTRY);
+    expect(PHONE_NO_COUNTRY.message).toContain('set default_phone_country');
+  });
+
+  // Possible (right length) but not valid in the pinned metadata's number ranges: sent, since a newly allocated
+  // range must not lose its match and an unassigned number costs nothing.
+  it.each<[string, NormalizeContext | undefined, string, string]>([
+    ['+1 999 555 0123', undefined, '19995550123', '38e4255daa8ebe5ed78d0d592fc2495b56f3615213cae7049b30f038eee9c1b6'],
+    ['(999) 555-0123', { country: 'us' }, '19995550123', '38e4255daa8ebe5ed78d0d592fc2495b56f3615213cae7049b30f038eee9c1b6'],
+    ['+44 20 7946 095', undefined, '44207946095', '5165a1e549c7e627840f415c09f4236b9b86b7a0d8ded85005a63905814302a9'],
+  ])('sends the possible number %j (%j)', (input, ctx, out, sha) => {
+    expect(normalizePhone(input, ctx)).toBe(out);
+    expect(hashUserValue('phone', input, ctx)).toBe(sha);
+  });
+
+  it.each<[string, string, string]>([
+    ['+001 212 555 0199', '12125550199', 'b220e5682592149df1f2233622bf380dbbdb495ed6a836271b4ea4e1f0b2c6e4'],
+    ['+0049 30 901820', '4930901820', 'c03f76216358b07b09a300613908002987efc1ae9a2ef2a85d57d5a971bf821a'],
+    ['+00 49 (0)30 901820', '4930901820', 'c03f76216358b07b09a300613908002987efc1ae9a2ef2a85d57d5a971bf821a'],
+    ['+011 44 20 7946 0958', '442079460958', UK],
+  ])('reads the international prefix typed after a plus: %j', (input, out, sha) => {
+    expect(normalizePhone(input)).toBe(out);
+    expect(normalizePhone(input, { country: 'fr' })).toBe(out);
+    expect(hashUserValue('phone', input)).toBe(sha);
+  });
+
+  it('says when a number without + was read as international by guessing', () => {
+    expect(normalizePhone('442079460958')).toBe('442079460958');
+    expect(isInternationalGuess('442079460958')).toBe(true);
+    expect(isInternationalGuess('442079460958', { defaultPhoneCountry: 'US' })).toBe(false);
+    expect(isInternationalGuess('442079460958', { country: 'gb' })).toBe(false);
+    expect(isInternationalGuess('+44 20 7946 0958')).toBe(false);
+    expect(isInternationalGuess('0044 20 7946 0958')).toBe(false);
+    expect(isInternationalGuess(442079460958)).toBe(true);
+    expect(PHONE_INTERNATIONAL_GUESS.message).toContain('default_phone_country');
   });
 
   it.each([true, {}, ['+14155550123'], new Date(0), Number.NaN, Infinity])('%j is not text', (input) => {
@@ -124,7 +173,7 @@ describe('normalizePhone', () => {
 
   it('an unsupported record country falls back to the default', () => {
     expect(normalizePhone('(415) 555-0123', { country: 'aq', defaultPhoneCountry: 'us' })).toBe('14155550123');
-    expect(normalizePhone('(415) 555-0123', { defaultPhoneCountry: 'zz' })).toBe(PHONE_INVALID);
+    expect(normalizePhone('(415) 555-0123', { defaultPhoneCountry: 'zz' })).toBe(PHONE_NO_COUNTRY);
   });
 
   it('pre-hashed uppercase hex is passed through lowercased', () => {
