@@ -43,7 +43,9 @@ describe.concurrent('adaptive in-flight requests', () => {
     const refused = statuses.filter((s) => s === 429).length;
     // Starting at 4 in flight with 300 ms answers (~13 requests/s) meets the ceiling at once ...
     expect(refused).toBeGreaterThan(0);
-    // ... and then the limit comes down instead of retrying into it: the 429s stay a minority.
-    expect(refused).toBeLessThan(15);
+    // ... and then the limit comes down instead of retrying into it: the 429s stay a minority of all requests. (A fixed
+    // 16 in flight would meet ~13 refusals for every 3 answers.) The exact count depends on how fast the first batches
+    // are read (16 since the line reader yields after each chunk), so the bound is the share, not a count.
+    expect(refused).toBeLessThan(statuses.length / 2);
   });
 });
