@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/config.js';
-
-const valid = { ad_account_id: '549755885175', credentials: { auth_type: 'access_token', access_token: 'tok-123456' } };
-
-function problems(raw: unknown): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { parseConfig } from '../../src/config/config.js';
+import { configProblems as problems, validConfig as valid } from './config-problems.js';
 
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {

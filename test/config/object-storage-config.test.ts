@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSecrets, parseConfig } from '../../src/config/config.js';
+import { validConfig as valid } from './config-problems.js';
 
-const valid = { ad_account_id: '549755885175', credentials: { auth_type: 'access_token', access_token: 'tok-123456' } };
 const s3 = { storage_type: 'S3', s3_bucket_name: 'rejected', s3_bucket_region: 'us-east-1', bucket_path: 'pinterest' };
 
 function problems(objectStorage: unknown): string[] {
