@@ -428,7 +428,29 @@ function epochNumberToSeconds(n: number): number | undefined {
   return undefined;
 }
 
+/**
+ * Unix seconds from a record's `emitted_at`: milliseconds by the Airbyte protocol, but some clients write seconds
+ * (PyAirbyte's cached path does), so it is read with the same magnitude rule as event_time ({@link EPOCH_THRESHOLDS}).
+ * `undefined` for a non-finite, zero or negative value.
+ */
+export function emittedAtToSeconds(emittedAt: number): number | undefined {
+  const s = epochNumberToSeconds(emittedAt);
+  return s === undefined || s <= 0 ? undefined : s;
+}
+
 const EPOCH_TEXT_RE = /^\d+(?:\.\d+)?$/;
+/** `YYYYMMDD` or `YYYYMMDDhhmmss` written as digits: a calendar date(-time), never epoch seconds or milliseconds. */
+const COMPACT_DATE_RE = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$/;
+
+/**
+ * Unix seconds (UTC) from compact `YYYYMMDD` / `YYYYMMDDhhmmss` digits; `null` when they are no real date-time.
+ * As epoch values they would be instants of 1970 (8 digits as seconds) or of the 27th century (14 digits as ms).
+ */
+function compactDateToSeconds(digits: string): number | null {
+  const m = COMPACT_DATE_RE.exec(digits)!;
+  const iso = `${m[1]}-${m[2]}-${m[3]}${m[4] === undefined ? '' : `T${m[4]}:${m[5]}:${m[6]}`}`;
+  return isoTextToSeconds(iso) ?? null;
+}
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:([Zz]|UTC|GMT)|([+-])(\d{1,2})(?::?(\d{2}))?)?$/;
 
@@ -437,6 +459,7 @@ function isoTextToSeconds(s: string): number | undefined {
   const m = ISO_RE.exec(s);
   if (m === null) return undefined;
   const year = Number(m[1]);
+  if (year < 1970) return undefined; // before the epoch; and Date.UTC would read years 0-99 as 1900-1999
   const month = Number(m[2]);
   const day = Number(m[3]);
   const hour = m[4] === undefined ? 0 : Number(m[4]);
@@ -460,26 +483,31 @@ function isoTextToSeconds(s: string): number | undefined {
  * Unix seconds (integer) from a timestamp in any of these forms:
  * - a number or bigint: epoch seconds, milliseconds, microseconds or nanoseconds, decided by magnitude
  *   ({@link EPOCH_THRESHOLDS}); text made only of digits (optionally with a fraction) is read the same way;
+ * - except exactly 8 or 14 digits (number or text): compact `YYYYMMDD` (midnight UTC) or `YYYYMMDDhhmmss` (UTC),
+ *   `null` when not a real date-time (as epoch values they would be instants of 1970 or of the 27th century);
  * - ISO-8601 / RFC 3339 text with `T` or a space between date and time, optional fraction, optional
  *   offset (`Z`, `UTC`, `GMT`, `+02:00`, `+0200`, `+02`, `-3:30`): `2024-05-01T10:15:30+02:00`. Without an
  *   offset the time is UTC (`2024-05-01 10:15:30`, Airbyte `timestamp_without_timezone`);
  * - a date only (`2024-05-01`, Airbyte `date`): midnight UTC;
  * - a `Date`.
  * Returns `null` when the value is present but not recognizable (including `BC` dates, times before
- * 1970-01-01, impossible dates), `undefined` when absent. No clock checks here.
+ * 1970-01-01, years written below 100 such as `0024-05-01`, impossible dates), `undefined` when absent. No clock
+ * checks here.
  */
 export function parseTimestampSeconds(v: unknown): number | null | undefined {
   if (isAbsent(v)) return undefined;
   let out: number | undefined;
   switch (typeof v) {
     case 'number':
-      out = epochNumberToSeconds(v);
-      break;
-    case 'bigint':
+    case 'bigint': {
+      const digits = Number.isInteger(v) || typeof v === 'bigint' ? String(v) : '';
+      if (digits.length === 8 || digits.length === 14) return compactDateToSeconds(digits);
       out = epochNumberToSeconds(Number(v));
       break;
+    }
     case 'string': {
       const s = v.trim();
+      if ((s.length === 8 || s.length === 14) && COMPACT_DATE_RE.test(s)) return compactDateToSeconds(s);
       out = EPOCH_TEXT_RE.test(s) ? epochNumberToSeconds(Number(s)) : isoTextToSeconds(s);
       break;
     }

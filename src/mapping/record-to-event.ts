@@ -19,6 +19,7 @@ import {
 import type { CustomData, PinterestEvent, SentEventName } from '../pinterest/events.js';
 import {
   dropWarning,
+  emittedAtToSeconds,
   enumValue,
   integerInRange,
   isAbsent,
@@ -77,10 +78,14 @@ export type RecordMapResult = MapResult<PinterestEvent> & RecordMapExtras;
 /**
  * Maps one record.
  * @param data the Airbyte record's `data` object.
- * @param emittedAtMs the Airbyte record's `emitted_at`, Unix **milliseconds**; used (as seconds) only
- *   when the record has no event_time.
+ * @param emittedAtMs the Airbyte record's `emitted_at`: Unix milliseconds by the protocol, but read with the unit
+ *   detection of event_time (`emittedAtToSeconds`), since some clients write seconds. Used only when the stream maps
+ *   no event_time and the record has no event_time column.
  */
-export type RecordMapper = (data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult;
+export type RecordMapper = ((data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult) & {
+  /** True when the stream's field_mapping maps event_time: records without it are rejected, emitted_at is never used. */
+  readonly eventTimeMapped: boolean;
+};
 
 /** Events more than this many seconds ahead of `nowSeconds()` are rejected (clock skew allowance). */
 export const FUTURE_TOLERANCE_SECONDS = 60;
@@ -99,6 +104,10 @@ export const REASONS = {
   timeUnrecognizable: 'event_time: not a recognizable timestamp',
   timeFuture: 'event_time: in the future',
   timeNoEmittedAt: 'event_time: missing and the record has no usable emitted_at',
+  timeMappedAbsent:
+    'event_time: mapped in field_mapping but empty or absent in this record (stamping it with the time Airbyte read it would misdate the conversion)',
+  timeColumnEmpty:
+    'event_time: the record\'s event_time column is empty (stamping it with the time Airbyte read it would misdate the conversion)',
   noIdentifier: 'no usable identifier: needs email, maid, or both client_ip_address and client_user_agent',
 } as const;
 
@@ -277,9 +286,10 @@ const MAX_KEYS_SCANNED = 64;
  * 2. action_source: the record's value (any case; `android`, `ios` accepted), else `options.actionSource`;
  *    a present value that is none of them rejects "action_source: must be one of web, app_android,
  *    app_ios, offline".
- * 3. event_time → Unix seconds (`parseTimestampSeconds`); unrecognizable → reject; absent →
- *    `floor(emittedAtMs / 1000)` with `usedEmittedAt: true`; more than 60 s after `options.nowSeconds()` →
- *    reject "event_time: in the future"; older than 7 days → warning only.
+ * 3. event_time → Unix seconds (`parseTimestampSeconds`); unrecognizable → reject; absent while field_mapping maps
+ *    event_time → reject; the record's own event_time column present but empty → reject; otherwise (no mapping, no
+ *    column) → emitted_at read with the same unit detection (`emittedAtToSeconds`) with `usedEmittedAt: true`; more
+ *    than 60 s after `options.nowSeconds()` → reject "event_time: in the future"; older than 7 days → warning only.
  * 4. user_data: every user field (raw, hashed_*, plain) goes as one input to `buildUserData` with
  *    `options.defaultPhoneCountry` (bigint values are passed as digit text); no em, hashed_maids, or
  *    client_ip_address + client_user_agent → reject "no usable identifier: ...".
@@ -297,7 +307,9 @@ const MAX_KEYS_SCANNED = 64;
 export function createRecordMapper(options: MappingOptions): RecordMapper {
   const shared = createSharedRecordMapper(options);
   const stream = streamIdentity(options.stream, options.primaryKey);
-  return (data, emittedAtMs) => shared(stream, data, emittedAtMs);
+  return Object.assign((data: Record<string, unknown>, emittedAtMs: number) => shared(stream, data, emittedAtMs), {
+    eventTimeMapped: shared.eventTimeMapped,
+  });
 }
 
 /** What a stream adds to a shared mapping: the parts of its derived event_ids (MappingOptions.stream, .primaryKey). */
@@ -320,7 +332,10 @@ export function streamIdentity(stream: MappingOptions['stream'], primaryKey: Map
 }
 
 /** A record mapper that takes the stream per call: one serves every stream with the same mapping settings. */
-export type SharedRecordMapper = (stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult;
+export type SharedRecordMapper = ((stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult) & {
+  /** True when the field_mapping maps event_time (see RecordMapper.eventTimeMapped). */
+  readonly eventTimeMapped: boolean;
+};
 
 /**
  * {@link createRecordMapper} without the stream: the compiled field readers, coercers and lookup tables (about 75 KB)
@@ -383,6 +398,8 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
 
   const readEventName = readerOf(byName('event_name'));
   const readEventTime = readerOf(byName('event_time'));
+  const eventTimeMapped = mappedPaths.has('event_time');
+  const eventTimeColumns = [byName('event_time').name, ...byName('event_time').aliases];
   const readEventId = readerOf(byName('event_id'));
   const readActionSource = readerOf(byName('action_source'));
   const readPartnerName = readerOf(byName('partner_name'));
@@ -524,10 +541,13 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, unknownEventName);
     const timeFromRecord = eventTime;
     if (eventTime === undefined) {
-      if (typeof emittedAtMs !== 'number' || !Number.isFinite(emittedAtMs) || emittedAtMs < 0) {
-        return reject(REASONS.timeNoEmittedAt, warnings, unknownEventName);
+      if (eventTimeMapped) return reject(REASONS.timeMappedAbsent, warnings, unknownEventName);
+      for (const c of eventTimeColumns) {
+        if (hasOwn.call(data, c) && data[c] !== undefined) return reject(REASONS.timeColumnEmpty, warnings, unknownEventName);
       }
-      eventTime = Math.floor(emittedAtMs / 1000);
+      const emitted = typeof emittedAtMs === 'number' ? emittedAtToSeconds(emittedAtMs) : undefined;
+      if (emitted === undefined) return reject(REASONS.timeNoEmittedAt, warnings, unknownEventName);
+      eventTime = emitted;
       usedEmittedAt = true;
     }
     const now = nowSeconds();
@@ -647,7 +667,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   };
 
   // A rejection names the row by the record's own event_id when the event was not built far enough to have one.
-  return function mapRecordNamingRejections(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+  const named = function mapRecordNamingRejections(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
     const r = mapRecord(stream, data, emittedAtMs);
     if (!r.ok && r.eventId === undefined) {
       const own = fitQuiet(readEventId(data));
@@ -656,4 +676,5 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     }
     return r;
   };
+  return Object.assign(named, { eventTimeMapped });
 }

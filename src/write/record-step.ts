@@ -104,7 +104,10 @@ export class RecordStep {
     for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
     if (result.usedEmittedAt && !ctx.emittedAtNoticeLogged) {
       ctx.emittedAtNoticeLogged = true;
-      out.log('INFO', `Stream ${ctx.label} maps no event_time: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
+      out.log('INFO', `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
+    }
+    if (position === 1 && ctx.mapper.eventTimeMapped) {
+      out.log('INFO', `Stream ${ctx.label} maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).`);
     }
     const unknown = result.unknownEventName;
     // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.

@@ -189,7 +189,10 @@ export class StreamRegistry {
         namespace: namespace || undefined,
         label,
         readPrimaryKey: pk.length > 0 ? (data) => pk.map((read) => read(data)) : undefined,
-        mapper: (data, emittedAtMs) => mapShared(identity, data, emittedAtMs),
+        mapper: Object.assign(
+          (data: Record<string, unknown>, emittedAtMs: number) => mapShared(identity, data, emittedAtMs),
+          { eventTimeMapped: mapShared.eventTimeMapped },
+        ),
         recordsRead: 0,
         emittedAtNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
