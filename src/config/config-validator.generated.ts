@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"advertiser_defined_events":{"title":"Advertiser-defined events","description":"Names of the advertiser-defined events of this ad account (Ads Manager → Conversions), at most 15, each 1 to 100 letters, digits, _ or -. A record whose event name equals one of them (ignoring case) is sent under that name instead of as custom, so Pinterest tracks it. With OAuth credentials, syncs also read the account's list and check reports names Pinterest does not know.","type":"array","maxItems":15,"items":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,100}$"},"examples":[["download_picture","book_demo"]],"order":18},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"The most batches of up to 1,000 events in flight at once. The connector starts with 4 (or this, if lower) and adapts: more while Pinterest answers slowly and more requests bring more throughput, fewer when Pinterest answers 429 or 5xx.","type":"integer","minimum":1,"maximum":16,"default":16,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17},"object_storage_config":{"title":"Rejected records storage (optional)","description":"Where to keep a file of the rejected rows: one JSON line per rejected row (stream, record number, event_id, primary key, reason, and the event with hashed user data only), in an S3 bucket or an S3-compatible store, under bucket_path/<sync start time>/<namespace>/<stream>/. Rows are written before the state that covers them is echoed.","type":"object","order":19,"oneOf":[{"title":"None","type":"object","required":["storage_type"],"properties":{"storage_type":{"type":"string","const":"None","order":0}}},{"title":"S3","type":"object","required":["storage_type","s3_bucket_name","s3_bucket_region","bucket_path"],"dependencies":{"access_key_id":["secret_access_key"],"secret_access_key":["access_key_id"]},"properties":{"storage_type":{"type":"string","const":"S3","order":0},"s3_bucket_name":{"title":"S3 bucket name","description":"The bucket that receives the rejected-records files. The connector needs permission to write objects in it (s3:PutObject); check also deletes its probe object.","type":"string","minLength":1,"examples":["my-airbyte-rejected-records"],"order":1},"s3_bucket_region":{"title":"S3 bucket region","description":"The bucket's region, e.g. us-east-1. With an S3-compatible store, its region name (often us-east-1).","type":"string","minLength":1,"examples":["us-east-1"],"order":2},"bucket_path":{"title":"Bucket path","description":"Folder inside the bucket under which each sync writes its files (leading and trailing slashes are ignored; empty for the bucket's root).","type":"string","examples":["pinterest/rejected"],"order":3},"s3_endpoint":{"title":"S3 endpoint (optional)","description":"Only for an S3-compatible store (MinIO, Ceph, R2, ...): its URL, e.g. http://minio:9000. Objects are then addressed path-style (endpoint/bucket/key). Leave empty for AWS S3.","type":"string","pattern":"^(https?://.+)?$","examples":["http://minio:9000"],"order":4},"access_key_id":{"title":"Access key ID (optional)","description":"An access key with write access to the bucket. Leave both keys empty to use the AWS SDK's default credentials (environment variables, shared credentials file, or the instance's or pod's role).","type":"string","airbyte_secret":true,"order":5},"secret_access_key":{"title":"Secret access key (optional)","description":"The secret of the access key. Never logged.","type":"string","airbyte_secret":true,"order":6}}}]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"Pinterest Conversions API destination","type":"object","required":["ad_account_id","credentials"],"additionalProperties":true,"properties":{"ad_account_id":{"title":"Ad account ID","description":"The numeric ID of the Pinterest ad account that receives the conversion events (Ads Manager → the account switcher, or the number in the Ads Manager URL). Digits only, at most 18.","type":"string","pattern":"^[0-9]{1,18}$","pattern_descriptor":"digits only, e.g. 549755885175","examples":["549755885175"],"order":0},"credentials":{"title":"Authentication","description":"How the connector authenticates to Pinterest: a conversion access token generated in Ads Manager, or a Pinterest app's OAuth 2.0 credentials (refreshed automatically).","type":"object","order":1,"oneOf":[{"title":"Conversion access token","type":"object","required":["auth_type","access_token"],"properties":{"auth_type":{"type":"string","const":"access_token","order":0},"access_token":{"title":"Access token","description":"A conversion access token from Ads Manager (Conversions → Set up API → Generate new token), or any OAuth access token with the ads:write scope. Sent as a Bearer token; never logged.","type":"string","minLength":1,"airbyte_secret":true,"order":1}}},{"title":"OAuth 2.0 (Pinterest app)","type":"object","required":["auth_type","client_id","client_secret","refresh_token"],"properties":{"auth_type":{"type":"string","const":"oauth2.0","order":0},"client_id":{"title":"App ID (client_id)","description":"The App ID of your Pinterest app (developers.pinterest.com → My apps).","type":"string","minLength":1,"airbyte_secret":true,"order":1},"client_secret":{"title":"App secret key (client_secret)","description":"The secret key of your Pinterest app.","type":"string","minLength":1,"airbyte_secret":true,"order":2},"refresh_token":{"title":"Refresh token","description":"An OAuth refresh token with the scopes ads:read and ads:write. Pinterest returns a new refresh token on every refresh; the connector stores it back into this configuration.","type":"string","minLength":1,"airbyte_secret":true,"order":3},"access_token":{"title":"Access token (optional)","description":"The current access token, if you have one. Refreshed automatically before it expires.","type":"string","airbyte_secret":true,"order":4},"token_expiry_date":{"title":"Access token expiry (optional)","description":"When the access token expires, as an ISO-8601 date-time. Set by the connector after each refresh.","type":"string","format":"date-time","examples":["2026-12-31T00:00:00Z"],"order":5}}}]},"conversion_tag_id":{"title":"Conversion tag ID (optional)","description":"The ID of the Pinterest tag whose events these conversions deduplicate against. With OAuth credentials, check verifies that the tag exists and is active.","type":"string","pattern":"^[0-9]*$","examples":["2614113123456"],"order":2},"action_source":{"title":"Default action source","description":"Where the conversions happened. A record field mapped to action_source overrides it per record.","type":"string","enum":["web","app_android","app_ios","offline"],"default":"web","order":3},"test_mode":{"title":"Test mode","description":"When on, every request carries test=true: Pinterest validates the events and answers as usual but records nothing. Turn it off for real syncs.","type":"boolean","default":false,"order":4},"default_event_name":{"title":"Default event name","description":"The Pinterest event name used when a record maps no event_name, e.g. checkout, add_to_cart, lead, signup, page_visit, custom.","type":"string","examples":["checkout"],"order":5},"field_mapping":{"title":"Field mapping","description":"Which record field feeds which destination field. source_field is a dot path into the record (customer.email). A destination field that is not mapped is read from a record field of the same name. See the field reference in the README for every destination field.","type":"array","order":6,"items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"title":"Source field","description":"Dot path into the record's data, e.g. customer.email.","type":"string","minLength":1,"examples":["customer.email"]},"destination_field":{"title":"Destination field","description":"A destination field name from the field reference, e.g. email, phone, event_time, value, order_id.","type":"string","minLength":1,"examples":["email"]}}}},"streams":{"title":"Per-stream settings","description":"Overrides of default_event_name and field_mapping for individual streams. name matches the stream name; write namespace.name to match only one namespace.","type":"array","order":7,"items":{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"title":"Stream name","description":"The stream's name, or namespace.name for a stream in one namespace.","type":"string","minLength":1,"examples":["orders","shop.orders"]},"read_same_name_columns":{"title":"Read same-name columns","description":"Overrides the global read_same_name_columns for this stream.","type":"boolean"},"default_event_name":{"title":"Default event name","description":"Event name for this stream's records that map none.","type":"string","examples":["checkout"]},"field_mapping":{"title":"Field mapping","description":"Replaces the global field mapping for this stream.","type":"array","items":{"type":"object","required":["source_field","destination_field"],"additionalProperties":false,"properties":{"source_field":{"type":"string","minLength":1},"destination_field":{"type":"string","minLength":1}}}}}}},"event_name_mapping":{"title":"Event name mapping","description":"Your event names → Pinterest event names, for names the connector does not recognize by itself (matching ignores case, spaces, dashes and underscores).","type":"array","order":8,"items":{"type":"object","required":["source_value","event_name"],"additionalProperties":false,"properties":{"source_value":{"title":"Your event name","type":"string","minLength":1,"examples":["Purchase Completed"]},"event_name":{"title":"Pinterest event name","type":"string","enum":["add_payment_info","add_to_cart","add_to_wishlist","app_install","app_open","checkout","contact","custom","customize_product","find_location","initiate_checkout","lead","page_visit","schedule","search","signup","start_trial","submit_application","subscribe","view_category","view_content","watch_video"],"examples":["checkout"]}}}},"reject_unknown_event_names":{"title":"Reject unknown event names","description":"When off (default), an event name that is not a Pinterest name is sent as custom. When on, such records are rejected and counted.","type":"boolean","default":false,"order":9},"advertiser_defined_events":{"title":"Advertiser-defined events","description":"Names of the advertiser-defined events of this ad account (Ads Manager → Conversions), at most 15, each 1 to 100 letters, digits, _ or -. A record whose event name equals one of them (ignoring case) is sent under that name instead of as custom, so Pinterest tracks it. With OAuth credentials, syncs also read the account's list and check reports names Pinterest does not know.","type":"array","maxItems":15,"items":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,100}$"},"examples":[["download_picture","book_demo"]],"order":18},"default_phone_country":{"title":"Default phone country","description":"ISO-3166 alpha-2 country used to read phone numbers written without a country calling code, when the record has no country.","type":"string","pattern":"^[A-Za-z]{2}$","examples":["US","GB"],"order":10},"partner_name":{"title":"Partner name (optional)","description":"Only when Pinterest assigned you one: the partner name sent with every event, ss-<name> in lowercase.","type":"string","pattern":"^ss-[a-z0-9_.-]+$","examples":["ss-mycompany"],"order":11},"max_concurrent_requests":{"title":"Concurrent requests","description":"The most batches of up to 1,000 events in flight at once. The connector starts with 4 (or this, if lower) and adapts: more while Pinterest answers slowly and more requests bring more throughput, fewer when Pinterest answers 429 or 5xx.","type":"integer","minimum":1,"maximum":16,"default":16,"order":12},"requests_per_minute":{"title":"Request rate limit (per minute)","description":"Upper bound on requests per minute to this ad account, shared by all concurrent requests. Pinterest documents 5,000 calls per minute per ad account.","type":"integer","minimum":1,"maximum":120000,"default":5000,"order":13},"max_retries":{"title":"Retries per request","description":"How often a request that met a rate limit (429), a server error (5xx) or a network error is retried, with exponential backoff.","type":"integer","minimum":0,"maximum":20,"default":8,"order":14},"max_retry_seconds":{"title":"Retry time budget (seconds)","description":"The longest a single batch keeps being retried before the sync fails with a transient error (Airbyte then retries the attempt from the last saved state).","type":"integer","minimum":1,"maximum":3600,"default":600,"order":15},"max_rejected_percent":{"title":"Maximum rejected records (%)","description":"Fail the sync when more than this percentage of records is rejected (by the mapping or by Pinterest), so a broken mapping cannot silently reject everything. Empty means no limit.","type":"number","minimum":0,"maximum":100,"examples":[10],"order":16},"date_of_birth_order":{"title":"Date of birth order","description":"How to read dates of birth written day and month first (04/05/1985) when day and month are both 12 or less: MDY (month first, US) or DMY (day first). Unset, such values are dropped with a warning; dates with a day above 12, year-first dates and dates with month names are read either way.","type":"string","enum":["MDY","DMY"],"order":17},"object_storage_config":{"title":"Rejected records storage (optional)","description":"Where to keep a file of the rejected rows: one JSON line per rejected row (stream, record number, event_id, primary key, reason, and the event with hashed user data only), in an S3 bucket or an S3-compatible store, under bucket_path/<sync start time>/<namespace>/<stream>/. Rows are written before the state that covers them is echoed.","type":"object","order":19,"oneOf":[{"title":"None","type":"object","required":["storage_type"],"properties":{"storage_type":{"type":"string","const":"None","order":0}}},{"title":"S3","type":"object","required":["storage_type","s3_bucket_name","s3_bucket_region","bucket_path"],"dependencies":{"access_key_id":["secret_access_key"],"secret_access_key":["access_key_id"]},"properties":{"storage_type":{"type":"string","const":"S3","order":0},"s3_bucket_name":{"title":"S3 bucket name","description":"The bucket that receives the rejected-records files. The connector needs permission to write objects in it (s3:PutObject); check also deletes its probe object.","type":"string","minLength":1,"examples":["my-airbyte-rejected-records"],"order":1},"s3_bucket_region":{"title":"S3 bucket region","description":"The bucket's region, e.g. us-east-1. With an S3-compatible store, its region name (often us-east-1).","type":"string","minLength":1,"examples":["us-east-1"],"order":2},"bucket_path":{"title":"Bucket path","description":"Folder inside the bucket under which each sync writes its files (leading and trailing slashes are ignored; empty for the bucket's root).","type":"string","examples":["pinterest/rejected"],"order":3},"s3_endpoint":{"title":"S3 endpoint (optional)","description":"Only for an S3-compatible store (MinIO, Ceph, R2, ...): its URL, e.g. http://minio:9000. Objects are then addressed path-style (endpoint/bucket/key). Leave empty for AWS S3.","type":"string","pattern":"^(https?://.+)?$","examples":["http://minio:9000"],"order":4},"access_key_id":{"title":"Access key ID (optional)","description":"An access key with write access to the bucket. Leave both keys empty to use the AWS SDK's default credentials (environment variables, shared credentials file, or the instance's or pod's role).","type":"string","airbyte_secret":true,"order":5},"secret_access_key":{"title":"Secret access key (optional)","description":"The secret of the access key. Never logged.","type":"string","airbyte_secret":true,"order":6}}}]},"read_same_name_columns":{"title":"Read same-name columns","description":"On (default): a destination field that field_mapping does not map is read from the record column of the same name (email, phone, state, event_id, ...). Off: only field_mapping is used, so a column that merely shares a name (a state column holding an order status) is never sent. Can be set per stream in streams[].","type":"boolean","default":true,"order":20}}};
 const pattern0 = new RegExp("^[0-9]{1,18}$", "u");
 const pattern1 = new RegExp("^[0-9]*$", "u");
 const pattern2 = new RegExp("^[A-Za-z0-9_-]{1,100}$", "u");
@@ -40,6 +40,9 @@ data.max_retries = 8;
 }
 if(data.max_retry_seconds === undefined){
 data.max_retry_seconds = 600;
+}
+if(data.read_same_name_columns === undefined){
+data.read_same_name_columns = true;
 }
 if(data.ad_account_id === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ad_account_id"},message:"must have required property '"+"ad_account_id"+"'"};
@@ -607,7 +610,7 @@ vErrors.push(err44);
 errors++;
 }
 for(const key1 in data19){
-if(!(((key1 === "name") || (key1 === "default_event_name")) || (key1 === "field_mapping"))){
+if(!((((key1 === "name") || (key1 === "read_same_name_columns")) || (key1 === "default_event_name")) || (key1 === "field_mapping"))){
 const err45 = {instancePath:instancePath+"/streams/" + i1,schemaPath:"#/properties/streams/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err45];
@@ -643,9 +646,9 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data19.default_event_name !== undefined){
-if(typeof data19.default_event_name !== "string"){
-const err48 = {instancePath:instancePath+"/streams/" + i1+"/default_event_name",schemaPath:"#/properties/streams/items/properties/default_event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data19.read_same_name_columns !== undefined){
+if(typeof data19.read_same_name_columns !== "boolean"){
+const err48 = {instancePath:instancePath+"/streams/" + i1+"/read_same_name_columns",schemaPath:"#/properties/streams/items/properties/read_same_name_columns/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -655,15 +658,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data19.field_mapping !== undefined){
-let data22 = data19.field_mapping;
-if(Array.isArray(data22)){
-const len2 = data22.length;
-for(let i2=0; i2<len2; i2++){
-let data23 = data22[i2];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.source_field === undefined){
-const err49 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/required",keyword:"required",params:{missingProperty: "source_field"},message:"must have required property '"+"source_field"+"'"};
+if(data19.default_event_name !== undefined){
+if(typeof data19.default_event_name !== "string"){
+const err49 = {instancePath:instancePath+"/streams/" + i1+"/default_event_name",schemaPath:"#/properties/streams/items/properties/default_event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -672,8 +669,16 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data23.destination_field === undefined){
-const err50 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/required",keyword:"required",params:{missingProperty: "destination_field"},message:"must have required property '"+"destination_field"+"'"};
+}
+if(data19.field_mapping !== undefined){
+let data23 = data19.field_mapping;
+if(Array.isArray(data23)){
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+let data24 = data23[i2];
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.source_field === undefined){
+const err50 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/required",keyword:"required",params:{missingProperty: "source_field"},message:"must have required property '"+"source_field"+"'"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -682,9 +687,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key2 in data23){
-if(!((key2 === "source_field") || (key2 === "destination_field"))){
-const err51 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data24.destination_field === undefined){
+const err51 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/required",keyword:"required",params:{missingProperty: "destination_field"},message:"must have required property '"+"destination_field"+"'"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -693,12 +697,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-if(data23.source_field !== undefined){
-let data24 = data23.source_field;
-if(typeof data24 === "string"){
-if(func2(data24) < 1){
-const err52 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/source_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/source_field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key2 in data24){
+if(!((key2 === "source_field") || (key2 === "destination_field"))){
+const err52 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -708,8 +709,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-else {
-const err53 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/source_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/source_field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.source_field !== undefined){
+let data25 = data24.source_field;
+if(typeof data25 === "string"){
+if(func2(data25) < 1){
+const err53 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/source_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/source_field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -719,11 +723,8 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data23.destination_field !== undefined){
-let data25 = data23.destination_field;
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err54 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/destination_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/destination_field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err54 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/source_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/source_field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -733,8 +734,11 @@ vErrors.push(err54);
 errors++;
 }
 }
-else {
-const err55 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/destination_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/destination_field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data24.destination_field !== undefined){
+let data26 = data24.destination_field;
+if(typeof data26 === "string"){
+if(func2(data26) < 1){
+const err55 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/destination_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/destination_field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -744,9 +748,8 @@ vErrors.push(err55);
 errors++;
 }
 }
-}
 else {
-const err56 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err56 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2+"/destination_field",schemaPath:"#/properties/streams/items/properties/field_mapping/items/properties/destination_field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -758,7 +761,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping",schemaPath:"#/properties/streams/items/properties/field_mapping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err57 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping/" + i2,schemaPath:"#/properties/streams/items/properties/field_mapping/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -770,7 +773,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/streams/" + i1,schemaPath:"#/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err58 = {instancePath:instancePath+"/streams/" + i1+"/field_mapping",schemaPath:"#/properties/streams/items/properties/field_mapping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -782,7 +785,7 @@ errors++;
 }
 }
 else {
-const err59 = {instancePath:instancePath+"/streams",schemaPath:"#/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err59 = {instancePath:instancePath+"/streams/" + i1,schemaPath:"#/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -792,15 +795,9 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data.event_name_mapping !== undefined){
-let data26 = data.event_name_mapping;
-if(Array.isArray(data26)){
-const len3 = data26.length;
-for(let i3=0; i3<len3; i3++){
-let data27 = data26[i3];
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.source_value === undefined){
-const err60 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/required",keyword:"required",params:{missingProperty: "source_value"},message:"must have required property '"+"source_value"+"'"};
+}
+else {
+const err60 = {instancePath:instancePath+"/streams",schemaPath:"#/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -809,8 +806,16 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(data27.event_name === undefined){
-const err61 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/required",keyword:"required",params:{missingProperty: "event_name"},message:"must have required property '"+"event_name"+"'"};
+}
+if(data.event_name_mapping !== undefined){
+let data27 = data.event_name_mapping;
+if(Array.isArray(data27)){
+const len3 = data27.length;
+for(let i3=0; i3<len3; i3++){
+let data28 = data27[i3];
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.source_value === undefined){
+const err61 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/required",keyword:"required",params:{missingProperty: "source_value"},message:"must have required property '"+"source_value"+"'"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -819,9 +824,8 @@ vErrors.push(err61);
 }
 errors++;
 }
-for(const key3 in data27){
-if(!((key3 === "source_value") || (key3 === "event_name"))){
-const err62 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data28.event_name === undefined){
+const err62 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/required",keyword:"required",params:{missingProperty: "event_name"},message:"must have required property '"+"event_name"+"'"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -830,12 +834,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data27.source_value !== undefined){
-let data28 = data27.source_value;
-if(typeof data28 === "string"){
-if(func2(data28) < 1){
-const err63 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/source_value",schemaPath:"#/properties/event_name_mapping/items/properties/source_value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key3 in data28){
+if(!((key3 === "source_value") || (key3 === "event_name"))){
+const err63 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -845,8 +846,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-else {
-const err64 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/source_value",schemaPath:"#/properties/event_name_mapping/items/properties/source_value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.source_value !== undefined){
+let data29 = data28.source_value;
+if(typeof data29 === "string"){
+if(func2(data29) < 1){
+const err64 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/source_value",schemaPath:"#/properties/event_name_mapping/items/properties/source_value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -856,10 +860,8 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data27.event_name !== undefined){
-let data29 = data27.event_name;
-if(typeof data29 !== "string"){
-const err65 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/event_name",schemaPath:"#/properties/event_name_mapping/items/properties/event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err65 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/source_value",schemaPath:"#/properties/event_name_mapping/items/properties/source_value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -868,8 +870,11 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(!((((((((((((((((((((((data29 === "add_payment_info") || (data29 === "add_to_cart")) || (data29 === "add_to_wishlist")) || (data29 === "app_install")) || (data29 === "app_open")) || (data29 === "checkout")) || (data29 === "contact")) || (data29 === "custom")) || (data29 === "customize_product")) || (data29 === "find_location")) || (data29 === "initiate_checkout")) || (data29 === "lead")) || (data29 === "page_visit")) || (data29 === "schedule")) || (data29 === "search")) || (data29 === "signup")) || (data29 === "start_trial")) || (data29 === "submit_application")) || (data29 === "subscribe")) || (data29 === "view_category")) || (data29 === "view_content")) || (data29 === "watch_video"))){
-const err66 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/event_name",schemaPath:"#/properties/event_name_mapping/items/properties/event_name/enum",keyword:"enum",params:{allowedValues: schema11.properties.event_name_mapping.items.properties.event_name.enum},message:"must be equal to one of the allowed values"};
+}
+if(data28.event_name !== undefined){
+let data30 = data28.event_name;
+if(typeof data30 !== "string"){
+const err66 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/event_name",schemaPath:"#/properties/event_name_mapping/items/properties/event_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -878,10 +883,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((((((((((((((((((((((data30 === "add_payment_info") || (data30 === "add_to_cart")) || (data30 === "add_to_wishlist")) || (data30 === "app_install")) || (data30 === "app_open")) || (data30 === "checkout")) || (data30 === "contact")) || (data30 === "custom")) || (data30 === "customize_product")) || (data30 === "find_location")) || (data30 === "initiate_checkout")) || (data30 === "lead")) || (data30 === "page_visit")) || (data30 === "schedule")) || (data30 === "search")) || (data30 === "signup")) || (data30 === "start_trial")) || (data30 === "submit_application")) || (data30 === "subscribe")) || (data30 === "view_category")) || (data30 === "view_content")) || (data30 === "watch_video"))){
+const err67 = {instancePath:instancePath+"/event_name_mapping/" + i3+"/event_name",schemaPath:"#/properties/event_name_mapping/items/properties/event_name/enum",keyword:"enum",params:{allowedValues: schema11.properties.event_name_mapping.items.properties.event_name.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -893,7 +896,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/event_name_mapping",schemaPath:"#/properties/event_name_mapping/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err68 = {instancePath:instancePath+"/event_name_mapping/" + i3,schemaPath:"#/properties/event_name_mapping/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -903,8 +906,9 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(typeof data.reject_unknown_event_names !== "boolean"){
-const err69 = {instancePath:instancePath+"/reject_unknown_event_names",schemaPath:"#/properties/reject_unknown_event_names/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err69 = {instancePath:instancePath+"/event_name_mapping",schemaPath:"#/properties/event_name_mapping/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -913,11 +917,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.advertiser_defined_events !== undefined){
-let data31 = data.advertiser_defined_events;
-if(Array.isArray(data31)){
-if(data31.length > 15){
-const err70 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/maxItems",keyword:"maxItems",params:{limit: 15},message:"must NOT have more than 15 items"};
+}
+if(typeof data.reject_unknown_event_names !== "boolean"){
+const err70 = {instancePath:instancePath+"/reject_unknown_event_names",schemaPath:"#/properties/reject_unknown_event_names/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -926,12 +928,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-const len4 = data31.length;
-for(let i4=0; i4<len4; i4++){
-let data32 = data31[i4];
-if(typeof data32 === "string"){
-if(!pattern2.test(data32)){
-const err71 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,100}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,100}$"+"\""};
+if(data.advertiser_defined_events !== undefined){
+let data32 = data.advertiser_defined_events;
+if(Array.isArray(data32)){
+if(data32.length > 15){
+const err71 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/maxItems",keyword:"maxItems",params:{limit: 15},message:"must NOT have more than 15 items"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -940,9 +941,12 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len4 = data32.length;
+for(let i4=0; i4<len4; i4++){
+let data33 = data32[i4];
+if(typeof data33 === "string"){
+if(!pattern2.test(data33)){
+const err72 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,100}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,100}$"+"\""};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -952,9 +956,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
 else {
-const err73 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err73 = {instancePath:instancePath+"/advertiser_defined_events/" + i4,schemaPath:"#/properties/advertiser_defined_events/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -964,11 +967,9 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.default_phone_country !== undefined){
-let data33 = data.default_phone_country;
-if(typeof data33 === "string"){
-if(!pattern3.test(data33)){
-const err74 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{2}$"+"\""};
+}
+else {
+const err74 = {instancePath:instancePath+"/advertiser_defined_events",schemaPath:"#/properties/advertiser_defined_events/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -978,8 +979,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.default_phone_country !== undefined){
+let data34 = data.default_phone_country;
+if(typeof data34 === "string"){
+if(!pattern3.test(data34)){
+const err75 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -989,11 +993,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.partner_name !== undefined){
-let data34 = data.partner_name;
-if(typeof data34 === "string"){
-if(!pattern4.test(data34)){
-const err76 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/pattern",keyword:"pattern",params:{pattern: "^ss-[a-z0-9_.-]+$"},message:"must match pattern \""+"^ss-[a-z0-9_.-]+$"+"\""};
+else {
+const err76 = {instancePath:instancePath+"/default_phone_country",schemaPath:"#/properties/default_phone_country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1003,8 +1004,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.partner_name !== undefined){
+let data35 = data.partner_name;
+if(typeof data35 === "string"){
+if(!pattern4.test(data35)){
+const err77 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/pattern",keyword:"pattern",params:{pattern: "^ss-[a-z0-9_.-]+$"},message:"must match pattern \""+"^ss-[a-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1014,9 +1018,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-let data35 = data.max_concurrent_requests;
-if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
-const err78 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err78 = {instancePath:instancePath+"/partner_name",schemaPath:"#/properties/partner_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1025,9 +1028,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(typeof data35 == "number"){
-if(data35 > 16 || isNaN(data35)){
-const err79 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16"};
+}
+let data36 = data.max_concurrent_requests;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err79 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1036,8 +1040,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data35 < 1 || isNaN(data35)){
-const err80 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data36 == "number"){
+if(data36 > 16 || isNaN(data36)){
+const err80 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16},message:"must be <= 16"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1046,10 +1051,8 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-let data36 = data.requests_per_minute;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err81 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data36 < 1 || isNaN(data36)){
+const err81 = {instancePath:instancePath+"/max_concurrent_requests",schemaPath:"#/properties/max_concurrent_requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1058,9 +1061,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 > 120000 || isNaN(data36)){
-const err82 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120000},message:"must be <= 120000"};
+}
+let data37 = data.requests_per_minute;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err82 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1069,8 +1073,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data36 < 1 || isNaN(data36)){
-const err83 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data37 == "number"){
+if(data37 > 120000 || isNaN(data37)){
+const err83 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120000},message:"must be <= 120000"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1079,10 +1084,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-let data37 = data.max_retries;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
-const err84 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data37 < 1 || isNaN(data37)){
+const err84 = {instancePath:instancePath+"/requests_per_minute",schemaPath:"#/properties/requests_per_minute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1091,9 +1094,10 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(typeof data37 == "number"){
-if(data37 > 20 || isNaN(data37)){
-const err85 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
+}
+let data38 = data.max_retries;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err85 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1102,8 +1106,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data37 < 0 || isNaN(data37)){
-const err86 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data38 == "number"){
+if(data38 > 20 || isNaN(data38)){
+const err86 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1112,10 +1117,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-let data38 = data.max_retry_seconds;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
-const err87 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data38 < 0 || isNaN(data38)){
+const err87 = {instancePath:instancePath+"/max_retries",schemaPath:"#/properties/max_retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1124,9 +1127,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(typeof data38 == "number"){
-if(data38 > 3600 || isNaN(data38)){
-const err88 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+}
+let data39 = data.max_retry_seconds;
+if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+const err88 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1135,8 +1139,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data38 < 1 || isNaN(data38)){
-const err89 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data39 == "number"){
+if(data39 > 3600 || isNaN(data39)){
+const err89 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1145,12 +1150,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data.max_rejected_percent !== undefined){
-let data39 = data.max_rejected_percent;
-if(typeof data39 == "number"){
-if(data39 > 100 || isNaN(data39)){
-const err90 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(data39 < 1 || isNaN(data39)){
+const err90 = {instancePath:instancePath+"/max_retry_seconds",schemaPath:"#/properties/max_retry_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1159,8 +1160,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data39 < 0 || isNaN(data39)){
-const err91 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.max_rejected_percent !== undefined){
+let data40 = data.max_rejected_percent;
+if(typeof data40 == "number"){
+if(data40 > 100 || isNaN(data40)){
+const err91 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1169,9 +1174,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data40 < 0 || isNaN(data40)){
+const err92 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1181,10 +1185,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data.date_of_birth_order !== undefined){
-let data40 = data.date_of_birth_order;
-if(typeof data40 !== "string"){
-const err93 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err93 = {instancePath:instancePath+"/max_rejected_percent",schemaPath:"#/properties/max_rejected_percent/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1193,8 +1195,11 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(!((data40 === "MDY") || (data40 === "DMY"))){
-const err94 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/enum",keyword:"enum",params:{allowedValues: schema11.properties.date_of_birth_order.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.date_of_birth_order !== undefined){
+let data41 = data.date_of_birth_order;
+if(typeof data41 !== "string"){
+const err94 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1203,11 +1208,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data.object_storage_config !== undefined){
-let data41 = data.object_storage_config;
-if(!(data41 && typeof data41 == "object" && !Array.isArray(data41))){
-const err95 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data41 === "MDY") || (data41 === "DMY"))){
+const err95 = {instancePath:instancePath+"/date_of_birth_order",schemaPath:"#/properties/date_of_birth_order/enum",keyword:"enum",params:{allowedValues: schema11.properties.date_of_birth_order.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1216,13 +1218,11 @@ vErrors.push(err95);
 }
 errors++;
 }
-const _errs95 = errors;
-let valid18 = false;
-let passing1 = null;
-const _errs96 = errors;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.storage_type === undefined){
-const err96 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
+}
+if(data.object_storage_config !== undefined){
+let data42 = data.object_storage_config;
+if(!(data42 && typeof data42 == "object" && !Array.isArray(data42))){
+const err96 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1231,10 +1231,13 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data41.storage_type !== undefined){
-let data42 = data41.storage_type;
-if(typeof data42 !== "string"){
-const err97 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs97 = errors;
+let valid18 = false;
+let passing1 = null;
+const _errs98 = errors;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.storage_type === undefined){
+const err97 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1243,8 +1246,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-if("None" !== data42){
-const err98 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/const",keyword:"const",params:{allowedValue: "None"},message:"must be equal to constant"};
+if(data42.storage_type !== undefined){
+let data43 = data42.storage_type;
+if(typeof data43 !== "string"){
+const err98 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1253,10 +1258,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if("None" !== data43){
+const err99 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/0/properties/storage_type/const",keyword:"const",params:{allowedValue: "None"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1265,15 +1268,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-var _valid1 = _errs96 === errors;
-if(_valid1){
-valid18 = true;
-passing1 = 0;
 }
-const _errs100 = errors;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.storage_type === undefined){
-const err100 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
+}
+else {
+const err100 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1282,8 +1280,15 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data41.s3_bucket_name === undefined){
-const err101 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_name"},message:"must have required property '"+"s3_bucket_name"+"'"};
+var _valid1 = _errs98 === errors;
+if(_valid1){
+valid18 = true;
+passing1 = 0;
+}
+const _errs102 = errors;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.storage_type === undefined){
+const err101 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "storage_type"},message:"must have required property '"+"storage_type"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1292,8 +1297,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data41.s3_bucket_region === undefined){
-const err102 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_region"},message:"must have required property '"+"s3_bucket_region"+"'"};
+if(data42.s3_bucket_name === undefined){
+const err102 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_name"},message:"must have required property '"+"s3_bucket_name"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1302,8 +1307,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data41.bucket_path === undefined){
-const err103 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "bucket_path"},message:"must have required property '"+"bucket_path"+"'"};
+if(data42.s3_bucket_region === undefined){
+const err103 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "s3_bucket_region"},message:"must have required property '"+"s3_bucket_region"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1312,12 +1317,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data41.access_key_id !== undefined){
-if(data41.secret_access_key === undefined){
-const err104 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "access_key_id",
-    missingProperty: "secret_access_key",
-    depsCount: 1,
-    deps: "secret_access_key"},message:"must have property secret_access_key when property access_key_id is present"};
+if(data42.bucket_path === undefined){
+const err104 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/required",keyword:"required",params:{missingProperty: "bucket_path"},message:"must have required property '"+"bucket_path"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1326,13 +1327,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data41.secret_access_key !== undefined){
-if(data41.access_key_id === undefined){
-const err105 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "secret_access_key",
-    missingProperty: "access_key_id",
+if(data42.access_key_id !== undefined){
+if(data42.secret_access_key === undefined){
+const err105 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "access_key_id",
+    missingProperty: "secret_access_key",
     depsCount: 1,
-    deps: "access_key_id"},message:"must have property access_key_id when property secret_access_key is present"};
+    deps: "secret_access_key"},message:"must have property secret_access_key when property access_key_id is present"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1342,10 +1342,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data41.storage_type !== undefined){
-let data43 = data41.storage_type;
-if(typeof data43 !== "string"){
-const err106 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.secret_access_key !== undefined){
+if(data42.access_key_id === undefined){
+const err106 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/dependencies",keyword:"dependencies",params:{property: "secret_access_key",
+    missingProperty: "access_key_id",
+    depsCount: 1,
+    deps: "access_key_id"},message:"must have property access_key_id when property secret_access_key is present"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1354,8 +1356,11 @@ vErrors.push(err106);
 }
 errors++;
 }
-if("S3" !== data43){
-const err107 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/const",keyword:"const",params:{allowedValue: "S3"},message:"must be equal to constant"};
+}
+if(data42.storage_type !== undefined){
+let data44 = data42.storage_type;
+if(typeof data44 !== "string"){
+const err107 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1364,12 +1369,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data41.s3_bucket_name !== undefined){
-let data44 = data41.s3_bucket_name;
-if(typeof data44 === "string"){
-if(func2(data44) < 1){
-const err108 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("S3" !== data44){
+const err108 = {instancePath:instancePath+"/object_storage_config/storage_type",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/storage_type/const",keyword:"const",params:{allowedValue: "S3"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1379,8 +1380,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-else {
-const err109 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.s3_bucket_name !== undefined){
+let data45 = data42.s3_bucket_name;
+if(typeof data45 === "string"){
+if(func2(data45) < 1){
+const err109 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1390,11 +1394,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data41.s3_bucket_region !== undefined){
-let data45 = data41.s3_bucket_region;
-if(typeof data45 === "string"){
-if(func2(data45) < 1){
-const err110 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err110 = {instancePath:instancePath+"/object_storage_config/s3_bucket_name",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1404,8 +1405,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-else {
-const err111 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.s3_bucket_region !== undefined){
+let data46 = data42.s3_bucket_region;
+if(typeof data46 === "string"){
+if(func2(data46) < 1){
+const err111 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1415,9 +1419,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data41.bucket_path !== undefined){
-if(typeof data41.bucket_path !== "string"){
-const err112 = {instancePath:instancePath+"/object_storage_config/bucket_path",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/bucket_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err112 = {instancePath:instancePath+"/object_storage_config/s3_bucket_region",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_bucket_region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1427,11 +1430,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data41.s3_endpoint !== undefined){
-let data47 = data41.s3_endpoint;
-if(typeof data47 === "string"){
-if(!pattern5.test(data47)){
-const err113 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://.+)?$"},message:"must match pattern \""+"^(https?://.+)?$"+"\""};
+if(data42.bucket_path !== undefined){
+if(typeof data42.bucket_path !== "string"){
+const err113 = {instancePath:instancePath+"/object_storage_config/bucket_path",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/bucket_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1441,8 +1442,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-else {
-const err114 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.s3_endpoint !== undefined){
+let data48 = data42.s3_endpoint;
+if(typeof data48 === "string"){
+if(!pattern5.test(data48)){
+const err114 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/pattern",keyword:"pattern",params:{pattern: "^(https?://.+)?$"},message:"must match pattern \""+"^(https?://.+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1452,9 +1456,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data41.access_key_id !== undefined){
-if(typeof data41.access_key_id !== "string"){
-const err115 = {instancePath:instancePath+"/object_storage_config/access_key_id",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err115 = {instancePath:instancePath+"/object_storage_config/s3_endpoint",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1464,9 +1467,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data41.secret_access_key !== undefined){
-if(typeof data41.secret_access_key !== "string"){
-const err116 = {instancePath:instancePath+"/object_storage_config/secret_access_key",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.access_key_id !== undefined){
+if(typeof data42.access_key_id !== "string"){
+const err116 = {instancePath:instancePath+"/object_storage_config/access_key_id",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1476,9 +1479,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data42.secret_access_key !== undefined){
+if(typeof data42.secret_access_key !== "string"){
+const err117 = {instancePath:instancePath+"/object_storage_config/secret_access_key",schemaPath:"#/properties/object_storage_config/oneOf/1/properties/secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1487,7 +1490,19 @@ vErrors.push(err117);
 }
 errors++;
 }
-var _valid1 = _errs100 === errors;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+var _valid1 = _errs102 === errors;
 if(_valid1 && valid18){
 valid18 = false;
 passing1 = [passing1, 1];
@@ -1499,20 +1514,20 @@ passing1 = 1;
 }
 }
 if(!valid18){
-const err118 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err119 = {instancePath:instancePath+"/object_storage_config",schemaPath:"#/properties/object_storage_config/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err118];
+vErrors = [err119];
 }
 else {
-vErrors.push(err118);
+vErrors.push(err119);
 }
 errors++;
 }
 else {
-errors = _errs95;
+errors = _errs97;
 if(vErrors !== null){
-if(_errs95){
-vErrors.length = _errs95;
+if(_errs97){
+vErrors.length = _errs97;
 }
 else {
 vErrors = null;
@@ -1520,14 +1535,24 @@ vErrors = null;
 }
 }
 }
-}
-else {
-const err119 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data.read_same_name_columns !== "boolean"){
+const err120 = {instancePath:instancePath+"/read_same_name_columns",schemaPath:"#/properties/read_same_name_columns/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err119];
+vErrors = [err120];
 }
 else {
-vErrors.push(err119);
+vErrors.push(err120);
+}
+errors++;
+}
+}
+else {
+const err121 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
 }
 errors++;
 }

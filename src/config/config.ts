@@ -30,6 +30,8 @@ export interface StreamSettings {
   name: string;
   default_event_name?: string;
   field_mapping?: FieldMappingEntry[];
+  /** Overrides the global read_same_name_columns for this stream. */
+  read_same_name_columns?: boolean;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface ConnectorConfig {
   default_phone_country?: string;
   /** How dates of birth written a/b/yyyy with day and month both ≤ 12 are read; unset: such values are dropped. */
   date_of_birth_order?: 'MDY' | 'DMY';
+  /** Whether unmapped destination fields are read from same-named record columns (default true). */
+  read_same_name_columns: boolean;
   field_mapping: FieldMappingEntry[];
   streams: StreamSettings[];
   event_name_mapping: { source_value: string; event_name: string }[];

@@ -406,7 +406,7 @@ export function renderFieldsMarkdown(): string {
     '<!-- Generated from src/fields/catalog.ts by scripts/generate-fields-doc.ts. Do not edit by hand. -->',
     '',
     'A destination field is filled from the source path given in `field_mapping` when the stream maps it,',
-    'otherwise from the record column of the same name (or one of its aliases). Dotted names such as',
+    'otherwise from the record column of the same name (or one of its aliases), unless `read_same_name_columns` is off. Dotted names such as',
     '`app_info.app_id` are read as a path into nested objects, or as a column whose name contains the dot.',
     'Values that cannot be used are dropped with a warning; see each row for what the connector does.',
     '',

@@ -359,8 +359,10 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     list.push(entry.source_field);
     mappedPaths.set(dest.name, list);
   }
-  const readerOf = (field: DestinationField): PathReader =>
-    compileFirstOf(mappedPaths.get(field.name) ?? [field.name, ...field.aliases]);
+  const sameName = options.readSameNameColumns !== false;
+  /** The paths a destination field is read from: its field_mapping entries, else (unless turned off) its own names. */
+  const pathsOf = (field: DestinationField): string[] => mappedPaths.get(field.name) ?? (sameName ? [field.name, ...field.aliases] : []);
+  const readerOf = (field: DestinationField): PathReader => compileFirstOf(pathsOf(field));
   const byName = (name: string): DestinationField => {
     const fd = findDestinationField(name);
     if (fd === undefined) throw new Error(`catalog: missing field ${name}`);
@@ -399,7 +401,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   const readEventName = readerOf(byName('event_name'));
   const readEventTime = readerOf(byName('event_time'));
   const eventTimeMapped = mappedPaths.has('event_time');
-  const eventTimeColumns = [byName('event_time').name, ...byName('event_time').aliases];
+  const eventTimeColumns = sameName ? [byName('event_time').name, ...byName('event_time').aliases] : [];
   const readEventId = readerOf(byName('event_id'));
   const readActionSource = readerOf(byName('action_source'));
   const readPartnerName = readerOf(byName('partner_name'));
@@ -435,12 +437,8 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   // generic app_info/device_info member would fall back to the whole app_info/device_info object: see below).
   // Indexes: user plans first, then generic plans after `userPlans.length`.
   const plansOfKey = new Map<string, number[]>();
-  const pathsOf = (name: string): readonly string[] => {
-    const field = byName(name);
-    return mappedPaths.get(field.name) ?? [field.name, ...field.aliases];
-  };
   const indexKeys = (index: number, name: string): void => {
-    for (const path of pathsOf(name)) {
+    for (const path of pathsOf(byName(name))) {
       const dot = path.indexOf('.');
       for (const key of dot === -1 ? [path] : [path, path.slice(0, dot)]) {
         const list = plansOfKey.get(key) ?? [];

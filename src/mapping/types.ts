@@ -38,6 +38,12 @@ export interface MappingOptions {
   stream: { name: string; namespace?: string };
   /** Effective field mapping for the stream (per-stream override or the global one). */
   fieldMapping: FieldMappingEntry[];
+  /**
+   * Config `read_same_name_columns` (per-stream value, else the global one; default true): whether a destination
+   * field that `fieldMapping` does not map is read from the record column of its own name or aliases. False: only
+   * `fieldMapping` is used.
+   */
+  readSameNameColumns?: boolean;
   /** Used when a record maps no event_name. */
   defaultEventName?: string;
   /** Config default; a valid record value overrides it. */

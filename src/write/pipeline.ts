@@ -63,6 +63,7 @@ interface Parts {
   settlement: Settlement;
   batcher: Batcher;
   registry: StreamRegistry;
+  step: RecordStep;
 }
 
 /**
@@ -136,7 +137,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   } finally {
     o.cancel?.removeEventListener('abort', onCancel);
   }
-  const cancelled = await windDown(o, { report, failure, slots, settlement, batcher, registry });
+  const cancelled = await windDown(o, { report, failure, slots, settlement, batcher, registry, step });
   clearInterval(progressTimer);
   if (!cancelled) settlement.checkRejectedThreshold(true);
   settlement.releaseStates();
@@ -170,7 +171,9 @@ async function windDown(o: WriteOptions, p: Parts): Promise<boolean> {
   for (const ctx of p.registry.all()) {
     const unmatched = ctx.mappingProbe.finish();
     if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
+    for (const l of ctx.sameNameProbe.finish()) out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
   }
+  p.step.logRepeatedEventIds();
   const cancelled = o.cancel?.aborted === true;
   if (cancelled && p.slots.busy) {
     const graceMs = o.cancelGraceMs ?? 5000;

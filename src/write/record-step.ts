@@ -4,11 +4,17 @@ import type { RecordTicket } from '../airbyte/state-ledger.js';
 import type { ConnectorConfig } from '../config/config.js';
 import type { RecordMapResult } from '../mapping/record-to-event.js';
 import type { Batcher } from './batches.js';
+import { EventIdRepeats } from './event-id-repeats.js';
 import { eventNameForLog, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED } from './log-safety.js';
 import type { RejectedRow } from './rejections.js';
 import { identifierMask, type SyncReport } from './report.js';
 import type { Settlement } from './settlement.js';
 import { MAPPING_PROBE_RECORDS, type StreamContext, type StreamRegistry } from './streams.js';
+
+/** What to do about repeated event_ids (Pinterest keeps one event per event_id). */
+const EVENT_ID_REPEAT_ADVICE =
+  'Pinterest keeps only one event per event_id, so the others are dropped as duplicates: if the column feeding event_id (mapped, ' +
+  'or read by its name) is not unique per conversion, map a unique one, or leave event_id unmapped (read_same_name_columns false) to let the connector derive it.';
 
 /** Options of {@link RecordStep}. */
 export interface RecordStepOptions {
@@ -33,9 +39,20 @@ export interface RecordStepOptions {
  */
 export class RecordStep {
   private readonly unknownEventNames = new Set<string>();
+  private readonly eventIdRepeats = new EventIdRepeats();
   private samplesLogged = 0;
 
   constructor(private readonly o: RecordStepOptions) {}
+
+  /** End of sync: how many events repeated an event_id sent earlier in the sync, if any (one WARN line). */
+  logRepeatedEventIds(): void {
+    const r = this.eventIdRepeats;
+    if (r.repeats === 0 || r.first === undefined) return;
+    this.o.out.log(
+      'WARN',
+      `${r.repeats} events of this sync repeated an event_id sent earlier in it (first: record ${r.first.record} of stream ${r.first.stream}). ${EVENT_ID_REPEAT_ADVICE}`,
+    );
+  }
 
   /**
    * Handles one RECORD. `problem` is set when the input line itself is unusable as a record (e.g. `data` not an
@@ -55,6 +72,7 @@ export class RecordStep {
     }
     const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
     this.logNotices(ctx, position, result);
+    for (const l of ctx.sameNameProbe.observe(rec.data, result.warnings)) this.o.out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
     if (!result.ok) {
       const row = rowOf(ctx, position, result.reason, 'mapping');
       if (result.eventId !== undefined) {
@@ -66,6 +84,9 @@ export class RecordStep {
       return;
     }
     this.logSample(ctx, position, result.event);
+    if (this.eventIdRepeats.observe(result.event.event_id, { stream: ctx.label, record: position }) && this.eventIdRepeats.repeats === 1) {
+      this.o.out.log('WARN', `Record ${position} of stream ${ctx.label} repeats the event_id of an earlier record of this sync. ${EVENT_ID_REPEAT_ADVICE}`);
+    }
     await this.o.batcher.add({
       json: JSON.stringify(result.event),
       identifiers: identifierMask(result.event.user_data),

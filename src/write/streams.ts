@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config.js';
 import { createRecordMapper, createSharedRecordMapper, streamIdentity, type SharedRecordMapper } from '../mapping/record-to-event.js';
 import { compilePath, type PathReader } from '../mapping/paths.js';
 import type { FieldMappingEntry, MappingOptions } from '../mapping/types.js';
+import { SameNameProbe } from './same-name-probe.js';
 
 /** A record mapper as built by createRecordMapper. */
 export type RecordMapper = ReturnType<typeof createRecordMapper>;
@@ -28,6 +29,8 @@ export interface StreamContext {
   notInCatalog: boolean;
   /** The stream's field_mapping entries, each with whether its source path held a value in a record so far. */
   mappingProbe: MappingProbe;
+  /** Destination fields read from same-named columns over the first 1,000 records, and how many values were dropped. */
+  sameNameProbe: SameNameProbe;
 }
 
 /** How many records of a stream are checked for source paths that never hold a value. */
@@ -64,7 +67,7 @@ export class MappingProbe {
     this.reported = true;
     const missing = this.entries.filter((e) => !e.seen).map((e) => `${e.source} → ${e.destination}`);
     if (missing.length === 0) return undefined;
-    return `field_mapping: ${missing.length === 1 ? 'this source path' : 'these source paths'} was not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`;
+    return `field_mapping: ${missing.length === 1 ? 'this source path was' : 'these source paths were'} not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`;
   }
 }
 
@@ -94,6 +97,7 @@ export function mappingOptionsFor(
   return {
     stream: { name: stream.name, namespace: stream.namespace || undefined },
     fieldMapping: s?.field_mapping ?? config.field_mapping,
+    readSameNameColumns: s?.read_same_name_columns ?? config.read_same_name_columns !== false,
     defaultEventName: s?.default_event_name ?? config.default_event_name,
     actionSource: config.action_source,
     partnerName: config.partner_name,
@@ -197,6 +201,7 @@ export class StreamRegistry {
         emittedAtNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
         mappingProbe: new MappingProbe(opts.fieldMapping),
+        sameNameProbe: new SameNameProbe(opts.fieldMapping, opts.readSameNameColumns !== false),
       };
       this.contexts.set(key, ctx);
     }

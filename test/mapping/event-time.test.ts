@@ -78,3 +78,21 @@ describe('which time applies', () => {
     expect(r.usedEmittedAt).toBe(true);
   });
 });
+
+describe('read_same_name_columns', () => {
+  it('off: only field_mapping is read, and an event_time column does not count', () => {
+    const m = mapper({ readSameNameColumns: false, fieldMapping: [{ source_field: 'buyer', destination_field: 'email' }] });
+    const r = m({ buyer: 'jane@example.com', state: 'shipped', event_id: 'customer-7', event_time: null }, T * 1000);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.event.user_data.st).toBeUndefined();
+    expect(r.event.event_id).not.toBe('customer-7');
+    expect(r.event.event_time).toBe(T); // emitted_at: the event_time column is not read at all
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('on (default): same-named columns are read', () => {
+    const r = mapper()({ email: 'jane@example.com', event_id: 'customer-7', event_time: T }, NOW * 1000);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.event.event_id).toBe('customer-7');
+  });
+});
