@@ -3,18 +3,24 @@
  * repeated id usually means the column feeding event_id is not unique per conversion (a customer id, a product id)
  * and real conversions are being dropped as duplicates.
  *
- * Memory is bounded: ids are remembered as 52-bit hashes in a fixed open-addressing table of
- * {@link EVENT_ID_TABLE_SLOTS} slots (8 MiB, a Float64Array allocated on first use), filled to at most
- * {@link EVENT_ID_MAX_REMEMBERED} distinct ids per sync. After that, new ids are no longer remembered (repeats of the
- * ones already remembered are still found). A false repeat needs a 52-bit hash collision: about 1 in 2^52/10^6 per id
- * at a full table, i.e. practically never. Nothing of the id itself is kept or logged.
+ * Memory is bounded and grows with the sync, not ahead of it: ids are remembered as 52-bit hashes in an
+ * open-addressing table (a Float64Array) that is allocated by the first event with {@link EVENT_ID_FIRST_SLOTS}
+ * slots (32 KiB), doubles whenever it is half full, and stops growing at {@link EVENT_ID_MAX_SLOTS} slots (8 MiB),
+ * which remember {@link EVENT_ID_MAX_REMEMBERED} distinct ids. Behaviour at the edges:
+ * - false negatives: once that many distinct ids are remembered, new ids are no longer remembered, so a repeat of
+ *   an id first seen after that point is not found (repeats of the remembered ones still are);
+ * - false positives: two different ids count as a repeat only when their 52-bit hashes collide, about 1 in
+ *   2^52 / 524,288 ≈ 8.6 × 10^9 per id at a full table, i.e. practically never.
+ * Nothing of the id itself is kept or logged.
  */
 import { hash } from 'node:crypto';
 
-/** Slots of the table (a power of two): 2^20 × 8 bytes = 8 MiB. */
-export const EVENT_ID_TABLE_SLOTS = 1 << 20;
-/** Distinct event_ids remembered per sync (half the slots, so probing stays short). */
-export const EVENT_ID_MAX_REMEMBERED = EVENT_ID_TABLE_SLOTS / 2;
+/** Slots of the table when the first event arrives (a power of two): 2^12 × 8 bytes = 32 KiB. */
+export const EVENT_ID_FIRST_SLOTS = 1 << 12;
+/** Largest table (a power of two): 2^20 × 8 bytes = 8 MiB. */
+export const EVENT_ID_MAX_SLOTS = 1 << 20;
+/** Distinct event_ids remembered per sync: half the largest table, so probe runs stay short. */
+export const EVENT_ID_MAX_REMEMBERED = EVENT_ID_MAX_SLOTS / 2;
 
 /** Where a repeat was seen: stream label and 1-based record position (never the id). */
 export interface RepeatSite {
@@ -24,6 +30,7 @@ export interface RepeatSite {
 
 /** See the module docstring. */
 export class EventIdRepeats {
+  /** Keys are 52-bit hashes + 1 (0 marks an empty slot); a key's home slot is its low bits. */
   private table: Float64Array | undefined;
   private remembered = 0;
   /** Events whose event_id was already sent earlier in this sync. */
@@ -31,30 +38,48 @@ export class EventIdRepeats {
   /** The first repeat seen. */
   first: RepeatSite | undefined;
 
+  /** Bytes the table holds now (0 before the first event). */
+  get tableBytes(): number {
+    return this.table?.byteLength ?? 0;
+  }
+
   /**
    * Notes one event_id; returns true when it was seen before in this sync. The id is hashed (SHA-256, first 52 bits;
    * one-shot `crypto.hash`), never stored.
    */
   observe(eventId: string, site: RepeatSite): boolean {
-    const h = hash('sha256', eventId, 'hex');
     // 52 bits as a float: 13 hex digits, +1 so that 0 marks an empty slot.
-    const key = Number.parseInt(h.slice(0, 13), 16) + 1;
-    const table = (this.table ??= new Float64Array(EVENT_ID_TABLE_SLOTS));
-    let slot = Number.parseInt(h.slice(13, 18), 16) & (EVENT_ID_TABLE_SLOTS - 1);
-    for (;;) {
-      const v = table[slot];
-      if (v === key) {
-        this.repeats++;
-        this.first ??= site;
-        return true;
-      }
-      if (v === 0) break;
-      slot = (slot + 1) & (EVENT_ID_TABLE_SLOTS - 1);
+    const key = Number.parseInt(hash('sha256', eventId, 'hex').slice(0, 13), 16) + 1;
+    const table = (this.table ??= new Float64Array(EVENT_ID_FIRST_SLOTS));
+    const slot = findSlot(table, key);
+    if (table[slot] === key) {
+      this.repeats++;
+      this.first ??= site;
+      return true;
     }
-    if (this.remembered < EVENT_ID_MAX_REMEMBERED) {
-      table[slot] = key;
-      this.remembered++;
-    }
+    if (this.remembered >= EVENT_ID_MAX_REMEMBERED) return false;
+    table[slot] = key;
+    this.remembered++;
+    if (this.remembered * 2 >= table.length && table.length < EVENT_ID_MAX_SLOTS) this.table = grown(table);
     return false;
   }
+}
+
+/** The slot holding `key`, or the empty slot where it would go (linear probing from its home slot). */
+function findSlot(table: Float64Array, key: number): number {
+  const mask = table.length - 1;
+  // key - 1 < 2^52: its low bits (the home slot) are exact in float arithmetic.
+  let slot = (key - 1) % table.length;
+  for (;;) {
+    const v = table[slot];
+    if (v === key || v === 0) return slot;
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** A table of twice the slots holding the same keys. */
+function grown(table: Float64Array): Float64Array {
+  const next = new Float64Array(table.length * 2);
+  for (const key of table) if (key !== 0) next[findSlot(next, key)] = key;
+  return next;
 }

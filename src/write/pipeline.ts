@@ -11,7 +11,7 @@ import { RecordStep } from './record-step.js';
 import { Rejections, type RejectionSink } from './rejections.js';
 import { SyncReport } from './report.js';
 import { Settlement } from './settlement.js';
-import { StreamRegistry, syncModeNotices, unmatchedStreamSettings } from './streams.js';
+import { finishProbes, StreamRegistry, syncModeNotices, unmatchedStreamSettings } from './streams.js';
 import { SyncFailure } from './sync-failure.js';
 
 export { MAX_EVENTS_PER_REQUEST } from './settlement.js';
@@ -169,9 +169,7 @@ async function windDown(o: WriteOptions, p: Parts): Promise<boolean> {
     await Promise.race([p.slots.settled(), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
   }
   for (const ctx of p.registry.all()) {
-    const unmatched = ctx.mappingProbe.finish();
-    if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
-    for (const l of ctx.sameNameProbe.finish()) out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
+    for (const l of finishProbes(ctx)) out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
   }
   p.step.logRepeatedEventIds();
   const cancelled = o.cancel?.aborted === true;

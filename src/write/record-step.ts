@@ -9,7 +9,7 @@ import { eventNameForLog, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED } from './l
 import type { RejectedRow } from './rejections.js';
 import { identifierMask, type SyncReport } from './report.js';
 import type { Settlement } from './settlement.js';
-import { MAPPING_PROBE_RECORDS, type StreamContext, type StreamRegistry } from './streams.js';
+import { startProbes, type StreamContext, type StreamRegistry } from './streams.js';
 
 /** What to do about repeated event_ids (Pinterest keeps one event per event_id). */
 const EVENT_ID_REPEAT_ADVICE =
@@ -72,7 +72,7 @@ export class RecordStep {
     }
     const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
     this.logNotices(ctx, position, result);
-    for (const l of ctx.sameNameProbe.observe(rec.data, result.warnings)) this.o.out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
+    this.probeSameNames(ctx, rec.data, result);
     if (!result.ok) {
       const row = rowOf(ctx, position, result.reason, 'mapping');
       if (result.eventId !== undefined) {
@@ -104,7 +104,10 @@ export class RecordStep {
     this.o.settlement.settleRejected(ticket, row);
   }
 
-  /** Once-per-stream checks of the first records: a stream outside the catalog, field_mapping paths never seen. */
+  /**
+   * Once-per-stream checks of the first records: a stream outside the catalog, field_mapping paths never seen. The
+   * stream's probes are created by its first record and dropped once they have reported.
+   */
   private probe(ctx: StreamContext, position: number, data: Record<string, unknown>): void {
     const { out } = this.o;
     if (ctx.notInCatalog && position === 1) {
@@ -113,10 +116,20 @@ export class RecordStep {
         `Stream ${ctx.label} is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.`,
       );
     }
-    if (position <= MAPPING_PROBE_RECORDS) {
-      const unmatched = ctx.mappingProbe.observe(data);
-      if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
-    }
+    if (position === 1) startProbes(ctx);
+    const probe = ctx.mappingProbe;
+    if (probe === undefined) return;
+    const unmatched = probe.observe(data);
+    if (unmatched) out.log('WARN', `Stream ${ctx.label}: ${unmatched}`);
+    if (probe.done) ctx.mappingProbe = undefined;
+  }
+
+  /** Same-name reads of the first records (see SameNameProbe); the probe is dropped once it has reported. */
+  private probeSameNames(ctx: StreamContext, data: Record<string, unknown>, result: RecordMapResult): void {
+    const probe = ctx.sameNameProbe;
+    if (probe === undefined) return;
+    for (const l of probe.observe(data, result.warnings)) this.o.out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
+    if (probe.done) ctx.sameNameProbe = undefined;
   }
 
   /** Mapping warnings (grouped), the emitted_at notice (once per stream), unknown event names (once per name). */

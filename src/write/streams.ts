@@ -5,12 +5,24 @@ import { ConfigError } from '../config/config.js';
 import { createRecordMapper, createSharedRecordMapper, streamIdentity, type SharedRecordMapper } from '../mapping/record-to-event.js';
 import { compilePath, type PathReader } from '../mapping/paths.js';
 import type { FieldMappingEntry, MappingOptions } from '../mapping/types.js';
-import { SameNameProbe } from './same-name-probe.js';
+import { SameNameColumns, SameNameProbe, type ProbeLine } from './same-name-probe.js';
 
 /** A record mapper as built by createRecordMapper. */
 export type RecordMapper = ReturnType<typeof createRecordMapper>;
 
-/** Everything the pipeline keeps per stream (namespace, name). */
+/**
+ * What every stream using the same settings entry (a `streams[]` entry, or the global settings) shares, built once:
+ * the compiled mapping (about 75 KB), the compiled field_mapping paths the first records are probed for, and the
+ * columns read by name. A stream keeps only a reference to it.
+ */
+export interface SharedSettings {
+  mapper: SharedRecordMapper;
+  mappingPaths: MappingPaths;
+  /** Undefined when read_same_name_columns is off for these settings. */
+  sameNameColumns: SameNameColumns | undefined;
+}
+
+/** Everything the pipeline keeps per stream (namespace, name). Kept small: it lives for the whole sync. */
 export interface StreamContext {
   /** Airbyte stream name. */
   name: string;
@@ -21,42 +33,63 @@ export interface StreamContext {
   /** Reads the values of the catalog's primary key fields from a record's data; undefined when the stream has none. */
   readPrimaryKey: ((data: Record<string, unknown>) => unknown[]) | undefined;
   mapper: RecordMapper;
+  /** The parts shared with the other streams of the same settings entry. */
+  shared: SharedSettings;
   /** Records of this stream read so far (1-based position of the last one). */
   recordsRead: number;
   /** True once the "event_time taken from emitted_at" notice was logged for this stream. */
   emittedAtNoticeLogged: boolean;
   /** True when the stream is absent from the configured catalog (logged once). */
   notInCatalog: boolean;
-  /** The stream's field_mapping entries, each with whether its source path held a value in a record so far. */
-  mappingProbe: MappingProbe;
-  /** Destination fields read from same-named columns over the first 1,000 records, and how many values were dropped. */
-  sameNameProbe: SameNameProbe;
+  /**
+   * Which field_mapping source paths held a value in the first records: created by the stream's first record
+   * ({@link startProbes}), dropped (undefined) once it has reported.
+   */
+  mappingProbe: MappingProbe | undefined;
+  /** Destination fields read from same-named columns over the first 1,000 records: created and dropped like mappingProbe. */
+  sameNameProbe: SameNameProbe | undefined;
 }
 
 /** How many records of a stream are checked for source paths that never hold a value. */
 export const MAPPING_PROBE_RECORDS = 1000;
 
+/** The compiled source paths of one field_mapping, shared by every stream that uses it (see {@link MappingProbe}). */
+export class MappingPaths {
+  readonly entries: readonly { source: string; destination: string; read: PathReader }[];
+
+  constructor(fieldMapping: readonly FieldMappingEntry[]) {
+    this.entries = fieldMapping.map((m) => ({ source: m.source_field, destination: m.destination_field, read: compilePath(m.source_field) }));
+  }
+}
+
 /**
  * Finds `field_mapping` source paths that are absent from the first {@link MAPPING_PROBE_RECORDS} records of a
  * stream, usually a typo (`buyer_emial`) that otherwise only shows up as rejections such as "no usable
- * identifier". Costs one path read per mapping entry for those first records only.
+ * identifier". Costs one path read per mapping entry for those first records only; per stream it keeps one flag
+ * per entry (the compiled paths are shared).
  */
 export class MappingProbe {
-  private readonly entries: { source: string; destination: string; read: PathReader; seen: boolean }[];
+  private readonly seen: boolean[];
   private records = 0;
   private reported = false;
 
-  constructor(fieldMapping: readonly FieldMappingEntry[]) {
-    this.entries = fieldMapping.map((m) => ({ source: m.source_field, destination: m.destination_field, read: compilePath(m.source_field), seen: false }));
+  constructor(private readonly paths: MappingPaths) {
+    this.seen = paths.entries.map(() => false);
+  }
+
+  /** True once the probe has reported (after record {@link MAPPING_PROBE_RECORDS}, or {@link finish}): drop it. */
+  get done(): boolean {
+    return this.reported;
   }
 
   /** Looks at one record while probing; returns the warning once probing ends (after the last probed record). */
   observe(data: Record<string, unknown>): string | undefined {
-    if (this.reported || this.entries.length === 0) return undefined;
+    if (this.reported) return undefined;
     this.records++;
-    for (const e of this.entries) {
-      if (e.seen) continue;
-      if (e.read(data) !== undefined) e.seen = true; // present, even if null: only a path that never exists is suspect
+    const entries = this.paths.entries;
+    for (let i = 0; i < entries.length; i++) {
+      if (this.seen[i]) continue;
+      if (entries[i]!.read(data) !== undefined) this.seen[i] = true; // present, even if null: only a path that never exists is suspect
     }
     return this.records >= MAPPING_PROBE_RECORDS ? this.finish() : undefined;
   }
@@ -65,10 +98,31 @@ export class MappingProbe {
   finish(): string | undefined {
     if (this.reported || this.records === 0) return undefined;
     this.reported = true;
-    const missing = this.entries.filter((e) => !e.seen).map((e) => `${e.source} → ${e.destination}`);
+    const missing = this.paths.entries.filter((_, i) => !this.seen[i]).map((e) => `${e.source} → ${e.destination}`);
     if (missing.length === 0) return undefined;
     return `field_mapping: ${missing.length === 1 ? 'this source path was' : 'these source paths were'} not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`;
   }
+}
+
+/**
+ * Called on a stream's first record: creates its probes of the first records (none for an empty field_mapping, no
+ * same-name probe when same-name reads are off). Streams that send no record never hold any.
+ */
+export function startProbes(ctx: StreamContext): void {
+  const { mappingPaths, sameNameColumns } = ctx.shared;
+  ctx.mappingProbe = mappingPaths.entries.length > 0 ? new MappingProbe(mappingPaths) : undefined;
+  ctx.sameNameProbe = sameNameColumns === undefined ? undefined : new SameNameProbe(sameNameColumns);
+}
+
+/** End of sync: the log lines of the probes a stream still holds (streams shorter than the probed records), then drops them. */
+export function finishProbes(ctx: StreamContext): ProbeLine[] {
+  const lines: ProbeLine[] = [];
+  const unmatched = ctx.mappingProbe?.finish();
+  if (unmatched) lines.push({ level: 'WARN', message: unmatched });
+  if (ctx.sameNameProbe) lines.push(...ctx.sameNameProbe.finish());
+  ctx.mappingProbe = undefined;
+  ctx.sameNameProbe = undefined;
+  return lines;
 }
 
 /**
@@ -150,10 +204,10 @@ export class StreamRegistry {
   private readonly primaryKeys = new Map<string, string[][] | undefined>();
   private readonly inCatalog = new Set<string>();
   /**
-   * Compiled mappings by the `streams[]` entry they come from (undefined: the global settings). Every stream using the
+   * Compiled settings by the `streams[]` entry they come from (undefined: the global settings). Every stream using the
    * same entry maps identically except for its identity, so they share one (about 75 KB each).
    */
-  private readonly sharedMappers = new Map<StreamSettings | undefined, SharedRecordMapper>();
+  private readonly sharedSettings = new Map<StreamSettings | undefined, SharedSettings>();
 
   constructor(
     private readonly config: ConnectorConfig,
@@ -180,12 +234,16 @@ export class StreamRegistry {
       const label = streamLabel(name, namespace);
       const opts = mappingOptionsFor(this.config, { name, namespace }, this.primaryKeys.get(key), this.nowSeconds);
       const settings = findStreamSettings(this.config.streams, name, namespace);
-      let shared = this.sharedMappers.get(settings);
+      let shared = this.sharedSettings.get(settings);
       if (!shared) {
-        shared = asConfigError(() => createSharedRecordMapper(opts), `stream ${label}`);
-        this.sharedMappers.set(settings, shared);
+        shared = {
+          mapper: asConfigError(() => createSharedRecordMapper(opts), `stream ${label}`),
+          mappingPaths: new MappingPaths(opts.fieldMapping),
+          sameNameColumns: SameNameColumns.of(opts.fieldMapping, opts.readSameNameColumns !== false),
+        };
+        this.sharedSettings.set(settings, shared);
       }
-      const mapShared = shared;
+      const mapShared = shared.mapper;
       const identity = streamIdentity(opts.stream, opts.primaryKey);
       const pk = identity.pkReaders;
       ctx = {
@@ -197,11 +255,12 @@ export class StreamRegistry {
           (data: Record<string, unknown>, emittedAtMs: number) => mapShared(identity, data, emittedAtMs),
           { eventTimeMapped: mapShared.eventTimeMapped },
         ),
+        shared,
         recordsRead: 0,
         emittedAtNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
-        mappingProbe: new MappingProbe(opts.fieldMapping),
-        sameNameProbe: new SameNameProbe(opts.fieldMapping, opts.readSameNameColumns !== false),
+        mappingProbe: undefined,
+        sameNameProbe: undefined,
       };
       this.contexts.set(key, ctx);
     }
