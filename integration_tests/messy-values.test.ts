@@ -140,7 +140,7 @@ describe('messy real-world values through the real CLI', () => {
       "Stream crm maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
     );
     expect(logs.filter((l) => l.includes('repeated an event_id'))).toEqual([
-      expect.stringMatching(/^1 events of this sync repeated an event_id sent earlier in it \(first: record 5 of stream crm\)\. Pinterest keeps only one event per event_id/),
+      expect.stringMatching(/^1 event of this sync repeated an event_id sent earlier in it \(first: record 5 of stream crm\)\. Pinterest keeps only one event per event_id/),
     ]);
     for (const raw of ['Jane.Doe', '212 555', '7946', MD5, 'floridausa', '30.11.1985', '04/05/1985', 'messy-4', 'shipped']) {
       expect(result.stdout).not.toContain(raw);

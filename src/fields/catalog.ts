@@ -261,7 +261,8 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
     'YYYYMMDD from year-first, day-first and month-first dates with any of - / . _ or space (1985-11-30, 30.11.1985, ' +
       '11/30/1985), month names (Nov 30, 1985), a format note (04/05/1985 (dd/mm/yyyy)), ISO date-times, compact ' +
       '19851130 and 1985年11月30日; day and month both 12 or less (04/05/1985): read with date_of_birth_order, else ' +
-      'dropped; two-digit years, impossible dates and years before 1900 or in the future dropped; SHA-256',
+      'dropped; two-digit years, Japanese era years (昭和60年11月30日), impossible dates and years before 1900 or in the ' +
+      'future dropped; SHA-256',
     'Date of birth of the user.'),
   rawUser('city', 'ct', 'ct', 'lowercase, spaces and punctuation removed, SHA-256', 'City of residence (mostly billing).'),
   rawUser('state', 'st', 'st',

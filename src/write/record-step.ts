@@ -50,7 +50,7 @@ export class RecordStep {
     if (r.repeats === 0 || r.first === undefined) return;
     this.o.out.log(
       'WARN',
-      `${r.repeats} events of this sync repeated an event_id sent earlier in it (first: record ${r.first.record} of stream ${r.first.stream}). ${EVENT_ID_REPEAT_ADVICE}`,
+      `${r.repeats === 1 ? '1 event' : `${r.repeats} events`} of this sync repeated an event_id sent earlier in it (first: record ${r.first.record} of stream ${r.first.stream}). ${EVENT_ID_REPEAT_ADVICE}`,
     );
   }
 

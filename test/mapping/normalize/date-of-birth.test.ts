@@ -87,6 +87,8 @@ describe('normalizeDateOfBirth', () => {
   it.each([
     '3-4-90', '90-03-04', '1990-03', '1990', '199003041', 'yesterday', '1990/03-04', 1990, 637200000000,
     'Nov 1985', 'Foo 30 1985', '11/30/1985 (whatever)', '1985-11-30 (dd/mm/yyyy)', 'Nov Dec 30 1985', '30 Nov 85',
+    // Japanese era years are not read (decided for issue 13): dropped, never taken as years 60 or 2
+    '昭和60年11月30日', '令和2年1月1日', 'S60.11.30', 'H2/1/1',
   ])('%s → absent with warning', (input) => {
     expect(normalizeDateOfBirth(input)).toBe(DOB_UNRECOGNIZED);
     expect(DOB_UNRECOGNIZED.message).toBe('date_of_birth: unrecognized date format; dropped');
