@@ -161,3 +161,58 @@ describe('messy real-world values through the real CLI', () => {
     expect(status.connectionStatus.message).toContain('read_same_name_columns: must be boolean');
   });
 });
+
+describe('read_same_name_columns off globally, on for one stream, through the real CLI', () => {
+  const PH_14155550123 = '413ba75461ab5f99d36820e561ea97e2bd80f9cb586f7ecea6cf4c496518950a';
+  let fake: FakePinterest;
+  let result: CliResult;
+  let logs: string[];
+
+  beforeAll(async () => {
+    fake = await startFakePinterest();
+    const config = writeTempJson({
+      ad_account_id: '549755885175',
+      credentials: { auth_type: 'access_token', access_token: 'demo-conversion-token' },
+      default_event_name: 'checkout',
+      read_same_name_columns: false,
+      field_mapping: [
+        { source_field: 'buyer', destination_field: 'email' },
+        { source_field: 'ordered_at', destination_field: 'event_time' },
+      ],
+      streams: [{ name: 'shipments', read_same_name_columns: true }],
+    });
+    const catalog = writeTempJson({
+      streams: ['plain', 'shipments'].map((name) => ({ stream: { name, json_schema: {} }, sync_mode: 'full_refresh', destination_sync_mode: 'append' })),
+    });
+    const row = (stream: string, i: number): string =>
+      JSON.stringify({
+        type: 'RECORD',
+        record: { stream, data: { buyer: 'a@example.com', ordered_at: nowSec - 60, order_id: `${stream}-${i}`, phone: '+1 415 555 0123', state: 'shipped' }, emitted_at: Date.now() },
+      });
+    const lines = [row('plain', 1), ...Array.from({ length: 12 }, (_, i) => row('shipments', i + 1))];
+    result = await runCli(['write', '--config', config, '--catalog', catalog], { stdin: `${lines.join('\n')}\n`, env: { PINTEREST_API_BASE_URL: fake.url } });
+    logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('off: only field_mapping is read; on: same-named columns are read too', () => {
+    expect(result.code).toBe(0);
+    expect(fake.accepted).toHaveLength(13);
+    const plain = fake.accepted.filter((a) => (a.event as any).custom_data?.order_id === undefined);
+    expect(plain.map((a) => (a.event as any).user_data)).toEqual([{ em: [H['a@example.com']] }]); // phone, state, order_id not read
+    const shipments = fake.accepted.filter((a) => String((a.event as any).custom_data?.order_id).startsWith('shipments-'));
+    expect(shipments).toHaveLength(12);
+    for (const a of shipments) expect((a.event as any).user_data).toEqual({ em: [H['a@example.com']], ph: [PH_14155550123] });
+  });
+
+  it('names the same-name column whose values were mostly dropped, and the setting, once', () => {
+    expect(logs.filter((l) => l.startsWith('Stream shipments: '))).toEqual([
+      'Stream shipments: destination fields read from same-named columns (no field_mapping entry): order_id, phone, state. Map them in field_mapping, or set read_same_name_columns to false, if a column only shares the name.',
+      "Stream shipments: column state is read by its name as destination field state, but 12 of its 12 values in the first 12 records were dropped. If it holds something else, map state to the right column in field_mapping, or set read_same_name_columns to false (globally or in this stream's streams[] entry).",
+    ]);
+    expect(logs.filter((l) => l.startsWith('Stream plain: '))).toEqual([]);
+    expect(result.stdout).not.toContain('shipped');
+  });
+});
