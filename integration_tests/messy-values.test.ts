@@ -189,7 +189,9 @@ describe('read_same_name_columns off globally, on for one stream, through the re
         type: 'RECORD',
         record: { stream, data: { buyer: 'a@example.com', ordered_at: nowSec - 60, order_id: `${stream}-${i}`, phone: '+1 415 555 0123', state: 'shipped' }, emitted_at: Date.now() },
       });
-    const lines = [row('plain', 1), ...Array.from({ length: 12 }, (_, i) => row('shipments', i + 1))];
+    // The first line of stream plain is unusable (data is not an object): the stream's time notice still comes once.
+    const unusable = JSON.stringify({ type: 'RECORD', record: { stream: 'plain', data: 'not an object', emitted_at: Date.now() } });
+    const lines = [unusable, row('plain', 1), ...Array.from({ length: 12 }, (_, i) => row('shipments', i + 1))];
     result = await runCli(['write', '--config', config, '--catalog', catalog], { stdin: `${lines.join('\n')}\n`, env: { PINTEREST_API_BASE_URL: fake.url } });
     logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
   });
@@ -213,6 +215,9 @@ describe('read_same_name_columns off globally, on for one stream, through the re
       "Stream shipments: column state is read by its name as destination field state, but 12 of its 12 values in the first 12 records were dropped. If it holds something else, map state to the right column in field_mapping, or set read_same_name_columns to false (globally or in this stream's streams[] entry).",
     ]);
     expect(logs.filter((l) => l.startsWith('Stream plain: '))).toEqual([]);
+    expect(logs.filter((l) => l.startsWith('Stream plain maps event_time'))).toEqual([
+      'Stream plain maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
+    ]);
     expect(result.stdout).not.toContain('shipped');
   });
 });

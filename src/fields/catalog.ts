@@ -159,7 +159,8 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
     'What happened, e.g. checkout or add_to_cart; falls back to the configured default event name.'),
   f('event_time', 'event', 'event_time', ['string', 'integer', 'number'], 'event_time',
     'Unix seconds/ms/µs/ns by magnitude, ISO-8601 (no offset = UTC), a date, or 8/14 digits as YYYYMMDD[hhmmss] (UTC) → ' +
-      'Unix seconds; mapped but absent or empty column → record rejected; no mapping and no column → record emitted_at',
+      'Unix seconds; mapped but absent or empty column → record rejected; no mapping and no column → the record\'s ' +
+      'emitted_at (milliseconds, or seconds when its magnitude says so)',
     'When the conversion happened; more than 60 s in the future rejects the record.'),
   f('event_id', 'event', 'event_id', SI, 'event_id',
     'trimmed; numbers written with all digits; absent → derived deterministically from the stream and row',

@@ -136,12 +136,13 @@ export class RecordStep {
   private logNotices(ctx: StreamContext, position: number, result: RecordMapResult): void {
     const { report, out, config } = this.o;
     for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
-    if (result.usedEmittedAt && !ctx.emittedAtNoticeLogged) {
-      ctx.emittedAtNoticeLogged = true;
-      out.log('INFO', `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
-    }
-    if (position === 1 && ctx.mapper.eventTimeMapped) {
+    // Which event_time rule applies, once per stream: the mapping (then emitted_at is never used), or emitted_at.
+    if (!ctx.timeNoticeLogged && ctx.mapper.eventTimeMapped) {
+      ctx.timeNoticeLogged = true;
       out.log('INFO', `Stream ${ctx.label} maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).`);
+    } else if (!ctx.timeNoticeLogged && result.usedEmittedAt) {
+      ctx.timeNoticeLogged = true;
+      out.log('INFO', `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
     }
     const unknown = result.unknownEventName;
     // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.

@@ -37,8 +37,8 @@ export interface StreamContext {
   shared: SharedSettings;
   /** Records of this stream read so far (1-based position of the last one). */
   recordsRead: number;
-  /** True once the "event_time taken from emitted_at" notice was logged for this stream. */
-  emittedAtNoticeLogged: boolean;
+  /** True once the notice saying which event_time rule applies (mapping, or emitted_at) was logged for this stream. */
+  timeNoticeLogged: boolean;
   /** True when the stream is absent from the configured catalog (logged once). */
   notInCatalog: boolean;
   /**
@@ -257,7 +257,7 @@ export class StreamRegistry {
         ),
         shared,
         recordsRead: 0,
-        emittedAtNoticeLogged: false,
+        timeNoticeLogged: false,
         notInCatalog: !this.inCatalog.has(key),
         mappingProbe: undefined,
         sameNameProbe: undefined,
