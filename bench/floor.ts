@@ -1,62 +1,177 @@
 /**
- * Throughput floor: only the unavoidable work of the connector, in one Node process, no HTTP.
+ * Throughput floor: the connector's unavoidable work on the bench input, in one Node process, without HTTP.
  *
- *   node bench/out/floor.mjs --dist DIST_DIR [--all-identifiers] < input.jsonl   (run.ts compiles this to bench/out/floor.mjs)
+ *   node bench/out/floor.mjs --dist DIST_DIR [--floor fair|identifiers|minimal] [--bodies FILE] < input.jsonl
+ *   (run.ts compiles this file to bench/out/floor.mjs; no tsx at run time)
  *
- * Reads stdin line by line, JSON.parse's every line, and for each RECORD normalizes and hashes the email and phone
- * with the project's own normalizers (`normalizeEmail`, `normalizePhone`, `sha256Hex`, loaded from the compiled
- * `dist/`), builds a minimal Pinterest event, and JSON.stringify's batches of 1,000 events. Prints one JSON line:
- * {records, states, batches, bytesOut, ms, maxRssKb}.
+ * Reads stdin line by line (UTF-8), JSON.parse's every line and, per RECORD of the bench's two streams (see
+ * bench/generate.ts and integration_tests/sample_config.json), does one of:
  *
- * With --all-identifiers (a diagnostic, not the floor of issue 6): orders also get first/last name, city, state, zip
- * and country, each through the connector's own per-value rule (`hashUserValue`), i.e. every identifier the
- * connector maps from these records. The gap between the two floors is identifier work, not pipeline overhead.
+ * - `fair` (the default; the yardstick of `npm run bench`): exactly the work whose result Pinterest receives, with the
+ *   project's own functions from the compiled `dist/`:
+ *   - every identifier the connector maps from these rows normalized and hashed by the per-value rule `hashUserValue`
+ *     (orders: email, phone, first/last name, city, state, zip and country, with the record's country steering phone,
+ *     state and zip; signups: email), the plain client_ip_address and client_user_agent through `normalizePlainValue`;
+ *   - event_time read by `parseTimestampSeconds`, custom_data value/currency/order_id by the catalog's coercers;
+ *   - event_id by `deriveEventId` (orders by their primary key, signups by the whole record);
+ *   - each event `JSON.stringify`'d into an `EventBatch` (the request body as UTF-8 bytes, `{"data":[...]}`, at most
+ *     1,000 events), in the connector's key order, so the bodies are the connector's byte for byte;
+ *   - per full batch, the answer the bench's fake gives for that many accepted events (its exact JSON text, built
+ *     once per batch size) decoded from UTF-8 and `JSON.parse`d, and its per-event statuses read.
+ *   Left out, because they are what the connector/floor ratio measures: HTTP, the config-driven mapper (field readers,
+ *   plans, warnings), the event schema check, the pipeline, state bookkeeping and output.
+ * - `identifiers` (diagnostic): the old `--all-identifiers` floor: every identifier hashed, but event_id copied from
+ *   order_id / a counter, events stringified as one `{data:[...]}` string, no answers.
+ * - `minimal` (diagnostic; the floor before issue 16): email and phone only, otherwise as `identifiers`.
+ *
+ * With `--bodies FILE` (fair only) every request body is also written to FILE, one per line, to compare with what the
+ * connector sends. Prints one JSON line: {floor, records, states, batches, bytesOut, ms, maxRssKb, cpuMs}; bytesOut is
+ * the UTF-8 size of all request bodies (the fake's `bytesReceived` for the same input when nothing is retried).
  */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 type Norm = typeof import('../src/mapping/normalize/index.js');
 type Hash = typeof import('../src/mapping/hash.js');
 type UserData = typeof import('../src/mapping/user-data.js');
+type Coerce = typeof import('../src/mapping/coerce.js');
+type EventId = typeof import('../src/mapping/event-id.js');
+type Batch = typeof import('../src/pinterest/event-batch.js');
+type Warnings = import('../src/mapping/types.js').MappingWarning[];
 
 const started = performance.now();
-const distArg = process.argv.indexOf('--dist');
-if (distArg < 0) throw new Error('usage: floor.mjs --dist DIST_DIR < input.jsonl');
-const dist = new URL(`file://${process.argv[distArg + 1].replace(/\/?$/, '/')}`);
-const norm = (await import(new URL('mapping/normalize/index.js', dist).href)) as Norm;
-const { sha256Hex } = (await import(new URL('mapping/hash.js', dist).href)) as Hash;
-const { normalizeEmail, normalizePhone } = norm;
-const allIdentifiers = process.argv.includes('--all-identifiers');
-const { hashUserValue } = (await import(new URL('mapping/user-data.js', dist).href)) as UserData;
+const USAGE = 'usage: floor.mjs --dist DIST_DIR [--floor fair|identifiers|minimal] [--bodies FILE] < input.jsonl';
+const argOf = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const distDir = argOf('--dist');
+if (distDir === undefined) throw new Error(USAGE);
+const mode = argOf('--floor') ?? (process.argv.includes('--all-identifiers') ? 'identifiers' : 'fair');
+if (mode !== 'fair' && mode !== 'identifiers' && mode !== 'minimal') throw new Error(USAGE);
+const bodiesFile = argOf('--bodies');
+if (bodiesFile !== undefined) writeFileSync(bodiesFile, '');
 
-const phoneCtx = { defaultPhoneCountry: 'US' };
+const dist = pathToFileURL(resolve(distDir) + '/');
+const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
+const norm = await load<Norm>('mapping/normalize/index.js');
+const { sha256Hex } = await load<Hash>('mapping/hash.js');
+const { hashUserValue, normalizePlainValue } = await load<UserData>('mapping/user-data.js');
+const { parseTimestampSeconds, toCurrency, toDecimal, toText } = await load<Coerce>('mapping/coerce.js');
+const { deriveEventId } = await load<EventId>('mapping/event-id.js');
+const { EventBatch } = await load<Batch>('pinterest/event-batch.js');
+const { normalizeEmail, normalizePhone } = norm;
+
 let records = 0;
 let states = 0;
 let batches = 0;
 let bytesOut = 0;
+let processedAnswers = 0;
+
+// ---- fair ---------------------------------------------------------------------------------------------------
+const MAX_EVENTS_PER_REQUEST = 1000;
+const DEFAULT_PHONE_COUNTRY = 'US';
+const noCountryCtx = { defaultPhoneCountry: DEFAULT_PHONE_COUNTRY };
+const warnings: Warnings = []; // coercers report dropped values here; nothing in the bench input is dropped
+let eventBatch = new EventBatch();
+
+/** The fake's 200 answer for `n` accepted events, as the UTF-8 bytes it sends (integration_tests/fake-pinterest). */
+const answers = new Map<number, Buffer>();
+function answerFor(n: number): Buffer {
+  let a = answers.get(n);
+  if (a === undefined) {
+    const events = Array.from({ length: n }, () => ({ status: 'processed', error_message: null, warning_message: null }));
+    a = Buffer.from(JSON.stringify({ num_events_received: n, num_events_processed: n, events }));
+    answers.set(n, a);
+  }
+  return a;
+}
+
+/** Adds the hash of one value to user_data[key] when the per-value rule keeps it. */
+function put(userData: Record<string, unknown>, key: string, h: unknown): void {
+  if (typeof h === 'string') userData[key] = [h];
+}
+
+function fairOrder(d: Record<string, any>): string {
+  const c = d.customer ?? {};
+  const a = c.address ?? {};
+  const rawCountry = typeof a.country === 'string' ? norm.normalizeCountry(a.country.trim()) : undefined;
+  const ctx = typeof rawCountry === 'string' ? { country: rawCountry, defaultPhoneCountry: DEFAULT_PHONE_COUNTRY } : noCountryCtx;
+  const userData: Record<string, unknown> = {};
+  put(userData, 'em', hashUserValue('email', c.email, ctx));
+  put(userData, 'ph', hashUserValue('phone', c.phone, ctx));
+  put(userData, 'fn', hashUserValue('first_name', c.first_name, ctx));
+  put(userData, 'ln', hashUserValue('last_name', c.last_name, ctx));
+  put(userData, 'ct', hashUserValue('city', a.city, ctx));
+  put(userData, 'st', hashUserValue('state', a.state, ctx));
+  put(userData, 'zp', hashUserValue('zip_code', a.zip, ctx));
+  put(userData, 'country', hashUserValue('country', a.country, ctx));
+  const eventTime = parseTimestampSeconds(d.placed_at) as number;
+  const customData: Record<string, unknown> = {};
+  if (d.total != null) customData.value = toDecimal(d.total, 'value', warnings);
+  if (d.currency != null) customData.currency = toCurrency(d.currency, 'currency', warnings);
+  if (d.order_id != null) customData.order_id = toText(d.order_id, 'order_id', warnings);
+  const eventId = deriveEventId({
+    namespace: 'shop',
+    stream: 'orders',
+    eventName: 'checkout',
+    primaryKeyValues: [d.order_id],
+    orderId: customData.order_id as string | undefined,
+    eventTimeFromRecord: eventTime,
+    data: d,
+  }).id;
+  return JSON.stringify({ event_name: 'checkout', action_source: 'web', event_time: eventTime, event_id: eventId, user_data: userData, custom_data: customData });
+}
+
+function fairSignup(d: Record<string, any>): string {
+  const userData: Record<string, unknown> = {};
+  put(userData, 'em', hashUserValue('email', d.email, noCountryCtx));
+  const ip = normalizePlainValue('client_ip_address', d.ip);
+  if (typeof ip === 'string') userData.client_ip_address = ip;
+  const ua = normalizePlainValue('client_user_agent', d.user_agent);
+  if (typeof ua === 'string') userData.client_user_agent = ua;
+  const eventTime = parseTimestampSeconds(d.created_at) as number;
+  const eventId = deriveEventId({ namespace: undefined, stream: 'signups', eventName: 'signup', eventTimeFromRecord: eventTime, data: d }).id;
+  return JSON.stringify({ event_name: 'signup', action_source: 'web', event_time: eventTime, event_id: eventId, user_data: userData });
+}
+
+function fairRecord(stream: string, d: Record<string, any>): void {
+  eventBatch.push(stream === 'orders' ? fairOrder(d) : fairSignup(d));
+  if (eventBatch.length === MAX_EVENTS_PER_REQUEST) fairFlush();
+}
+
+/** One request's worth: the body as sent, then the answer read as the connector reads it (UTF-8 text, JSON.parse). */
+function fairFlush(): void {
+  const n = eventBatch.length;
+  if (n === 0) return;
+  const body = eventBatch.body();
+  bytesOut += body.length;
+  if (bodiesFile !== undefined) appendFileSync(bodiesFile, Buffer.concat([body, Buffer.from('\n')]));
+  batches++;
+  const answer = JSON.parse(answerFor(n).toString('utf8')) as { events: { status: string }[] };
+  for (const e of answer.events) if (e.status === 'processed') processedAnswers++;
+  eventBatch = new EventBatch(Math.ceil(body.length * 1.1));
+}
+
+// ---- identifiers / minimal (diagnostics) ----------------------------------------------------------------------
 let batch: object[] = [];
 
 function hashed(v: unknown): string[] | undefined {
   return typeof v === 'string' ? [sha256Hex(v)] : undefined;
 }
 
-function onLine(line: string): void {
-  if (line.length === 0) return;
-  const msg = JSON.parse(line) as { type: string; record?: { stream: string; data: Record<string, any> } };
-  if (msg.type === 'STATE') {
-    states++;
-    return;
-  }
-  if (msg.type !== 'RECORD' || !msg.record) return;
-  records++;
-  const d = msg.record.data;
+function diagnosticRecord(stream: string, d: Record<string, any>): void {
   let event: object;
-  if (msg.record.stream === 'orders') {
+  if (stream === 'orders') {
     const c = d.customer ?? {};
     const userData: Record<string, unknown> = { em: hashed(normalizeEmail(c.email)) };
-    if (!allIdentifiers) userData.ph = hashed(normalizePhone(c.phone, phoneCtx));
+    if (mode === 'minimal') userData.ph = hashed(normalizePhone(c.phone, noCountryCtx));
     else {
       const a = c.address ?? {};
       const countryHash = hashUserValue('country', a.country);
       const country = norm.normalizeCountry(a.country);
-      const ctx = { country: typeof country === 'string' ? country : undefined, defaultPhoneCountry: 'US' };
+      const ctx = { country: typeof country === 'string' ? country : undefined, defaultPhoneCountry: DEFAULT_PHONE_COUNTRY };
       userData.ph = [hashUserValue('phone', c.phone, ctx)];
       userData.fn = [hashUserValue('first_name', c.first_name)];
       userData.ln = [hashUserValue('last_name', c.last_name)];
@@ -83,14 +198,29 @@ function onLine(line: string): void {
     };
   }
   batch.push(event);
-  if (batch.length === 1000) flush();
+  if (batch.length === MAX_EVENTS_PER_REQUEST) diagnosticFlush();
 }
 
-function flush(): void {
+function diagnosticFlush(): void {
   if (batch.length === 0) return;
   bytesOut += JSON.stringify({ data: batch }).length;
   batches++;
   batch = [];
+}
+
+// ---- input --------------------------------------------------------------------------------------------------
+const onRecord = mode === 'fair' ? fairRecord : diagnosticRecord;
+
+function onLine(line: string): void {
+  if (line.length === 0) return;
+  const msg = JSON.parse(line) as { type: string; record?: { stream: string; data: Record<string, any> } };
+  if (msg.type === 'STATE') {
+    states++;
+    return;
+  }
+  if (msg.type !== 'RECORD' || !msg.record) return;
+  records++;
+  onRecord(msg.record.stream, msg.record.data);
 }
 
 process.stdin.setEncoding('utf8');
@@ -106,7 +236,19 @@ for await (const chunk of process.stdin as AsyncIterable<string>) {
   rest = text.slice(start);
 }
 onLine(rest);
-flush();
+if (mode === 'fair') fairFlush();
+else diagnosticFlush();
+if (mode === 'fair' && processedAnswers !== records) throw new Error(`floor: ${processedAnswers} answers read for ${records} records`);
+const usage = process.resourceUsage();
 process.stdout.write(
-  JSON.stringify({ records, states, batches, bytesOut, ms: performance.now() - started, maxRssKb: process.resourceUsage().maxRSS, cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000 }) + '\n',
+  JSON.stringify({
+    floor: mode,
+    records,
+    states,
+    batches,
+    bytesOut,
+    ms: performance.now() - started,
+    maxRssKb: usage.maxRSS,
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+  }) + '\n',
 );

@@ -1,28 +1,37 @@
 /**
  * `npm run bench`: throughput and memory of the real `write` CLI against the local fake Pinterest API.
  *
- *   npm run bench [-- --records N] [--repeat R] [--memory] [--no-big] [--no-latency] [--latency-ms MS[,MS...]]
- *                 [--ceiling-rps R] [--concurrency C] [--profile] [--help]
+ *   npm run bench [-- --records N] [--repeat R] [--node PATH | --image-node] [--floors LIST] [--memory] [--no-big]
+ *                 [--no-bigint] [--no-latency] [--latency-ms MS[,MS...]] [--ceiling-rps R] [--concurrency C]
+ *                 [--profile] [--help]
  *
  * N defaults to 200,000 (or env BENCH_RECORDS). Steps (each connector run is `node dist/main.js write` with stdin
  * streamed from a temp file, against the fake in its own process; no timing assertions anywhere):
- * 1. floor: `bench/floor.ts` compiled to bench/out/floor.mjs (no tsx at run time): read + JSON.parse + normalize/hash
- *    email and phone + build/stringify 1,000-event batches, no HTTP;
- * 2. connector, fake answering at once; ratio connector/floor; then, as a diagnostic, the floor hashing every
- *    identifier the connector maps (floor.ts --all-identifiers) and the connector's ratio to that;
+ * 1. fair floor: `bench/floor.ts` (compiled to bench/out/floor.mjs, no tsx at run time) doing the connector's
+ *    unavoidable work with the project's own code from dist/: JSON.parse, every mapped identifier normalized and
+ *    hashed, event_id derived, events serialized into the connector's request bodies, the fake's answers parsed;
+ *    no HTTP, mapper, schema check, pipeline or state bookkeeping (those are what the ratio measures). Its request
+ *    bytes are checked against the bytes the fake received from the connector (the bodies are the same);
+ * 2. connector, fake answering at once; ratios connector/fair floor by wall clock and by CPU time (the connector
+ *    process's user + system CPU against the floor's); the diagnostic floors of --floors (`minimal`: email and
+ *    phone only, the floor before issue 16; `identifiers`: every identifier but no event_id, answers or bytes)
+ *    show how the floor's own cost splits;
  * 3. connector, fake answering after 100 ms and after 300 ms (--latency-ms); ratio to step 2 (latency hidden by
- *    the adaptive number of in-flight batches); steps 1-3 run interleaved, best of --repeat rounds each, so their
- *    ratios compare runs made under the same conditions (the speed of a shared machine drifts);
+ *    the adaptive number of in-flight batches); steps 1-3 run interleaved, best of --repeat rounds each (records/s
+ *    and CPU seconds each the best of their rounds), so their ratios compare runs made under the same conditions
+ *    (the speed of a shared machine drifts);
  * 3b. 429 ceiling: the fake answers 429 (Retry-After: 1) above --ceiling-rps requests per second (default 10, after
  *    100 ms): requests, 429s and the accepted request rate as a share of the ceiling (0 skips this run);
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
- * The connector runs with the node flags of the Dockerfile's ENTRYPOINT (read from it, so the two cannot drift).
+ * The connector and the floors run on `--node PATH` (or the image's Node with --image-node, installed by
+ * scripts/image-node.ts; default: the node running this script) with the node flags of the Dockerfile's ENTRYPOINT
+ * (read from it, so the two cannot drift); the fake always runs on the node running this script.
  * Peak RSS is the connector process's own VmHWM at exit (bench/stats-preload.cjs), cross-checked by sampling VmRSS.
  * Prints a table and writes bench/out/last.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,13 +55,28 @@ interface Args {
   ceilingRps: number;
   concurrency?: number;
   profile: boolean;
+  bigint: boolean;
+  /** Node binary of the connector and the floors; undefined = this process's. */
+  node?: string;
+  imageNode: boolean;
+  /** Diagnostic floors run besides the fair one. */
+  floors: FloorMode[];
 }
+
+type FloorMode = 'fair' | 'identifiers' | 'minimal';
+const FLOOR_MODES: readonly FloorMode[] = ['fair', 'identifiers', 'minimal'];
 
 const USAGE = `usage: npm run bench [-- options]
   --records N           records per run (default 200000, or env BENCH_RECORDS)
   --repeat R            interleaved rounds; the best of R is kept per run (default 1)
+  --node PATH           node binary for the connector and the floors (default: the one running the bench)
+  --image-node          the Docker image's Node (scripts/image-node.ts installs it from the npm registry)
+  --floors LIST         floors to run, comma-separated: fair (the yardstick, always run), minimal (email and phone
+                        only: the floor before issue 16), identifiers (every identifier, no event_id, bytes or
+                        answers); default fair,minimal
   --memory              also N = 100,000 and 1,000,000: peak RSS, flat in N
   --no-big              skip the big-records run (5 MB values, 100,000-field records)
+  --no-bigint           skip the 10%-big-integers run
   --no-latency          skip the latency runs
   --latency-ms A[,B]    fake answer latencies to run, in ms (default 100,300)
   --ceiling-rps R       429-ceiling run: the fake answers 429 above R requests/s (default 10; 0 skips it)
@@ -83,7 +107,12 @@ function parseArgs(argv: string[]): Args {
     latencyMs: [100, 300],
     ceilingRps: 10,
     profile: false,
+    bigint: true,
+    imageNode: false,
+    floors: ['minimal'],
   };
+  // --flag=value is read as --flag value
+  argv = argv.flatMap((w) => (/^--[a-z-]+=/.test(w) ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w]));
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     const num = (): number => {
@@ -96,6 +125,15 @@ function parseArgs(argv: string[]): Args {
       case '--repeat': a.repeat = num(); break;
       case '--memory': a.memory = true; break;
       case '--no-big': a.big = false; break;
+      case '--no-bigint': a.bigint = false; break;
+      case '--node': a.node = argv[++i]; if (!a.node) throw new Error('--node needs a path'); break;
+      case '--image-node': a.imageNode = true; break;
+      case '--floors': case '--floor': {
+        const list = (argv[++i] ?? '').split(',').filter((x) => x !== '');
+        for (const m of list) if (!FLOOR_MODES.includes(m as FloorMode)) throw new Error(`${f}: unknown floor ${m} (fair, minimal, identifiers)`);
+        a.floors = list.filter((m) => m !== 'fair') as FloorMode[];
+        break;
+      }
       case '--no-latency': a.latency = false; break;
       case '--latency-ms': a.latencyMs = (argv[++i] ?? '').split(',').map((v) => positiveInteger(f, v)); break;
       case '--ceiling-rps': a.ceilingRps = nonNegativeInteger(f, argv[++i]); break;
@@ -106,6 +144,7 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (!Number.isInteger(a.records) || a.records <= 0) throw new Error('--records / BENCH_RECORDS must be a positive integer');
+  if (a.node !== undefined && a.imageNode) throw new Error('--node and --image-node exclude each other');
   return a;
 }
 
@@ -117,6 +156,23 @@ try {
   process.exit(2);
 }
 if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
+
+/** The node binary of the connector and the floors: --node, the image's (--image-node), or this process's. */
+function benchNode(): string {
+  if (args.node !== undefined) return resolve(args.node);
+  if (!args.imageNode) return process.execPath;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'image-node.ts'), 'install'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const dir = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !dir) throw new Error(`scripts/image-node.ts install failed (exit ${String(r.status)})`);
+  return join(dir, 'node');
+}
+const NODE = benchNode();
+const NODE_VERSION = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+if (!NODE_VERSION) throw new Error(`${NODE} --version printed nothing: not a node binary?`);
 mkdirSync(OUT, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'pinterest-bench-'));
 const children = new Set<ChildProcess>();
@@ -220,6 +276,8 @@ interface ConnectorRun {
   cpuMs: number;
   fakeCpuMs: number;
   requests: number;
+  /** Request body bytes the fake received (all attempts). */
+  bytesReceived: number;
   fakeMaxInFlight: number;
   acceptedByFake: number;
   statesIn: number;
@@ -237,7 +295,7 @@ async function runConnector(label: string, input: string, meta: { records: numbe
   if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof'));
   const fakeCpu0 = cpuMsOf(fake.pid);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'write', '--config', writeConfig(concurrency), '--catalog', catalogPath], {
+  const child = spawn(NODE, [...nodeArgs, MAIN, 'write', '--config', writeConfig(concurrency), '--catalog', catalogPath], {
     cwd: ROOT,
     env: { ...process.env, PINTEREST_API_BASE_URL: fake.url, BENCH_STATS_FILE: statsFile },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -306,6 +364,7 @@ async function runConnector(label: string, input: string, meta: { records: numbe
     cpuMs: (stats.cpuUserMs ?? NaN) + (stats.cpuSystemMs ?? NaN),
     fakeCpuMs,
     requests: counters.eventsRequests,
+    bytesReceived: counters.bytesReceived,
     fakeMaxInFlight: counters.maxInFlight,
     acceptedByFake: counters.acceptedEvents,
     statesIn: meta.states,
@@ -330,6 +389,9 @@ writeFileSync(
 
 interface FloorRun {
   label: string;
+  floor: FloorMode;
+  /** UTF-8 bytes of all request bodies. */
+  bytesOut: number;
   records: number;
   wallMs: number;
   innerMs: number;
@@ -338,9 +400,12 @@ interface FloorRun {
   peakRssMb: number;
 }
 
-async function runFloor(label: string, input: string, records: number, allIdentifiers = false): Promise<FloorRun> {
+/** One run of bench/floor.ts (`mode`) on `input`, with the connector's node binary and flags. */
+async function runFloor(label: string, input: string, records: number, mode: FloorMode = 'fair'): Promise<FloorRun> {
+  const nodeArgs = [...SHIPPED_NODE_FLAGS];
+  if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof', 'floor'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [floorJs, '--dist', join(ROOT, 'dist'), ...(allIdentifiers ? ['--all-identifiers'] : [])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(NODE, [...nodeArgs, floorJs, '--dist', join(ROOT, 'dist'), '--floor', mode], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   children.add(child);
   createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin!);
   let out = '';
@@ -350,32 +415,39 @@ async function runFloor(label: string, input: string, records: number, allIdenti
   const wallMs = performance.now() - t0;
   children.delete(child);
   if (code !== 0) throw new Error(`floor exited with ${code}`);
-  const r = JSON.parse(out.trim()) as { records: number; ms: number; maxRssKb: number; cpuMs: number };
+  const r = JSON.parse(out.trim()) as { records: number; bytesOut: number; ms: number; maxRssKb: number; cpuMs: number };
   if (r.records !== records) throw new Error(`floor read ${r.records} records, expected ${records}`);
-  return { label, records, wallMs, innerMs: r.ms, cpuMs: r.cpuMs, recordsPerSec: records / (wallMs / 1000), peakRssMb: r.maxRssKb / 1024 };
+  return { label, floor: mode, bytesOut: r.bytesOut, records, wallMs, innerMs: r.ms, cpuMs: r.cpuMs, recordsPerSec: records / (wallMs / 1000), peakRssMb: r.maxRssKb / 1024 };
 }
 
 /**
- * Best of `args.repeat` rounds (highest records/s) for each of several runs, interleaved (round 1 of every run, then
- * round 2, ...): this shared machine's speed drifts over minutes, and the ratio of two runs measured minutes apart
- * would partly measure the drift.
+ * Best of `args.repeat` rounds for each of several runs, interleaved (round 1 of every run, then round 2, ...): this
+ * shared machine's speed drifts over minutes, and the ratio of two runs measured minutes apart would partly measure
+ * the drift. The run with the highest records/s is kept, with its cpuMs replaced by the lowest of all its rounds
+ * (wall clock and CPU time are each the best of their rounds).
  */
-async function bestInterleaved<T extends { recordsPerSec: number }>(fs: (() => Promise<T>)[]): Promise<T[]> {
+async function bestInterleaved<T extends { recordsPerSec: number; cpuMs: number }>(fs: (() => Promise<T>)[]): Promise<T[]> {
   const b: (T | undefined)[] = fs.map(() => undefined);
+  const cpu: number[] = fs.map(() => Infinity);
   for (let i = 0; i < args.repeat; i++) {
     for (let k = 0; k < fs.length; k++) {
       const r = await fs[k]();
+      if (Number.isFinite(r.cpuMs)) cpu[k] = Math.min(cpu[k], r.cpuMs);
       if (!b[k] || r.recordsPerSec > b[k]!.recordsPerSec) b[k] = r;
     }
   }
-  return b as T[];
+  return b.map((r, k) => ({ ...r!, cpuMs: Number.isFinite(cpu[k]) ? cpu[k] : r!.cpuMs }));
 }
 
 // ---- main ---------------------------------------------------------------------------------------------------
 const machine = {
   nproc: cpus().length,
   cpuModel: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model,
-  node: process.version,
+  /** Node of the connector and the floors. */
+  node: NODE_VERSION,
+  nodePath: NODE,
+  /** Node of this script and the fake. */
+  harnessNode: process.version,
   memTotalGb: Math.round((Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) / 1024 / 1024) * 10) / 10,
 };
 const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '-');
@@ -384,12 +456,35 @@ const log = (s: string): void => void process.stderr.write(s + '\n');
 const N = args.records;
 const results: Record<string, unknown> = { machine, args, connectorNodeFlags: SHIPPED_NODE_FLAGS, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
 const rows: string[][] = [];
-const connectorRow = (r: ConnectorRun, ratio?: string): string[] => [
-  r.label, fmt(r.records), fmt(r.recordsPerSec), fmt(r.wallMs / 1000, 2), fmt(r.requests), fmt(r.peakRssMb, 1), fmt(r.cpuMs / 1000, 1), fmt(r.fakeCpuMs / 1000, 1), ratio ?? '', r.ok ? 'ok' : 'FAIL',
-];
+const header = ['run', 'records', 'records/s', 'wall s', 'cpu s', 'requests', 'peak RSS MB', 'fake cpu s', '× floor wall', '× floor cpu', 'note', 'check'];
 
-log(`machine: ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-log(`connector node flags (from the Dockerfile ENTRYPOINT): ${SHIPPED_NODE_FLAGS.join(' ') || '(none)'}`);
+/** Connector/floor throughput ratios: by wall clock (records/s) and by CPU time (floor CPU s per record ÷ connector's). */
+function ratios(r: ConnectorRun | FloorRun, floor: FloorRun): { wall: number; cpu: number } {
+  return { wall: r.recordsPerSec / floor.recordsPerSec, cpu: floor.cpuMs / floor.records / (r.cpuMs / r.records) };
+}
+function connectorRow(r: ConnectorRun, note = '', floor?: FloorRun): string[] {
+  const q = floor ? ratios(r, floor) : undefined;
+  return [
+    r.label, fmt(r.records), fmt(r.recordsPerSec), fmt(r.wallMs / 1000, 2), fmt(r.cpuMs / 1000, 2), fmt(r.requests), fmt(r.peakRssMb, 1),
+    fmt(r.fakeCpuMs / 1000, 1), q ? fmt(q.wall, 2) : '', q ? fmt(q.cpu, 2) : '', note, r.ok ? 'ok' : 'FAIL',
+  ];
+}
+function floorRow(f: FloorRun, note: string, check = 'ok'): string[] {
+  return [f.label, fmt(f.records), fmt(f.recordsPerSec), fmt(f.wallMs / 1000, 2), fmt(f.cpuMs / 1000, 2), '', fmt(f.peakRssMb, 1), '', '', '', note, check];
+}
+const FLOOR_LABEL: Record<FloorMode, string> = {
+  fair: 'fair floor (no HTTP)',
+  minimal: 'floor: minimal (diagnostic)',
+  identifiers: 'floor: identifiers (diagnostic)',
+};
+const FLOOR_NOTE: Record<FloorMode, string> = {
+  fair: 'the yardstick: every identifier, event_id, request bodies, answers parsed',
+  minimal: 'email + phone only (the floor before issue 16)',
+  identifiers: 'every identifier; no event_id, bytes or answers',
+};
+
+log(`machine: ${machine.nproc} × ${machine.cpuModel}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+log(`connector and floors: node ${NODE_VERSION} (${NODE}), flags from the Dockerfile ENTRYPOINT: ${SHIPPED_NODE_FLAGS.join(' ') || '(none)'}; fake: node ${process.version}`);
 const input = join(tmp, `input-${N}.jsonl`);
 const meta = await generateInput(input, { records: N });
 log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6, 1)} MB) in ${tmp}`);
@@ -398,29 +493,38 @@ const fake0 = await startFake(0);
 const fakesLat: Fake[] = [];
 try {
   if (args.latency) for (const ms of args.latencyMs) fakesLat.push(await startFake(ms));
-  const [floor, base, floorAll, ...lats] = (await bestInterleaved<FloorRun | ConnectorRun>([
-    () => runFloor('floor', input, N),
+  const diagnostics = args.floors;
+  const runs = (await bestInterleaved<FloorRun | ConnectorRun>([
+    () => runFloor(FLOOR_LABEL.fair, input, N, 'fair'),
     () => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency),
-    () => runFloor('floor, all identifiers', input, N, true),
+    ...diagnostics.map((m) => () => runFloor(FLOOR_LABEL[m], input, N, m)),
     ...fakesLat.map((f, k) => () => runConnector(`connector, ${args.latencyMs[k]} ms`, input, meta, f, args.concurrency)),
-  ])) as [FloorRun, ConnectorRun, FloorRun, ...ConnectorRun[]];
-  const floorRatio = base.recordsPerSec / floor.recordsPerSec;
-  rows.push(['floor (no HTTP)', fmt(N), fmt(floor.recordsPerSec), fmt(floor.wallMs / 1000, 2), '', fmt(floor.peakRssMb, 1), fmt(floor.cpuMs / 1000, 1), '', '', 'ok']);
-  rows.push(connectorRow(base, `${fmt(floorRatio, 2)} × floor`));
+  ])) as (FloorRun | ConnectorRun)[];
+  const floor = runs[0] as FloorRun;
+  const base = runs[1] as ConnectorRun;
+  const diagnosticRuns = runs.slice(2, 2 + diagnostics.length) as FloorRun[];
+  const lats = runs.slice(2 + diagnostics.length) as ConnectorRun[];
+  // The fair floor's request bodies are the connector's: same total bytes (nothing is retried at 0 ms).
+  const sameBytes = floor.bytesOut === base.bytesReceived;
+  rows.push(floorRow(floor, FLOOR_NOTE.fair, sameBytes ? 'ok' : 'FAIL'));
+  const q = ratios(base, floor);
+  rows.push(connectorRow(base, sameBytes ? `request bytes = fair floor's (${fmt(base.bytesReceived / 1e6, 1)} MB)` : `request bytes ${fmt(base.bytesReceived)} ≠ floor's ${fmt(floor.bytesOut)}`, floor));
   results.floor = floor;
   results.connector = base;
-  results.ratioConnectorToFloor = floorRatio;
-  results.ratioConnectorToFloorByCpu = floor.cpuMs / base.cpuMs;
-  rows.push(['  (by CPU time: connector/floor)', '', '', '', '', '', '', '', `${fmt(floor.cpuMs / base.cpuMs, 2)} × floor`, '']);
-  // Diagnostic: the floor again, hashing every identifier the connector maps (8 per order instead of 2).
-  rows.push(['floor, every identifier mapped', fmt(N), fmt(floorAll.recordsPerSec), fmt(floorAll.wallMs / 1000, 2), '', fmt(floorAll.peakRssMb, 1), fmt(floorAll.cpuMs / 1000, 1), '', `connector ${fmt(base.recordsPerSec / floorAll.recordsPerSec, 2)} × this`, 'ok']);
-  results.floorAllIdentifiers = floorAll;
-  results.ratioConnectorToFloorAllIdentifiers = base.recordsPerSec / floorAll.recordsPerSec;
+  results.ratioConnectorToFloor = q.wall;
+  results.ratioConnectorToFloorByCpu = q.cpu;
+  results.requestBytesMatchFloor = sameBytes;
+  results.diagnosticFloors = {};
+  for (const d of diagnosticRuns) {
+    const dq = ratios(base, d);
+    rows.push(floorRow(d, `${FLOOR_NOTE[d.floor]}; connector ${fmt(dq.wall, 2)} × / cpu ${fmt(dq.cpu, 2)} × this`));
+    (results.diagnosticFloors as Record<string, unknown>)[d.floor] = { ...d, ratioConnectorToThis: dq.wall, ratioConnectorToThisByCpu: dq.cpu };
+  }
 
   results.latency = [];
   for (const lat of lats) {
     const latRatio = lat.recordsPerSec / base.recordsPerSec;
-    rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms (${fmt(lat.fakeMaxInFlight)} in flight at most)`));
+    rows.push(connectorRow(lat, `${fmt(latRatio, 2)} × 0 ms; ${fmt(lat.fakeMaxInFlight)} in flight at most`, floor));
     (results.latency as unknown[]).push({ ...lat, ratioToZeroLatency: latRatio });
   }
   while (fakesLat.length > 0) await stopFake(fakesLat.pop()!);
@@ -439,20 +543,22 @@ try {
     }
   }
 
-  // lossless-JSON slow path: 10% of lines carry a 19-digit integer
-  const bigInput = join(tmp, `input-${N}-bigint.jsonl`);
-  const bigMeta = await generateInput(bigInput, { records: N, bigIntFraction: 0.1 });
-  // The plain input again, in the same rounds, so that "× plain" compares runs made under the same conditions.
-  const [floorBig, conBig, conPlain] = (await bestInterleaved<FloorRun | ConnectorRun>([
-    () => runFloor('floor, 10% bigint', bigInput, N),
-    () => runConnector('connector, 10% bigint', bigInput, bigMeta, fake0, args.concurrency),
-    () => runConnector('connector, 0 ms (again)', input, meta, fake0, args.concurrency),
-  ])) as [FloorRun, ConnectorRun, ConnectorRun];
-  rows.push(['floor, 10% 19-digit ints', fmt(N), fmt(floorBig.recordsPerSec), fmt(floorBig.wallMs / 1000, 2), '', fmt(floorBig.peakRssMb, 1), fmt(floorBig.cpuMs / 1000, 1), '', '', 'ok']);
-  rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / floorBig.recordsPerSec, 2)} × floor; ${fmt(conBig.recordsPerSec / conPlain.recordsPerSec, 2)} × plain`));
-  rows.push(connectorRow(conPlain, 'plain input, same rounds'));
-  results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
-  rmSync(bigInput, { force: true });
+  if (args.bigint) {
+    // lossless-JSON slow path: 10% of lines carry a 19-digit integer
+    const bigInput = join(tmp, `input-${N}-bigint.jsonl`);
+    const bigMeta = await generateInput(bigInput, { records: N, bigIntFraction: 0.1 });
+    // The plain input again, in the same rounds, so that "× plain" compares runs made under the same conditions.
+    const [floorBig, conBig, conPlain] = (await bestInterleaved<FloorRun | ConnectorRun>([
+      () => runFloor('fair floor, 10% 19-digit ints', bigInput, N),
+      () => runConnector('connector, 10% 19-digit ints', bigInput, bigMeta, fake0, args.concurrency),
+      () => runConnector('connector, 0 ms (again)', input, meta, fake0, args.concurrency),
+    ])) as [FloorRun, ConnectorRun, ConnectorRun];
+    rows.push(floorRow(floorBig, 'JSON.parse reads them as inexact numbers'));
+    rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / conPlain.recordsPerSec, 2)} × plain by wall, ${fmt(conPlain.cpuMs / conBig.cpuMs, 2)} × by cpu`, floorBig));
+    rows.push(connectorRow(conPlain, 'plain input, same rounds', floor));
+    results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
+    rmSync(bigInput, { force: true });
+  }
 
   if (args.big) {
     const bigRecords = join(tmp, 'big-records.jsonl');
@@ -471,24 +577,28 @@ try {
       const m = n === N ? meta : await generateInput(p, { records: n });
       const r = await runConnector(`memory, N=${fmt(n)}`, n === N ? input : p, m, fake0, args.concurrency);
       mem.push(r);
-      rows.push(connectorRow(r));
+      rows.push(connectorRow(r, 'single run'));
       if (n !== N) rmSync(p, { force: true });
     }
     const growth = mem[1].peakRssMb / mem[0].peakRssMb - 1;
     results.memory = { runs: mem, rssGrowth: growth };
-    rows.push(['RSS growth 100k → 1M', '', '', '', '', `${fmt(growth * 100, 1)}%`, '', '', '', growth < 0.2 ? 'ok' : 'FAIL']);
+    rows.push(['RSS growth 100k → 1M', '', '', '', '', '', `${fmt(growth * 100, 1)}%`, '', '', '', 'must stay < 20%', growth < 0.2 ? 'ok' : 'FAIL']);
   }
 } finally {
   for (const f of fakesLat) await stopFake(f);
   await stopFake(fake0);
 }
 
-const header = ['run', 'records', 'records/s', 'wall s', 'requests', 'peak RSS MB', 'cpu s', 'fake cpu s', 'ratio', 'check'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const line = (r: string[]): string =>
+  r.map((c, i) => (i === 0 || i === header.length - 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+console.log(`node ${NODE_VERSION} (connector and floors; ${SHIPPED_NODE_FLAGS.join(' ') || 'no flags'}) on ${machine.nproc} × ${machine.cpuModel}; best of ${args.repeat} interleaved round(s)`);
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
+console.log(
+  '× floor wall: records/s ÷ the fair floor\'s; × floor cpu: the fair floor\'s CPU s per record ÷ the run\'s (its own process, user + system; the fake\'s is apart).',
+);
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s)`);
 const big = results.bigRecords as ConnectorRun | undefined;
 if (big) console.log(`big records: ${big.warnings.filter((w) => /longer than|rejected/.test(w)).join(' | ') || '(no warnings)'}`);
