@@ -70,6 +70,20 @@ describe('lines with integers beyond 2^53 (fast path)', () => {
     });
   });
 
+  it('an integer beyond 2^53 is found at any depth (20,000 levels) and kept; digit runs only in strings or exponents leave numbers as JSON.parse reads them', () => {
+    const depth = 20_000;
+    const deep = dataOf(record(`{"x":${'['.repeat(depth)}12345678901234567890${']'.repeat(depth)}}`));
+    let v: unknown = deep.x;
+    for (let i = 0; i < depth; i++) v = (v as unknown[])[0];
+    expect(v).toBe(12345678901234567890n);
+    expect(dataOf(record('{"s":"12345678901234567890","big":1e300,"e":9007199254740993e0,"n":[1,{"m":2.5}]}'))).toStrictEqual({
+      s: '12345678901234567890',
+      big: 1e300,
+      e: 9007199254740992,
+      n: [1, { m: 2.5 }],
+    });
+  });
+
   it('whitespace, arrays, nesting, duplicate keys and __proto__', () => {
     const d = dataOf(record('{ "a" : 12345678901234567890 , "b":[ 12345678901234567890,[-12345678901234567890 ],{"c" :\t12345678901234567891\r}],"k":12345678901234567890,"k":12345678901234567899,"__proto__":12345678901234567890}'));
     expect(d.a).toBe(12345678901234567890n);
