@@ -6,6 +6,7 @@ import {
   RAW_USER_FIELDS,
   USER_FIELD_NORMALIZERS,
   buildUserData,
+  hashUserValue,
   hasRequiredIdentifier,
   normalizeHashedValue,
   normalizePlainValue,
@@ -29,6 +30,8 @@ const H = {
   zip02134: '1f75e2dac5b82521f112e293235aaeeb5dad684c5ede8469c1ec015b22bba44c',
   sw1a2aa: 'a5c027b44d4d7b5acc1d9375b4e4b718863ae903b9f2b01697f686ca2522b8ce',
   us: '79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621',
+  ga: 'f52d63231eb0dbaac689ec9147e4b131fc95ef92d5bc78135b22934b36d76bf4', // ga
+  georgia: '1c18bc2214f67ae19bbaa640fc776f5a4a38c4021d421cdd8cd3d2bcad23da93', // georgia
   gb: '0b407281768f0e833afef47ed464b6571d01ca4d53c12ce5c51d1462f4ad6677',
   de: '959a45d44e6fcf58361ed004681556fe50129f2109e817dec098c00c9e5d2578',
   cust: '382211e688c29ae2dcce0b401999831aec27161d9bc0ffd092545a828a18bbc8', // CUST-00042
@@ -287,6 +290,26 @@ describe('buildUserData', () => {
     const { userData, warnings } = buildUserData({ client_ip_address: ip }, {});
     expect(userData.client_ip_address).toBeUndefined();
     expect(warnings).toEqual([{ field: 'client_ip_address', message: 'client_ip_address: not a valid IP address; dropped' }]);
+  });
+});
+
+describe('hashUserValue on closed sets (country, state, gender results are cached)', () => {
+  it('a repeated state gives the same result, and the record country still steers it whatever was seen before', () => {
+    expect(hashUserValue('state', 'Georgia', { country: 'ge' })).toBe(H.georgia);
+    expect(hashUserValue('state', 'Georgia', { country: 'us' })).toBe(H.ga);
+    expect(hashUserValue('state', 'Georgia', { country: 'ge' })).toBe(H.georgia);
+    expect(hashUserValue('state', 'Georgia')).toBe(H.ga);
+  });
+
+  it('rejections and absent values are the same on every call; long values are not kept but give the same result', () => {
+    for (let i = 0; i < 3; i++) {
+      const r = hashUserValue('state', 'floridausa', { country: 'us' });
+      expect(typeof r === 'object' && r !== null ? r.message : r).toMatch(/^state: not a US state/);
+      expect(hashUserValue('country', 'N/A')).toBeNull();
+      expect(hashUserValue('country', ' US ')).toBe(H.us);
+      expect(hashUserValue('gender', 'Female')).toBe(H.f);
+      expect(hashUserValue('state', `${' '.repeat(100)}GA`)).toBe(H.ga);
+    }
   });
 });
 
