@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import { ConfigError, loadConfig, unknownSettings, type ConnectorConfig } from '../config/config.js';
+import { normalizeAnswerText } from '../pinterest/answer-text.js';
 import { PinterestError } from '../pinterest/errors.js';
 import { EventBatch } from '../pinterest/event-batch.js';
 import { apiBaseUrl } from '../pinterest/http.js';
@@ -160,7 +161,7 @@ export async function runCheck(out: AirbyteOutput, configPath: string): Promise<
     }
     const [outcome] = await session.client.sendEvents(EventBatch.of([checkEvent(config, Math.floor(Date.now() / 1000))]));
     if (outcome.status !== 'processed') {
-      out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ?? 'no reason given'}.`);
+      out.connectionStatus('FAILED', `Pinterest accepted the credentials but refused the test event: ${outcome.error_message ? normalizeAnswerText(outcome.error_message) : 'no reason given'}.`);
       return 0;
     }
     const storage = config.object_storage_config ? await checkObjectStorage(config.object_storage_config) : undefined;

@@ -4,6 +4,8 @@
  * the ad account id (not a secret) and the request id (`x-pinterest-rid`) for Pinterest support.
  */
 
+import { normalizeAnswerText } from './answer-text.js';
+
 /** Airbyte failure_type of a fatal error. */
 export type PinterestFailureType = 'config_error' | 'transient_error' | 'system_error';
 
@@ -25,13 +27,14 @@ export interface PinterestErrorBody {
   message?: string;
 }
 
-/** Reads `{code, message}` from a parsed body of unknown shape. */
+/** Reads `{code, message}` from a parsed body of unknown shape; the message normalized by normalizeAnswerText. */
 export function errorBody(body: unknown): PinterestErrorBody {
   if (!body || typeof body !== 'object') return {};
   const b = body as Record<string, unknown>;
   return {
     code: typeof b.code === 'number' ? b.code : undefined,
-    message: typeof b.message === 'string' ? b.message.slice(0, 500) : undefined,
+    // Pinterest's message may echo what it was sent: normalized (values → placeholders) before any log line shows it.
+    message: typeof b.message === 'string' ? normalizeAnswerText(b.message) : undefined,
   };
 }
 

@@ -4,32 +4,131 @@
  * (an IP address, a URL with query parameters, free text, a mis-mapped event name) are masked or withheld here.
  */
 
+import { createHash } from 'node:crypto';
+
 /** How many distinct unknown event names are logged by name; the rest are counted in the summary's warnings. */
 export const MAX_UNKNOWN_EVENT_NAMES_LOGGED = 20;
 
 /**
- * An unknown event name as it may appear in a log line, or undefined when it could be personal data or an id
- * (contains "@", a run of 5+ digits, or is longer than 64 characters): event names are meant to be labels like
- * "Purchase Completed", but a mis-mapped column can put anything there.
+ * Words event names are made of (lowercase): actions and objects of e-commerce, lead, app and content tracking plans
+ * (Segment, GA4, Meta and Pinterest tag vocabularies). A name made only of these words is a label, not personal data.
  */
-export function eventNameForLog(name: string): string | undefined {
-  return name.length > 64 || /@|\d{5}/.test(name) ? undefined : name;
+export const EVENT_NAME_VOCABULARY: ReadonlySet<string> = new Set(
+  (
+    'a an and the of on in to for with from by at up out off new first last my your ' +
+    'order orders ordered cart carts checkout checked check purchase purchased purchases buy bought sale sold transaction ' +
+    'view viewed views page pages screen screens visit visited home landing product products item items category categories ' +
+    'list catalog content video videos watch watched play played playback stream article blog post ' +
+    'signup sign signed register registered registration account accounts login logged logout user customer member profile ' +
+    'lead leads generated generate form forms submit submitted submission application apply applied contact contacted ' +
+    'search searched query filter filtered subscribe subscribed subscription subscriptions unsubscribe newsletter ' +
+    'add added remove removed update updated wishlist favorite favorited saved save share shared click clicked tap ' +
+    'payment payments info information entered billing shipping shipped delivered delivery refund refunded return returned ' +
+    'started start begin began initiate initiated complete completed completion finish finished success successful failed ' +
+    'cancel cancelled canceled confirmed confirmation abandoned trial trials app install installed open opened launch launched ' +
+    'schedule scheduled appointment booking booked book reservation reserved find location store locator customize customized ' +
+    'coupon promo promotion offer discount quote requested request demo download downloaded upgrade upgraded renew renewed ' +
+    'level achieved achievement unlocked tutorial review reviewed rating rated spend credits lifetime value ' +
+    'event events conversion conversions custom step funnel session engaged engagement impression ad ads'
+  ).split(' '),
+);
+
+/** Longest unknown event name shown in a log line. */
+const MAX_SHOWN_EVENT_NAME_LENGTH = 64;
+
+/**
+ * True for a machine identifier: snake_case, kebab-case, dotted or CamelCase, no spaces, letters only except a
+ * numeric suffix of at most 3 digits (`signup_v2`, `checkout-step-3`, `OrderCompleted`). A single capitalized word
+ * (`Zebediah`) is not one: it reads like a person's name unless the vocabulary knows it.
+ */
+function isMachineIdentifier(name: string): boolean {
+  const m = /^([A-Za-z]+(?:[_.-]?[A-Za-z]+)*)(?:[_.-]?\d{1,3})?$/.exec(name);
+  if (!m) return false;
+  const letters = m[1];
+  if (/[_.-]/.test(letters) || !/[A-Z]/.test(letters)) return true;
+  // No separator and some capitals: CamelCase needs a hump (a capital after a lowercase letter).
+  return /[a-z][A-Z]/.test(letters);
 }
 
-/** Plain-text event fields that can carry personal data (an IP address, a URL with query parameters, free text). */
-export const MASKED_IN_LOGS: Readonly<Record<string, readonly string[]>> = {
-  '': ['event_source_url'],
-  user_data: ['client_ip_address', 'click_id', 'partner_id'],
-  custom_data: ['search_string'],
-};
+/** True when every word of `name` (split at spaces, separators and CamelCase humps) is in the vocabulary. */
+function isMadeOfEventWords(name: string): boolean {
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_.:/-]+/)
+    .filter(Boolean);
+  if (words.length === 0) return false;
+  return words.every((w, i) => EVENT_NAME_VOCABULARY.has(w) || (i === words.length - 1 && i > 0 && /^\d{1,3}$/.test(w)));
+}
 
-/** A copy of `event` with the {@link MASKED_IN_LOGS} fields replaced by "<masked>", for dry-run samples. */
+/**
+ * An unknown event name as it may appear in a log line, or undefined when it must not be shown. A mis-mapped column
+ * can put anything into event_name, and a person's name in Title Case looks like "Order Completed", so the shape
+ * alone cannot decide: a name is shown only when it is a machine identifier (see isMachineIdentifier) or made of
+ * {@link EVENT_NAME_VOCABULARY} words; never with "@" or a run of 4+ digits, never longer than 64 characters.
+ */
+export function eventNameForLog(name: string): string | undefined {
+  if (name.length > MAX_SHOWN_EVENT_NAME_LENGTH || /@|\d{4}/.test(name)) return undefined;
+  return isMachineIdentifier(name) || isMadeOfEventWords(name) ? name : undefined;
+}
+
+/**
+ * How a log line names an unknown event name: `event name "Order Shipped"` when {@link eventNameForLog} shows it,
+ * else a placeholder with the name's length and the first 8 hex digits of its SHA-256, so that repeats can be told
+ * apart and the user can find the rows (e.g. `LEFT(SHA2(event_name, 256), 8) = '1f3a9c0b'` in SQL).
+ */
+export function eventNameLabel(name: string): string {
+  const shown = eventNameForLog(name);
+  if (shown !== undefined) return `event name "${shown}"`;
+  const fingerprint = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+  return `event name <not shown, may be personal data: ${[...name].length} characters, SHA-256 starts ${fingerprint}>`;
+}
+
+/**
+ * The event fields a dry-run sample shows as they are: closed value lists, amounts and codes. Every other text is
+ * replaced by "<masked>" (user agents, URLs, product and app names, ids, device names, free text), whatever it
+ * holds; numbers and booleans are shown; hashed user_data values are shown as the 64-hex SHA-256 digests that are
+ * sent, and event_id when it is one the connector derived (32 hex digits) or a UUID.
+ */
+export const SHOWN_IN_SAMPLES: readonly string[] = [
+  'event_name',
+  'action_source',
+  'partner_name',
+  'language',
+  'custom_data.currency',
+  'custom_data.value',
+  'custom_data.predicted_ltv',
+  'custom_data.opt_out_type',
+  'custom_data.contents.item_price',
+  'device_info.form_factor',
+  'device_info.network_type',
+  'device_info.os_family',
+  'device_info.languages',
+  'device_info.locale',
+];
+
+const SHOWN = new Set(SHOWN_IN_SAMPLES);
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** A derived event_id (32 hex digits) or a UUID: not personal data, and what the user looks for in a sample. */
+const OPAQUE_EVENT_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** How a dry-run sample line says what it shows. */
+export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, derived or UUID event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown; every other text <masked>`;
+
+/** A copy of `event` for a dry-run sample: text values outside {@link SHOWN_IN_SAMPLES} replaced by "<masked>". */
 export function maskForLog(event: object): object {
-  const copy = structuredClone(event) as Record<string, Record<string, unknown> | unknown>;
-  for (const [part, keys] of Object.entries(MASKED_IN_LOGS)) {
-    const target = (part ? copy[part] : copy) as Record<string, unknown> | undefined;
-    if (!target || typeof target !== 'object') continue;
-    for (const k of keys) if (target[k] !== undefined) target[k] = '<masked>';
-  }
-  return copy;
+  const walk = (v: unknown, path: string): unknown => {
+    if (typeof v === 'string') {
+      const shown = SHOWN.has(path) || (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && OPAQUE_EVENT_ID.test(v));
+      return shown ? v : '<masked>';
+    }
+    if (Array.isArray(v)) return v.map((item) => walk(item, path));
+    if (v && typeof v === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) copy[k] = walk(item, path ? `${path}.${k}` : k);
+      return copy;
+    }
+    return v;
+  };
+  return walk(event, '') as object;
 }

@@ -5,7 +5,7 @@ import type { ConnectorConfig } from '../config/config.js';
 import type { RecordMapResult } from '../mapping/record-to-event.js';
 import type { Batcher } from './batches.js';
 import { EventIdRepeats } from './event-id-repeats.js';
-import { eventNameForLog, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED } from './log-safety.js';
+import { eventNameLabel, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED, SAMPLE_NOTE } from './log-safety.js';
 import type { RejectedRow } from './rejections.js';
 import { identifierMask, type SyncReport } from './report.js';
 import type { Settlement } from './settlement.js';
@@ -149,11 +149,9 @@ export class RecordStep {
     if (unknown === undefined || this.unknownEventNames.size >= MAX_UNKNOWN_EVENT_NAMES_LOGGED || this.unknownEventNames.has(unknown)) return;
     this.unknownEventNames.add(unknown);
     const seen = this.unknownEventNames.size;
-    const shown = eventNameForLog(unknown);
-    const name = shown === undefined ? 'An event name (not shown: it looks like personal data or an id)' : `Event name "${shown}"`;
     out.log(
       'WARN',
-      `${name} (stream ${ctx.label}) is not a Pinterest event name; ` +
+      `The ${eventNameLabel(unknown)} (stream ${ctx.label}) is not a Pinterest event name; ` +
         (config.reject_unknown_event_names
           ? 'such records are rejected (reject_unknown_event_names). '
           : 'sent as "custom", which Pinterest does not report or optimize by name. ') +
@@ -162,13 +160,13 @@ export class RecordStep {
     );
   }
 
-  /** Dry run: logs the first few events built, personal data hashed and free text masked. */
+  /** Dry run: logs the first few events built, personal data hashed and free text masked (see maskForLog). */
   private logSample(ctx: StreamContext, position: number, event: object): void {
     if (this.samplesLogged >= this.o.samples) return;
     this.samplesLogged++;
     this.o.out.log(
       'INFO',
-      `Sample event ${this.samplesLogged} (record ${position} of stream ${ctx.label}; personal data as SHA-256 hashes, free-text and address fields masked): ${JSON.stringify(maskForLog(event))}`,
+      `Sample event ${this.samplesLogged} (record ${position} of stream ${ctx.label}; ${SAMPLE_NOTE}): ${JSON.stringify(maskForLog(event))}`,
     );
   }
 }

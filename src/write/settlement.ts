@@ -3,11 +3,27 @@ import type { AirbyteState } from '../airbyte/protocol.js';
 import { StateLedger, type RecordTicket } from '../airbyte/state-ledger.js';
 import { serializeState } from '../airbyte/state.js';
 import { ConfigError } from '../config/config.js';
+import { normalizeAnswerText, sentValues } from '../pinterest/answer-text.js';
 import type { EventOutcome } from '../pinterest/client.js';
+import type { EventBatch } from '../pinterest/event-batch.js';
 import type { Batch } from './batches.js';
 import type { RejectedRow, Rejections } from './rejections.js';
 import type { SyncReport } from './report.js';
 import type { SyncFailure } from './sync-failure.js';
+
+/**
+ * Pinterest's text about event `i` of `events`, normalized for the log (see normalizeAnswerText): an echo of what
+ * the event carried is replaced by the field's name, other values by placeholders, so one reason groups every row.
+ */
+export function pinterestText(text: string, events: EventBatch, i: number): string {
+  let event: unknown;
+  try {
+    event = (JSON.parse(events.body(i, i + 1).toString('utf8')) as { data: unknown[] }).data[0];
+  } catch {
+    event = undefined;
+  }
+  return normalizeAnswerText(text, sentValues(event));
+}
 
 /** Pinterest accepts 1 to 1,000 events per request (OpenAPI 5.23, ConversionEvents.data maxItems). */
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -69,17 +85,19 @@ export class Settlement {
   /**
    * Settles every event of a sent batch by Pinterest's outcome for it (same order): `processed` is accepted, anything
    * else is a rejected row naming Pinterest's error message. Pinterest's warning messages are counted as warnings.
+   * Both texts are normalized first (see {@link pinterestText}).
    */
   settleOutcomes(b: Batch, outcomes: readonly EventOutcome[]): void {
     const { report } = this.o;
     for (let i = 0; i < b.length; i++) {
       const r = outcomes[i];
-      if (r.warning_message) report.warn(`Pinterest warning: ${r.warning_message}`);
+      if (r.warning_message) report.warn(`Pinterest warning: ${pinterestText(r.warning_message, b.events, i)}`);
       if (r.status === 'processed') {
         report.counts.accepted++;
         this.ledger.settle(b.tickets[i], true);
       } else {
-        this.o.rejections.record(b.rejectedRow(i, `Pinterest: ${r.error_message ?? 'event failed without a message'}`));
+        const reason = r.error_message ? pinterestText(r.error_message, b.events, i) : 'event failed without a message';
+        this.o.rejections.record(b.rejectedRow(i, `Pinterest: ${reason}`));
         this.ledger.settle(b.tickets[i], false);
       }
     }

@@ -1,28 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { eventNameForLog, maskForLog } from '../../src/write/log-safety.js';
+import { eventNameForLog, eventNameLabel, maskForLog } from '../../src/write/log-safety.js';
 
 describe('eventNameForLog', () => {
-  it('shows label-like names and hides values that may be personal data or ids', () => {
-    expect(eventNameForLog('Purchase Completed')).toBe('Purchase Completed');
-    expect(eventNameForLog('user1@example.com')).toBeUndefined();
-    expect(eventNameForLog('14155550123')).toBeUndefined();
-    expect(eventNameForLog('x'.repeat(65))).toBeUndefined();
+  it('shows machine identifiers and names made of event words', () => {
+    for (const name of ['Purchase Completed', 'Order Shipped', 'order_refunded', 'checkout-step-3', 'OrderCompleted', 'signup_v2', 'trial started', 'zebediah', 'ORDER SHIPPED']) {
+      expect(eventNameForLog(name), name).toBe(name);
+    }
+  });
+
+  it('hides what may be personal data or an id, whatever its shape', () => {
+    for (const name of [
+      'Zebediah Quonset', // a person's name in Title Case reads like "Order Completed"
+      'Zebediah',
+      'user1@example.com',
+      '14155550123',
+      '+44 20 7946 0958',
+      '203.0.113.77',
+      '12 Quill Street',
+      '4111-1111-1111-1111',
+      'AB123456C',
+      'x'.repeat(65),
+      'order 2024',
+    ]) {
+      expect(eventNameForLog(name), name).toBeUndefined();
+    }
+  });
+});
+
+describe('eventNameLabel', () => {
+  it('quotes a shown name, else gives its length and a SHA-256 prefix so repeats can be told apart', () => {
+    expect(eventNameLabel('Order Shipped')).toBe('event name "Order Shipped"');
+    // sha256("Zebediah Quonset") = 5f1b...; the label never contains the name.
+    const label = eventNameLabel('Zebediah Quonset');
+    expect(label).toMatch(/^event name <not shown, may be personal data: 16 characters, SHA-256 starts [0-9a-f]{8}>$/);
+    expect(label).not.toContain('Zebediah');
+    expect(eventNameLabel('Zebediah Quonset')).toBe(label);
+    expect(eventNameLabel('Zebediah Quonsett')).not.toBe(label);
   });
 });
 
 describe('maskForLog', () => {
-  it('masks plain-text fields that can carry personal data, leaves hashes, and does not modify the event', () => {
+  it('shows hashes, numbers and the listed codes, masks every other text, and does not modify the event', () => {
     const event = {
       event_name: 'checkout',
+      event_id: 'e-1',
+      event_time: 1700000000,
       event_source_url: 'https://shop.example/thanks?email=a@example.com',
-      user_data: { em: ['ab'.repeat(32)], client_ip_address: '203.0.113.7', client_user_agent: 'Mozilla/5.0', click_id: 'c1' },
-      custom_data: { search_string: 'john doe', value: '1' },
+      user_data: { em: ['ab'.repeat(32)], client_ip_address: '203.0.113.7', client_user_agent: 'Mozilla/5.0', click_id: 'c1', external_id: ['not-a-hash'] },
+      custom_data: { search_string: 'john doe', value: '1', currency: 'USD', content_name: 'Lamp', contents: [{ item_name: 'Lamp', item_price: '2.50', quantity: 1 }] },
+      device_info: { carrier: 'CanaryTel', os_family: 'ios', screen_width: 300 },
     };
+    expect(maskForLog({ event_id: '0123456789abcdef0123456789abcdef' })).toEqual({ event_id: '0123456789abcdef0123456789abcdef' });
     expect(maskForLog(event)).toEqual({
       event_name: 'checkout',
+      event_id: '<masked>',
+      event_time: 1700000000,
       event_source_url: '<masked>',
-      user_data: { em: ['ab'.repeat(32)], client_ip_address: '<masked>', client_user_agent: 'Mozilla/5.0', click_id: '<masked>' },
-      custom_data: { search_string: '<masked>', value: '1' },
+      user_data: { em: ['ab'.repeat(32)], client_ip_address: '<masked>', client_user_agent: '<masked>', click_id: '<masked>', external_id: ['<masked>'] },
+      custom_data: { search_string: '<masked>', value: '1', currency: 'USD', content_name: '<masked>', contents: [{ item_name: '<masked>', item_price: '2.50', quantity: 1 }] },
+      device_info: { carrier: '<masked>', os_family: 'ios', screen_width: 300 },
     });
     expect(event.user_data.client_ip_address).toBe('203.0.113.7');
   });

@@ -1,0 +1,120 @@
+/**
+ * Pinterest's own texts (an error `message`, a per-event `error_message` or `warning_message`) as they may appear
+ * in a log line, a rejection reason or a TRACE. Such a text can echo what it was sent (an IP address, a user
+ * agent, a URL, an id, free text), so it is normalized before it is logged or grouped: values are replaced by
+ * placeholders and the length is capped. Normalized texts also group well: "invalid IP <ip>" is one reason for every
+ * row, where the echoed values made one reason per row.
+ */
+
+/** Longest normalized text, in characters (longer ones are cut and end with "…"). */
+export const MAX_ANSWER_TEXT_LENGTH = 200;
+
+/** How much of a text is looked at: the rest could only be cut off anyway. */
+const MAX_INPUT_LENGTH = 2000;
+
+/** Shortest sent value replaced by its field name when a text echoes it (shorter ones are common words or codes). */
+const MIN_ECHOED_VALUE_LENGTH = 3;
+
+/**
+ * Value shapes and their placeholders, applied in this order (earlier shapes contain later ones: a URL contains
+ * numbers, an e-mail address contains a host name).
+ */
+const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
+  // Quoted values: "…", '…', `…` (Pinterest quotes the values it cites).
+  [/"(?:[^"\\]|\\.)*"|'[^'\n]*'|`[^`\n]*`/g, '<value>'],
+  [/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>'],
+  [/[^\s@<>()[\]{},;:"']+@[^\s@<>()[\]{},;:"']+/g, '<email>'],
+  // User agents: product/version tokens with their (comments).
+  [/\b[A-Za-z][\w.-]*\/\d[\w.]*(?:\s*\([^)]*\))?(?:\s+[A-Za-z][\w.-]*\/\d[\w.]*(?:\s*\([^)]*\))?)*/g, '<user-agent>'],
+  // IPv6 (at least two colons between hex groups) and IPv4 addresses.
+  [/\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\b/gi, '<ip>'],
+  [/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, '<ip>'],
+  // Ids and hashes: long runs of letters and digits with at least one digit, and hex runs.
+  [/\b(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{12,}\b/g, '<id>'],
+  [/\b(?=\d*[a-f])[0-9a-f]{8,}\b/gi, '<id>'],
+  // Numbers, also written with separators (phone numbers, card numbers, dates, amounts).
+  // (A single digit right after letters is part of a name: IPv6, ads:v5.)
+  // Status and error codes cited as "HTTP 400" and "code 4196" (this connector's own wording) are kept.
+  [/(?<!\b(?:HTTP|code) [+-]?\d*)(?:(?<![A-Za-z])[+-]?\d(?:[\d,.:/_-]|\s(?=\d))*\d|(?<![A-Za-z])\d|\d{2,})/g, '<n>'],
+  // Capitalized words inside a sentence are names (of people, places, products): not Pinterest's own words.
+  // (A sentence starts the text, follows . ! ? or an opening parenthesis, or a cited code: "code 4196: The ...".)
+  [/(?<![.!?]\s|^|<|\(|\d:\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b/g, '<value>'],
+];
+
+/** Capitalized words Pinterest's texts use inside sentences, kept as they are. */
+const KNOWN_CAPITALIZED = new Set(['Pinterest', 'Conversions', 'Conversion', 'Ads', 'Manager', 'Business', 'Access', 'Bearer', 'Basic', 'Unix', 'Content-Type']);
+
+/**
+ * `text` with every bracketed part (`{...}` or `[...]`, nested to any depth, brackets inside quotes ignored) replaced
+ * by `<value>`: an echoed JSON body or event. An unclosed bracket swallows the rest of the text.
+ */
+function withoutBracketed(text: string): string {
+  let out = '';
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (depth === 0) {
+      if (c === '{' || c === '[') {
+        depth = 1;
+        out += '<value>';
+      } else out += c;
+      continue;
+    }
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"') quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * The text values of a sent event as [path, value] pairs (e.g. ["custom_data.search_string", "red shoes"]), to be
+ * recognized when Pinterest's answer about that event echoes them. Numbers count as text; hashed values too (an echo
+ * of a hash is replaced just the same).
+ */
+export function sentValues(event: unknown): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') {
+      const s = String(v).trim();
+      if (s.length >= MIN_ECHOED_VALUE_LENGTH) out.push([path, s]);
+    } else if (Array.isArray(v)) {
+      for (const item of v) walk(item, path);
+    } else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) walk(item, path ? `${path}.${k}` : k);
+    }
+  };
+  walk(event, '');
+  return out;
+}
+
+/**
+ * `text` with values replaced by placeholders and cut to {@link MAX_ANSWER_TEXT_LENGTH} characters:
+ * first every value of `echoed` (the event the text is about, see {@link sentValues}) by `<its path>`, matched
+ * ignoring case; then every value-like shape (quoted strings, JSON, URLs, e-mail addresses, user agents, IP
+ * addresses, ids, numbers, capitalized names inside a sentence). Whitespace runs become one space.
+ */
+export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly [string, string]> = []): string {
+  let out = text.slice(0, MAX_INPUT_LENGTH).replace(/\s+/g, ' ').trim();
+  if (echoed.length) {
+    const byLength = [...echoed].sort((a, b) => b[1].length - a[1].length);
+    // Short values only where they stand alone ("web" must not eat into "website").
+    const alternatives = byLength.map(([, v]) => (v.length >= 12 ? escapeRegExp(v) : `(?<![\\p{L}\\p{N}])${escapeRegExp(v)}(?![\\p{L}\\p{N}])`));
+    const pattern = new RegExp(alternatives.join('|'), 'giu');
+    const pathOf = new Map(byLength.map(([p, v]) => [v.toLowerCase(), p] as const));
+    out = out.replace(pattern, (m) => `<${pathOf.get(m.toLowerCase()) ?? 'value'}>`);
+  }
+  out = withoutBracketed(out);
+  for (const [shape, placeholder] of SHAPES) {
+    out = out.replace(shape, (m) => (placeholder === '<value>' && KNOWN_CAPITALIZED.has(m) ? m : placeholder));
+  }
+  return out.length > MAX_ANSWER_TEXT_LENGTH ? `${out.slice(0, MAX_ANSWER_TEXT_LENGTH - 1)}…` : out;
+}
