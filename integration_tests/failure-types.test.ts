@@ -90,6 +90,16 @@ describe.concurrent('credentials as pasted', () => {
   });
 });
 
+describe.concurrent('a proxy password too short to be kept out of the logs', () => {
+  it('is a config error naming the variable, before any connection', async () => {
+    const c = await check(withToken(FAKE_DEFAULTS.conversionToken), { HTTPS_PROXY: 'http://corp-user:abc@127.0.0.1:9', PINTEREST_API_BASE_URL: 'https://api.pinterest.example/v5' });
+    expect(c.status).toBe('FAILED');
+    expect(c.message).toBe(
+      'The proxy password in HTTPS_PROXY (or https_proxy) is shorter than 6 characters, too short to be kept out of the logs safely: use a longer proxy password.',
+    );
+  });
+});
+
 describe.concurrent('config values that were silently misread', () => {
   it.for([
     ['UK', 'default_phone_country: UK is not an ISO-3166 code; the United Kingdom is GB'],

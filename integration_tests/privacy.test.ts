@@ -9,6 +9,7 @@
  * `personalRecords()`, or add a run to the table at the bottom; `expectNothingPersonal` does the checking.
  * Build first: `npm run build`.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basicCredential, secretForms } from '../src/airbyte/redact.js';
 import { DESTINATION_FIELDS } from '../src/fields/catalog.js';
@@ -186,6 +187,24 @@ describe('no personal data or secret in any output', () => {
     expect(logs.some((l) => l.startsWith('Rejected records by reason'))).toBe(true);
     expect(logs.filter((l) => l.includes('event name <not shown, may be personal data')).length).toBeGreaterThanOrEqual(6);
     expect(logs.some((l) => l.startsWith('Input line ignored') || l.includes('not valid JSON'))).toBe(true);
+  });
+
+  it('unknown event names: identifiers and event words are named, anything else only by length and SHA-256 prefix', async () => {
+    const t = nowSeconds();
+    const names = ['order_refunded', 'Order Shipped', 'CheckoutStep3', `${PERSONAL.firstName} ${PERSONAL.lastName}`];
+    const lines = names.map((event_name) => record({ email: PERSONAL.email, event_time: t, event_name }));
+    const r = await runCli(['write', '--config', writeTempJson(config(tokenCredentials()), 'config'), '--catalog', writeTempJson(CATALOG, 'catalog'), '--dry-run'], {
+      stdin: lines.join('\n') + '\n',
+    });
+    const tail = ' (stream people) is not a Pinterest event name; sent as "custom". Add it to event_name_mapping to send a standard name.';
+    const prefix = createHash('sha256').update(names[3]).digest('hex').slice(0, 8);
+    expect(messagesOfType(r.messages, 'LOG').map((m) => String(m.log.message)).filter((l) => l.endsWith(tail))).toEqual([
+      `The event name "order_refunded"${tail}`,
+      `The event name "Order Shipped"${tail}`,
+      `The event name "CheckoutStep3"${tail}`,
+      `The event name <not shown, may be personal data: 18 characters, SHA-256 starts ${prefix}>${tail}`,
+    ]);
+    expectNothingPersonal(r, 'unknown event names');
   });
 
   it('write --dry-run: the samples show no free text', async () => {
