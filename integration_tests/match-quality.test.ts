@@ -45,7 +45,7 @@ function namedEvents(names: string[]): string[] {
 }
 
 const UNKNOWN_NAME_WARNING =
-  'Event name "watch_tutorial" (stream orders) is not a Pinterest event name; sent as "custom", which Pinterest does not report or optimize by name. ' +
+  'The event name "watch_tutorial" (stream orders) is not a Pinterest event name; sent as "custom", which Pinterest does not report or optimize by name. ' +
   'Map it to a standard name with event_name_mapping, or define it in Ads Manager as an advertiser-defined event and list it in advertiser_defined_events.';
 
 describe.concurrent('advertiser-defined events in write', () => {

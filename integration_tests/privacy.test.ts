@@ -196,7 +196,9 @@ describe('no personal data or secret in any output', () => {
     const r = await runCli(['write', '--config', writeTempJson(config(tokenCredentials()), 'config'), '--catalog', writeTempJson(CATALOG, 'catalog'), '--dry-run'], {
       stdin: lines.join('\n') + '\n',
     });
-    const tail = ' (stream people) is not a Pinterest event name; sent as "custom". Add it to event_name_mapping to send a standard name.';
+    const tail =
+      ' (stream people) is not a Pinterest event name; sent as "custom", which Pinterest does not report or optimize by name. ' +
+      'Map it to a standard name with event_name_mapping, or define it in Ads Manager as an advertiser-defined event and list it in advertiser_defined_events.';
     const prefix = createHash('sha256').update(names[3]).digest('hex').slice(0, 8);
     expect(messagesOfType(r.messages, 'LOG').map((m) => String(m.log.message)).filter((l) => l.endsWith(tail))).toEqual([
       `The event name "order_refunded"${tail}`,
