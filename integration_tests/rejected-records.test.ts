@@ -178,7 +178,7 @@ describe.concurrent('write with object_storage_config', () => {
         '{"stream":"orders","namespace":null,"record_number":2,"event_id":"A-2","event_id_derived":false,"primary_key":{"order_id":"A-2"},"primary_key_hashed":[],' +
         '"rejected_by":"pinterest","rejected_reason":"Pinterest: event_time is more than 7 days in the past.",' +
         `"event":{"event_name":"checkout","action_source":"web","event_time":${old},"event_id":"A-2",` +
-        `"user_data":{"em":["${JANE_SHA256}"],"client_ip_address":"<masked>","client_user_agent":"UA/1"},"custom_data":{"value":"12.5","order_id":"A-2"}}}\n`,
+        `"user_data":{"em":["${JANE_SHA256}"],"client_ip_address":"<masked>","client_user_agent":"<masked>"},"custom_data":{"value":"12.5","order_id":"<masked>"}}}\n`,
     );
     expect(members).toBe(
       `{"stream":"members","namespace":"shop","record_number":1,"event_id":null,"event_id_derived":null,"primary_key":{"email":"${JANE_SHA256}"},"primary_key_hashed":["email"],` +

@@ -41,6 +41,13 @@ const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<![.!?]\s|^|<|\(|\d:\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b/g, '<value>'],
 ];
 
+/**
+ * A number kept as it is: 1 to 3 digits standing alone ("more than 7 days", "at most 100 values"). Such a number
+ * identifies nobody, and Pinterest's limits are what the user needs to read; phone, card and postal numbers are
+ * longer or joined by separators, so they match the number shape as a whole and are replaced.
+ */
+const SMALL_NUMBER = /^\d{1,3}$/;
+
 /** Capitalized words Pinterest's texts use inside sentences, kept as they are. */
 const KNOWN_CAPITALIZED = new Set(['Pinterest', 'Conversions', 'Conversion', 'Ads', 'Manager', 'Business', 'Access', 'Bearer', 'Basic', 'Unix', 'Content-Type']);
 
@@ -100,7 +107,7 @@ export function sentValues(event: unknown): Array<[string, string]> {
  * `text` with values replaced by placeholders and cut to {@link MAX_ANSWER_TEXT_LENGTH} characters:
  * first every value of `echoed` (the event the text is about, see {@link sentValues}) by `<its path>`, matched
  * ignoring case; then every value-like shape (quoted strings, JSON, URLs, e-mail addresses, user agents, IP
- * addresses, ids, numbers, capitalized names inside a sentence). Whitespace runs become one space.
+ * addresses, ids, numbers except small ones standing alone, capitalized names inside a sentence). Whitespace runs become one space.
  */
 export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly [string, string]> = []): string {
   let out = text.slice(0, MAX_INPUT_LENGTH).replace(/\s+/g, ' ').trim();
@@ -114,7 +121,7 @@ export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly
   }
   out = withoutBracketed(out);
   for (const [shape, placeholder] of SHAPES) {
-    out = out.replace(shape, (m) => (placeholder === '<value>' && KNOWN_CAPITALIZED.has(m) ? m : placeholder));
+    out = out.replace(shape, (m) => ((placeholder === '<value>' && KNOWN_CAPITALIZED.has(m)) || (placeholder === '<n>' && SMALL_NUMBER.test(m)) ? m : placeholder));
   }
   return out.length > MAX_ANSWER_TEXT_LENGTH ? `${out.slice(0, MAX_ANSWER_TEXT_LENGTH - 1)}…` : out;
 }

@@ -80,15 +80,56 @@ export function eventNameForLog(name: string): string | undefined {
 export function eventNameLabel(name: string): string {
   const shown = eventNameForLog(name);
   if (shown !== undefined) return `event name "${shown}"`;
-  const fingerprint = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
-  return `event name <not shown, may be personal data: ${[...name].length} characters, SHA-256 starts ${fingerprint}>`;
+  return `event name <not shown, may be personal data: ${[...name].length} characters, SHA-256 starts ${fingerprint(name)}>`;
+}
+
+/** Longest event_id shown in a log line (characters); a longer one is not shown (see {@link eventIdForLog}). */
+const MAX_SHOWN_EVENT_ID_LENGTH = 100;
+
+/** A card-like number: 13 to 19 digits passing the Luhn check (ISO/IEC 7812). */
+function isCardNumber(s: string): boolean {
+  if (!/^\d{13,19}$/.test(s)) return false;
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    let d = s.charCodeAt(s.length - 1 - i) - 48;
+    if (i % 2 === 1 && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * An event_id as it may appear in a log line or the rejected-records file, or undefined when it must not be shown.
+ * The event_id is the user's key for finding a row (order numbers, UUIDs, the connector's derived ids), but a
+ * mis-mapped column can put a name, a phone number or an address there. Shown only when it is shaped like a key:
+ * at most 100 characters of letters, digits and `_ . - # /`, starting with a letter or digit, with at least one
+ * digit; never an IPv4 address, a date (YYYY-MM-DD) or a card number. A name (`Zebediah`), anything with a space,
+ * `@`, `+` or `:` (e-mail, phone, IPv6, URL) is withheld.
+ */
+export function eventIdForLog(id: string): string | undefined {
+  if (id.length > MAX_SHOWN_EVENT_ID_LENGTH || !/^[A-Za-z0-9][\w.#/-]*$/.test(id) || !/\d/.test(id)) return undefined;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(id) || /^\d{4}-\d{2}-\d{2}$/.test(id) || isCardNumber(id)) return undefined;
+  return id;
+}
+
+/** The first 8 hex digits of the SHA-256 of `text` (UTF-8): enough to tell values apart and to find them in SQL. */
+function fingerprint(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+}
+
+/**
+ * How a log line names an event_id: the id itself when {@link eventIdForLog} shows it, else a placeholder with its
+ * length and SHA-256 prefix (`<not shown, may be personal data: 44 characters, SHA-256 starts 1f3a9c0b>`).
+ */
+export function eventIdLabel(id: string): string {
+  return eventIdForLog(id) ?? `<not shown, may be personal data: ${[...id].length} characters, SHA-256 starts ${fingerprint(id)}>`;
 }
 
 /**
  * The event fields a dry-run sample shows as they are: closed value lists, amounts and codes. Every other text is
  * replaced by "<masked>" (user agents, URLs, product and app names, ids, device names, free text), whatever it
  * holds; numbers and booleans are shown; hashed user_data values are shown as the 64-hex SHA-256 digests that are
- * sent, and event_id when it is one the connector derived (32 hex digits) or a UUID.
+ * sent, and event_id when {@link eventIdForLog} shows it (a key such as `A-1007`, a UUID, a derived id).
  */
 export const SHOWN_IN_SAMPLES: readonly string[] = [
   'event_name',
@@ -109,17 +150,15 @@ export const SHOWN_IN_SAMPLES: readonly string[] = [
 
 const SHOWN = new Set(SHOWN_IN_SAMPLES);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-/** A derived event_id (32 hex digits) or a UUID: not personal data, and what the user looks for in a sample. */
-const OPAQUE_EVENT_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** How a dry-run sample line says what it shows. */
-export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, derived or UUID event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown; every other text <masked>`;
+export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, key-shaped event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown; every other text <masked>`;
 
 /** A copy of `event` for a dry-run sample: text values outside {@link SHOWN_IN_SAMPLES} replaced by "<masked>". */
 export function maskForLog(event: object): object {
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
-      const shown = SHOWN.has(path) || (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && OPAQUE_EVENT_ID.test(v));
+      const shown = SHOWN.has(path) || (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && eventIdForLog(v) !== undefined);
       return shown ? v : '<masked>';
     }
     if (Array.isArray(v)) return v.map((item) => walk(item, path));

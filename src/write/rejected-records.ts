@@ -21,7 +21,7 @@ import { canonicalJson } from '../mapping/event-id.js';
 import { timeScaleFromEnv } from '../pinterest/retry.js';
 import { ObjectStorageError } from '../storage/errors.js';
 import { openS3Store, type ObjectStore } from '../storage/s3.js';
-import { maskForLog } from './log-safety.js';
+import { eventIdForLog, maskForLog } from './log-safety.js';
 import type { RejectedRow, RejectionSink } from './rejections.js';
 import { findStreamSettings } from './streams.js';
 
@@ -94,11 +94,18 @@ function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { 
   return { json: `{${parts.join(',')}}`, hashedNames };
 }
 
+/** The event_id as the file writes it: as sent when it is shaped like a key, else `sha256:` and its SHA-256 hex. */
+function fileEventId(id: string): string {
+  return eventIdForLog(id) ?? `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
 /**
  * One line of the rejected-records file (JSON, no trailing newline), keys in this order:
  *
  * - `stream`, `namespace` (null without one), `record_number` (1-based, per stream and sync);
- * - `event_id` (null when the row was rejected before it had one), `event_id_derived` (true when the connector made it);
+ * - `event_id` (null when the row was rejected before it had one; `sha256:` and the SHA-256 hex of the event_id when
+ *   it is not shaped like a key and may be personal data, see {@link eventIdForLog}: a key never contains ":"),
+ *   `event_id_derived` (true when the connector made it);
  * - `primary_key`: `{"path": value}` in the catalog's order, null for a stream without primary key;
  *   `primary_key_hashed`: the paths whose value is written as its SHA-256 hex (personal data, see {@link primaryKeyPolicy});
  * - `rejected_by`: `input`, `mapping` or `pinterest`; `rejected_reason`: the reason as logged (Airbyte's data-activation
@@ -112,7 +119,7 @@ export function rejectedRecordLine(row: RejectedRecordInput, policy: StreamKeyPo
     stream: row.stream,
     namespace: row.namespace ?? null,
     record_number: row.recordNumber,
-    event_id: row.eventId ?? null,
+    event_id: row.eventId === undefined ? null : fileEventId(row.eventId),
     event_id_derived: row.eventId === undefined ? null : row.eventIdDerived === true,
   });
   const tail = JSON.stringify({

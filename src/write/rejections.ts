@@ -1,3 +1,4 @@
+import { eventIdLabel } from './log-safety.js';
 import type { SyncReport } from './report.js';
 
 /** What rejected a row: the input line itself (e.g. `data` not an object), the mapping, or Pinterest's answer. */
@@ -52,19 +53,15 @@ export interface RejectionSink {
   flush(): Promise<void>;
 }
 
-/** Longest event_id shown in a log line (characters); a longer one is cut with "…". */
-const EVENT_ID_SHOWN = 100;
-
 /**
  * How log lines name a row: "record 17 of stream orders (event_id A-1007)", "(derived event_id 3f2a…)" when the
  * connector made it, or without event_id when the row was rejected before it had one. The event_id is the user's
- * key (not personal data, README), shown as sent.
+ * key, shown as sent when it is shaped like one, else by length and SHA-256 prefix (see eventIdLabel).
  */
 export function rowLabel(row: Pick<RejectedRow, 'recordNumber' | 'streamLabel' | 'eventId' | 'eventIdDerived'>): string {
   const where = `record ${row.recordNumber} of stream ${row.streamLabel}`;
   if (row.eventId === undefined) return where;
-  const id = row.eventId.length > EVENT_ID_SHOWN ? `${row.eventId.slice(0, EVENT_ID_SHOWN)}…` : row.eventId;
-  return `${where} (${row.eventIdDerived ? 'derived event_id' : 'event_id'} ${id})`;
+  return `${where} (${row.eventIdDerived ? 'derived event_id' : 'event_id'} ${eventIdLabel(row.eventId)})`;
 }
 
 /**

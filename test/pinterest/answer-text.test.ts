@@ -23,6 +23,12 @@ describe('normalizeAnswerText', () => {
     expect(normalizeAnswerText('fe80::1ff:fe23:4567:890a is IPv6')).toBe('<ip> is IPv6');
   });
 
+  it('keeps small numbers standing alone (Pinterest\'s limits), replaces longer ones and numbers joined by separators', () => {
+    expect(normalizeAnswerText('event_time is more than 7 days in the past.')).toBe('event_time is more than 7 days in the past.');
+    expect(normalizeAnswerText('at most 100 items, got 80000')).toBe('at most 100 items, got <n>');
+    expect(normalizeAnswerText('zip 12 345 or 20 7946 or 1.5')).toBe('zip <n> or <n> or <n>');
+  });
+
   it('replaces what the event carried by its field name, ignoring case', () => {
     const values = sentValues({ event_name: 'checkout', custom_data: { search_string: 'zqxj red lamp', num_items: 12345 }, user_data: { client_user_agent: 'CanaryAgent' } });
     expect(values).toEqual([

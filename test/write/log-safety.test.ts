@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventNameForLog, eventNameLabel, maskForLog } from '../../src/write/log-safety.js';
+import { eventIdForLog, eventIdLabel, eventNameForLog, eventNameLabel, maskForLog } from '../../src/write/log-safety.js';
 
 describe('eventNameForLog', () => {
   it('shows machine identifiers and names made of event words', () => {
@@ -39,6 +39,26 @@ describe('eventNameLabel', () => {
   });
 });
 
+describe('eventIdForLog', () => {
+  it('shows keys: order numbers, UUIDs, derived ids, numeric ids', () => {
+    for (const id of ['A-1007', 'e-1', '0123456789abcdef0123456789abcdef', '123e4567-e89b-12d3-a456-426614174000', '20240105001', 'shop/orders/77', 'INV_2024.03#5']) {
+      expect(eventIdForLog(id), id).toBe(id);
+    }
+  });
+
+  it('withholds names, e-mails, phones, addresses, IPs, dates, card numbers and long texts', () => {
+    for (const id of ['Zebediah', 'Zebediah Quonset', 'Zebediah event_id Quonset +44 20 7946 0958', 'z@example.com', '+442079460958', '203.0.113.77', '2001:db8::7', '12 Quill Street', '1971-03-04', '4111111111111111', 'a1'.repeat(51), '{"nested":"x1"}']) {
+      expect(eventIdForLog(id), id).toBeUndefined();
+    }
+  });
+
+  it('labels a withheld id by its length and SHA-256 prefix', () => {
+    // sha256("Zebediah Quonset") starts aa7900e9
+    expect(eventIdLabel('Zebediah Quonset')).toBe('<not shown, may be personal data: 16 characters, SHA-256 starts aa7900e9>');
+    expect(eventIdLabel('A-1007')).toBe('A-1007');
+  });
+});
+
 describe('maskForLog', () => {
   it('shows hashes, numbers and the listed codes, masks every other text, and does not modify the event', () => {
     const event = {
@@ -51,9 +71,10 @@ describe('maskForLog', () => {
       device_info: { carrier: 'CanaryTel', os_family: 'ios', screen_width: 300 },
     };
     expect(maskForLog({ event_id: '0123456789abcdef0123456789abcdef' })).toEqual({ event_id: '0123456789abcdef0123456789abcdef' });
+    expect(maskForLog({ event_id: 'Zebediah Quonset' })).toEqual({ event_id: '<masked>' });
     expect(maskForLog(event)).toEqual({
       event_name: 'checkout',
-      event_id: '<masked>',
+      event_id: 'e-1',
       event_time: 1700000000,
       event_source_url: '<masked>',
       user_data: { em: ['ab'.repeat(32)], client_ip_address: '<masked>', client_user_agent: '<masked>', click_id: '<masked>', external_id: ['<masked>'] },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { partKey, primaryKeyPolicy, rejectedRecordLine, syncFolder } from '../../src/write/rejected-records.js';
@@ -63,10 +64,23 @@ describe('rejectedRecordLine', () => {
       '{"stream":"orders","namespace":null,"record_number":17,"event_id":"A-1007","event_id_derived":false,"primary_key":{"order_id":"A-1007"},' +
         '"primary_key_hashed":[],"rejected_by":"pinterest","rejected_reason":"Pinterest: event_time is in the past",' +
         '"event":{"event_name":"checkout","action_source":"web","event_time":1765000000,"event_id":"A-1007","event_source_url":"<masked>",' +
-        `"user_data":{"em":["${EM}"],"client_ip_address":"<masked>","client_user_agent":"Mozilla/5.0"},"custom_data":{"currency":"USD","value":"12.50","order_id":"A-1007"}}}`,
+        `"user_data":{"em":["${EM}"],"client_ip_address":"<masked>","client_user_agent":"<masked>"},"custom_data":{"currency":"USD","value":"12.50","order_id":"<masked>"}}}`,
     );
     expect(line).not.toContain('203.0.113.7');
     expect(line).not.toContain('jane.doe');
+  });
+
+  it('writes an event_id that is not shaped like a key as "sha256:" and its SHA-256, in the head and the event', () => {
+    const id = 'Jane Doe +44 20 7946 0958';
+    const line = rejectedRecordLine(
+      { stream: 'orders', namespace: undefined, recordNumber: 3, eventId: id, eventIdDerived: false, primaryKey: ['A-3'], reason: 'r', source: 'pinterest', eventJson: JSON.stringify({ event_id: id }) },
+      policy('orders', undefined),
+    );
+    const sha = createHash('sha256').update(id).digest('hex');
+    expect(line).toBe(
+      `{"stream":"orders","namespace":null,"record_number":3,"event_id":"sha256:${sha}","event_id_derived":false,"primary_key":{"order_id":"A-3"},` +
+        '"primary_key_hashed":[],"rejected_by":"pinterest","rejected_reason":"r","event":{"event_id":"<masked>"}}',
+    );
   });
 
   it('writes a personal key as its SHA-256, an email-like key value too, a big integer digit for digit, and no event', () => {
