@@ -1,6 +1,6 @@
 /**
- * What grows with the data must be bounded, through the real CLI against the fake API: identifier lists of a single
- * record, and the per-reason / per-warning counters fed by messages that differ on every row.
+ * What grows with the data must be bounded, through the real CLI against the fake API: identifier, content_ids and
+ * contents lists of a single record, and the per-reason / per-warning counters fed by messages that differ on every row.
  * Build first: `npm run build`.
  */
 import { createHash } from 'node:crypto';
@@ -43,6 +43,41 @@ describe.concurrent('bounded growth', () => {
       'email: more than 100 values; the first 100 distinct ones kept (stream orders) (first seen at record 1 of stream orders)',
     );
     expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([{ recordCount: 1, rejectedRecordCount: 0 }]);
+  });
+
+  it('records with 80,000 content_ids and 80,000 contents send the first 100 of each; one warning per field and stream, every record counted', async () => {
+    const fake = await newFake();
+    const t = Math.floor(Date.now() / 1000) - 60;
+    const ids = Array.from({ length: 80_000 }, (_, i) => `sku-${i}`);
+    const contents = ids.map((id, i) => ({ id, quantity: 1 + (i % 3) }));
+    const line = (n: number, data: object) => JSON.stringify({ type: 'RECORD', record: { stream: 'orders', data: { email: `p${n}@example.com`, order_id: `o${n}`, event_time: t, ...data }, emitted_at: Date.now() } });
+    const lines = [
+      line(1, { content_ids: ids, contents }),
+      // Text forms (comma-separated, JSON), within the 64 KiB a text value may hold.
+      line(2, { content_ids: ids.slice(0, 5000).join(','), contents: JSON.stringify(contents.slice(0, 1000)) }),
+      line(3, { content_ids: ids.slice(0, 100), contents: contents.slice(0, 100) }),
+      JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'orders' }, stream_state: { cursor: 1 } }, id: 1 } }),
+    ];
+    const config = ordersConfig();
+    (config.field_mapping as object[]).push({ source_field: 'content_ids', destination_field: 'content_ids' }, { source_field: 'contents', destination_field: 'contents' });
+    const r = await runWrite(fake, config, lines);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(traceErrors(r.messages)).toEqual([]);
+    expect(fake.accepted).toHaveLength(3);
+    for (const a of fake.accepted) {
+      const custom = a.event.custom_data as { content_ids: string[]; contents: object[] };
+      expect(custom.content_ids).toEqual(ids.slice(0, 100));
+      expect(custom.contents).toEqual(contents.slice(0, 100));
+    }
+    const logs = logTexts(r.messages);
+    expect(logs.filter((l) => l.includes('more than 100') && !l.startsWith('Warnings'))).toEqual([
+      'content_ids: more than 100 values; the first 100 kept (stream orders) (first seen at record 1 of stream orders)',
+      'contents: more than 100 items; the first 100 kept (stream orders) (first seen at record 1 of stream orders)',
+    ]);
+    const warnings = logs.find((l) => l.startsWith('Warnings (grouped by kind'))!.split('\n');
+    expect(warnings).toContain('  2 × content_ids: more than 100 values; the first 100 kept (stream orders)');
+    expect(warnings).toContain('  2 × contents: more than 100 items; the first 100 kept (stream orders)');
+    expect(echoedStates(r.messages).map((s) => s.destinationStats)).toEqual([{ recordCount: 3, rejectedRecordCount: 0 }]);
   });
 
   it('1,000 events refused with 1,000 different messages: 200 reasons counted apart, the other 800 together', async () => {

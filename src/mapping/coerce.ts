@@ -353,6 +353,24 @@ export function parseJsonLossless(text: string): unknown {
 }
 
 /**
+ * Most elements sent in one list: `custom_data.content_ids`, `custom_data.contents` and every user_data array (em,
+ * ph, ...). Pinterest's OpenAPI 5.23 sets no maxItems on them; this connector chooses 100, the largest array limit
+ * Pinterest states for an event (`device_info.languages`). A record holding a huge list is read only up to the cap,
+ * so it costs no more than a record with 100 elements, and the event stays small. Further elements are dropped with
+ * the warning {@link tooManyElements}.
+ */
+export const MAX_LIST_ITEMS = 100;
+
+/**
+ * Records that `field` held more than {@link MAX_LIST_ITEMS} elements (`noun`: "values" or "items") and that the
+ * first ones were kept ("the first 100 distinct ones" when duplicates were skipped). The same message for every
+ * record, so the end-of-sync report counts such records per field and stream.
+ */
+export function tooManyElements(warnings: MappingWarning[], field: string, noun: 'values' | 'items', distinct = false): void {
+  warnings.push({ field, message: `${field}: more than ${MAX_LIST_ITEMS} ${noun}; the first ${MAX_LIST_ITEMS}${distinct ? ' distinct ones' : ''} kept` });
+}
+
+/**
  * List of non-empty strings (`custom_data.content_ids`) from:
  * - an array: each scalar element rendered with {@link scalarToText}; empty elements skipped;
  *   object/array elements dropped with "list element is not a string";
@@ -360,9 +378,17 @@ export function parseJsonLossless(text: string): unknown {
  *   dropped with "not a list of strings";
  * - other text: comma-separated, each part trimmed, empties skipped (`"a, b,,c"` → `["a","b","c"]`);
  * - a number, bigint or boolean: a one-element list.
- * Objects → dropped with "not a list of strings". An empty result → `undefined`.
+ * Objects → dropped with "not a list of strings". An empty result → `undefined`. At most `maxItems` elements are
+ * kept: reading stops there, with the {@link tooManyElements} warning.
  */
-export const toStringList: FieldCoercer<string[]> = (raw, field, warnings) => {
+export function stringList(maxItems: number): FieldCoercer<string[]> {
+  return (raw, field, warnings) => readStringList(raw, field, warnings, maxItems);
+}
+
+/** {@link stringList} capped at {@link MAX_LIST_ITEMS} (`custom_data.content_ids`). */
+export const toStringList: FieldCoercer<string[]> = stringList(MAX_LIST_ITEMS);
+
+function readStringList(raw: unknown, field: string, warnings: MappingWarning[], maxItems: number): string[] | undefined {
   if (isAbsent(raw)) return undefined;
   let arr: unknown = raw;
   if (typeof raw === 'string') {
@@ -372,9 +398,17 @@ export const toStringList: FieldCoercer<string[]> = (raw, field, warnings) => {
       if (!Array.isArray(arr)) return dropWarning(warnings, field, 'not a list of strings');
     } else {
       const out: string[] = [];
-      for (const part of s.split(',')) {
-        const p = part.trim();
-        if (p !== '') out.push(p);
+      for (let start = 0; start <= s.length; ) {
+        let end = s.indexOf(',', start);
+        if (end < 0) end = s.length;
+        const p = s.slice(start, end).trim();
+        start = end + 1;
+        if (p === '') continue;
+        if (out.length >= maxItems) {
+          tooManyElements(warnings, field, 'values');
+          break;
+        }
+        out.push(p);
       }
       return out.length > 0 ? out : undefined;
     }
@@ -389,11 +423,14 @@ export const toStringList: FieldCoercer<string[]> = (raw, field, warnings) => {
     if (isAbsent(el)) continue;
     const t = scalarToText(el);
     if (t === undefined) bad = true;
-    else out.push(t);
+    else if (out.length >= maxItems) {
+      tooManyElements(warnings, field, 'values');
+      break;
+    } else out.push(t);
   }
   if (bad) dropWarning(warnings, field, 'list element is not a string');
   return out.length > 0 ? out : undefined;
-};
+}
 
 /**
  * An object from an object value or from text holding a JSON object (numbers kept as exact text).
@@ -573,7 +610,8 @@ type ContentItemOut = Partial<Record<(typeof CONTENT_ITEM_KEYS)[number], string 
  * to: `id`, `item_name`, `item_category`, `item_brand` text; `item_brand_id` text of at most
  * {@link ITEM_BRAND_ID_MAX_LENGTH} characters; `item_price` decimal text ({@link decimalText}); `quantity` integer. Warnings for item values name `contents.<key>`. Non-object items are dropped
  * ("contents: item is not an object; dropped"), items left empty are skipped, an empty list → `undefined`.
- * Not an array / invalid JSON → dropped with "not a list of objects".
+ * Not an array / invalid JSON → dropped with "not a list of objects". At most {@link MAX_LIST_ITEMS} items are
+ * kept: reading stops there, with the {@link tooManyElements} warning.
  */
 export const toContents: FieldCoercer<ContentItemOut[]> = (raw, field, warnings) => {
   if (isAbsent(raw)) return undefined;
@@ -587,6 +625,10 @@ export const toContents: FieldCoercer<ContentItemOut[]> = (raw, field, warnings)
   const ranks: number[] = new Array(CONTENT_ITEM_KEYS.length);
   for (const item of arr) {
     if (item === null || item === undefined) continue;
+    if (out.length >= MAX_LIST_ITEMS) {
+      tooManyElements(warnings, field, 'items');
+      break;
+    }
     if (typeof item !== 'object' || Array.isArray(item)) {
       nonObject = true;
       continue;

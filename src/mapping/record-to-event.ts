@@ -36,6 +36,7 @@ import {
   toInteger,
   toLanguage,
   toObject,
+  stringList,
   toStringList,
   toText,
   type FieldCoercer,
@@ -180,11 +181,14 @@ interface UserPlan {
   readonly read: PathReader;
 }
 
+/** content_ids' list forms without the list cap: a language list is checked against its own maxItems. */
+const anyLengthStringList = stringList(Number.POSITIVE_INFINITY);
+
 /** Language list for `device_info.languages`: list forms as content_ids, each element a language code. */
 function languageList(maxItems: number): FieldCoercer<string[]> {
   const tooMany = `more than ${maxItems} elements`;
   return (raw, field, warnings) => {
-    const list = toStringList(raw, field, warnings);
+    const list = anyLengthStringList(raw, field, warnings);
     if (list === undefined) return undefined;
     const out: string[] = [];
     let bad = false;

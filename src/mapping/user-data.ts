@@ -36,6 +36,7 @@ import {
   rejection,
   toText,
 } from './normalize/index.js';
+import { MAX_LIST_ITEMS, tooManyElements } from './coerce.js';
 import type { MappingWarning } from './types.js';
 
 /** Destination field names accepted in the user group whose values are normalized, then hashed. */
@@ -247,16 +248,11 @@ export function normalizePlainValue(field: PlainUserField, value: unknown): Norm
 const SEVERAL_VALUES = new Map<string, string>(PLAIN_USER_FIELDS.map((f) => [f, `${f}: several values; first kept`]));
 
 /**
- * Most distinct values sent in one user_data array (em, ph, external_id, ...). Pinterest's OpenAPI 5.23 sets no
- * maxItems on them; this connector chooses 100, the largest array limit Pinterest states for an event
- * (device_info.languages), far above what identifies one person, and small enough that de-duplicating a column
- * holding a huge list stays cheap and the event stays small. Further values are dropped with a warning.
+ * Most distinct values sent in one user_data array (em, ph, external_id, ...): the cap of every list the connector
+ * sends ({@link MAX_LIST_ITEMS}, see there), far above what identifies one person, and small enough that
+ * de-duplicating a column holding a huge list stays cheap. Further values are dropped with a warning.
  */
-export const MAX_VALUES_PER_IDENTIFIER = 100;
-
-const TOO_MANY_VALUES = new Map<string, string>(
-  RAW_USER_FIELDS.flatMap((f) => [f, `hashed_${f}`]).map((f) => [f, `${f}: more than ${MAX_VALUES_PER_IDENTIFIER} values; the first ${MAX_VALUES_PER_IDENTIFIER} distinct ones kept`]),
-);
+export const MAX_VALUES_PER_IDENTIFIER = MAX_LIST_ITEMS;
 
 /** Order of the hashed keys in the output (Pinterest's documentation order), each with its raw field. */
 const HASHED_ORDER: ReadonlyArray<readonly [PinterestHashedKey, RawUserField, HashedUserField]> = RAW_USER_FIELDS.map(
@@ -390,7 +386,7 @@ export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, wa
       else {
         for (let j = 0; j < rawValue.length; j++) {
           if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
-            warnings.push({ field: entry[1], message: TOO_MANY_VALUES.get(entry[1])! });
+            tooManyElements(warnings, entry[1], 'values', true);
             break;
           }
           acc = addRaw(entry[1], rawValue[j], nctx, acc, warnings);
@@ -402,7 +398,7 @@ export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, wa
       else {
         for (let j = 0; j < hashedValue.length; j++) {
           if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
-            warnings.push({ field: entry[2], message: TOO_MANY_VALUES.get(entry[2])! });
+            tooManyElements(warnings, entry[2], 'values', true);
             break;
           }
           acc = addHashed(entry[2], hashedValue[j], acc, warnings);
