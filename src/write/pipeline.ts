@@ -11,7 +11,7 @@ import { RecordStep } from './record-step.js';
 import { Rejections, type RejectionSink } from './rejections.js';
 import { SyncReport } from './report.js';
 import { Settlement } from './settlement.js';
-import { finishProbes, StreamRegistry, syncModeNotices, unmatchedStreamSettings } from './streams.js';
+import { finishProbes, groupStreamLines, StreamRegistry, syncModeNotices, unmatchedStreamSettings, type StreamEndLine } from './streams.js';
 import { SyncFailure } from './sync-failure.js';
 
 export { MAX_EVENTS_PER_REQUEST } from './settlement.js';
@@ -168,9 +168,11 @@ async function windDown(o: WriteOptions, p: Parts): Promise<boolean> {
     const signal = o.cancel;
     await Promise.race([p.slots.settled(), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
   }
+  const ended: Array<{ label: string; line: StreamEndLine }> = [];
   for (const ctx of p.registry.all()) {
-    for (const l of finishProbes(ctx)) out.log(l.level, `Stream ${ctx.label}: ${l.message}`);
+    for (const line of finishProbes(ctx)) ended.push({ label: ctx.label, line });
   }
+  for (const l of groupStreamLines(ended)) out.log(l.level, l.message);
   p.step.logRepeatedEventIds();
   const cancelled = o.cancel?.aborted === true;
   if (cancelled && p.slots.busy) {

@@ -96,12 +96,53 @@ export class MappingProbe {
 
   /** The warning for source paths never seen so far (once), or undefined. */
   finish(): string | undefined {
+    return this.finishLine()?.message;
+  }
+
+  /** {@link finish} as a log line, with its wording for several streams at once (see {@link groupStreamLines}). */
+  finishLine(): StreamEndLine | undefined {
     if (this.reported || this.records === 0) return undefined;
     this.reported = true;
     const missing = this.paths.entries.filter((_, i) => !this.seen[i]).map((e) => `${e.source} → ${e.destination}`);
     if (missing.length === 0) return undefined;
-    return `field_mapping: ${missing.length === 1 ? 'this source path was' : 'these source paths were'} not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`;
+    const what = missing.length === 1 ? 'this source path was' : 'these source paths were';
+    return {
+      level: 'WARN',
+      message: `field_mapping: ${what} not present in any of the first ${this.records} records: ${missing.join(', ')}. Check the spelling against the stream's columns (dot paths for nested fields).`,
+      grouped: `field_mapping: ${what} not present in any of their records (each stream ended before record ${MAPPING_PROBE_RECORDS}): ${missing.join(', ')}. Check the spelling against the streams' columns (dot paths for nested fields).`,
+    };
   }
+}
+
+/** A line a stream logs at the end of the sync (without the `Stream <label>: ` it is logged with). */
+export interface StreamEndLine extends ProbeLine {
+  /** The wording when several streams log it at once, where it differs from `message` (per-stream counts left out). */
+  grouped?: string;
+}
+
+/** How many stream names a grouped end-of-sync line lists before counting the rest. */
+export const STREAMS_NAMED_PER_LINE = 5;
+
+/**
+ * The end-of-sync lines of every stream, one per distinct line instead of one per stream: 20,000 streams sharing one
+ * mapping otherwise logged 20,000 identical lines. A line logged by one stream keeps the per-stream form
+ * (`Stream orders: field_mapping: ...`); one logged by several gives their count and the first
+ * {@link STREAMS_NAMED_PER_LINE} names, e.g. `2000 streams (s0, s1, s2, s3, s4 and 1995 more): field_mapping: ...`.
+ * Lines sharing level and `grouped` text (else `message`) are one; they come in the order of their first stream.
+ */
+export function groupStreamLines(found: ReadonlyArray<{ label: string; line: StreamEndLine }>): ProbeLine[] {
+  const groups = new Map<string, { line: StreamEndLine; labels: string[] }>();
+  for (const { label, line } of found) {
+    const key = `${line.level} ${line.grouped ?? line.message}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { line, labels: [label] });
+    else g.labels.push(label);
+  }
+  return [...groups.values()].map(({ line, labels }) => {
+    if (labels.length === 1) return { level: line.level, message: `Stream ${labels[0]}: ${line.message}` };
+    const more = labels.length > STREAMS_NAMED_PER_LINE ? ` and ${labels.length - STREAMS_NAMED_PER_LINE} more` : '';
+    return { level: line.level, message: `${labels.length} streams (${labels.slice(0, STREAMS_NAMED_PER_LINE).join(', ')}${more}): ${line.grouped ?? line.message}` };
+  });
 }
 
 /**
@@ -114,11 +155,14 @@ export function startProbes(ctx: StreamContext): void {
   ctx.sameNameProbe = sameNameColumns === undefined ? undefined : new SameNameProbe(sameNameColumns);
 }
 
-/** End of sync: the log lines of the probes a stream still holds (streams shorter than the probed records), then drops them. */
-export function finishProbes(ctx: StreamContext): ProbeLine[] {
-  const lines: ProbeLine[] = [];
-  const unmatched = ctx.mappingProbe?.finish();
-  if (unmatched) lines.push({ level: 'WARN', message: unmatched });
+/**
+ * End of sync: the log lines of the probes a stream still holds (streams shorter than the probed records), then drops
+ * them. The pipeline groups them across streams ({@link groupStreamLines}).
+ */
+export function finishProbes(ctx: StreamContext): StreamEndLine[] {
+  const lines: StreamEndLine[] = [];
+  const unmatched = ctx.mappingProbe?.finishLine();
+  if (unmatched) lines.push(unmatched);
   if (ctx.sameNameProbe) lines.push(...ctx.sameNameProbe.finish());
   ctx.mappingProbe = undefined;
   ctx.sameNameProbe = undefined;
