@@ -191,7 +191,8 @@ describe('read_same_name_columns off globally, on for one stream, through the re
       });
     // The first line of stream plain is unusable (data is not an object): the stream's time notice still comes once.
     const unusable = JSON.stringify({ type: 'RECORD', record: { stream: 'plain', data: 'not an object', emitted_at: Date.now() } });
-    const lines = [unusable, row('plain', 1), ...Array.from({ length: 12 }, (_, i) => row('shipments', i + 1))];
+    // plain's two rows are the same row: the same derived event_id (from the whole record), a repeat.
+    const lines = [unusable, row('plain', 1), row('plain', 1), ...Array.from({ length: 12 }, (_, i) => row('shipments', i + 1))];
     result = await runCli(['write', '--config', config, '--catalog', catalog], { stdin: `${lines.join('\n')}\n`, env: { PINTEREST_API_BASE_URL: fake.url } });
     logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
   });
@@ -201,9 +202,9 @@ describe('read_same_name_columns off globally, on for one stream, through the re
 
   it('off: only field_mapping is read; on: same-named columns are read too', () => {
     expect(result.code).toBe(0);
-    expect(fake.accepted).toHaveLength(13);
+    expect(fake.accepted).toHaveLength(14);
     const plain = fake.accepted.filter((a) => (a.event as any).custom_data?.order_id === undefined);
-    expect(plain.map((a) => (a.event as any).user_data)).toEqual([{ em: [H['a@example.com']] }]); // phone, state, order_id not read
+    expect(plain.map((a) => (a.event as any).user_data)).toEqual([{ em: [H['a@example.com']] }, { em: [H['a@example.com']] }]); // phone, state, order_id not read
     const shipments = fake.accepted.filter((a) => String((a.event as any).custom_data?.order_id).startsWith('shipments-'));
     expect(shipments).toHaveLength(12);
     for (const a of shipments) expect((a.event as any).user_data).toEqual({ em: [H['a@example.com']], ph: [PH_14155550123] });
@@ -219,5 +220,14 @@ describe('read_same_name_columns off globally, on for one stream, through the re
       'Stream plain maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
     ]);
     expect(result.stdout).not.toContain('shipped');
+  });
+
+  it('finds a repeated derived event_id', () => {
+    const plain = fake.accepted.filter((a) => (a.event as any).custom_data?.order_id === undefined);
+    expect(plain[0]!.event_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(plain[1]!.event_id).toBe(plain[0]!.event_id);
+    expect(logs.filter((l) => l.includes('repeated an event_id'))).toEqual([
+      expect.stringMatching(/^1 event of this sync repeated an event_id sent earlier in it \(first: record 3 of stream plain\)\. /),
+    ]);
   });
 });

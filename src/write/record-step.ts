@@ -84,7 +84,8 @@ export class RecordStep {
       return;
     }
     this.logSample(ctx, position, result.event);
-    if (this.eventIdRepeats.observe(result.event.event_id, { stream: ctx.label, record: position }) && this.eventIdRepeats.repeats === 1) {
+    const derived = result.eventIdRule !== undefined;
+    if (this.eventIdRepeats.observe(result.event.event_id, { stream: ctx.label, record: position }, derived) && this.eventIdRepeats.repeats === 1) {
       this.o.out.log('WARN', `Record ${position} of stream ${ctx.label} repeats the event_id of an earlier record of this sync. ${EVENT_ID_REPEAT_ADVICE}`);
     }
     await this.o.batcher.add({
@@ -93,7 +94,7 @@ export class RecordStep {
       ticket,
       stream: ctx,
       position,
-      eventIdDerived: result.eventIdRule !== undefined,
+      eventIdDerived: derived,
       primaryKey: this.o.keepPrimaryKeys ? ctx.readPrimaryKey?.(rec.data) : undefined,
     });
   }

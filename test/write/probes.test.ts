@@ -94,6 +94,18 @@ describe('EventIdRepeats', () => {
     expect(JSON.stringify(r.first)).not.toContain('order-1');
   });
 
+  it('takes a derived event_id (SHA-256 hex) by its own bits, and hashes an id from the record', () => {
+    const r = new EventIdRepeats();
+    const derived = '3d65c2c2971c7715f2963930111a77c9';
+    expect(r.observe(derived, { stream: 's', record: 1 }, true)).toBe(false);
+    expect(r.observe(derived, { stream: 's', record: 2 }, true)).toBe(true);
+    // The same text as a record's own id is keyed by its SHA-256: a different key.
+    expect(r.observe(derived, { stream: 't', record: 1 })).toBe(false);
+    expect(r.observe(derived, { stream: 't', record: 2 })).toBe(true);
+    expect(r.repeats).toBe(2);
+    expect(r.first).toEqual({ stream: 's', record: 2 });
+  });
+
   it('allocates its table on the first event and doubles it only as ids arrive, up to its cap', () => {
     const r = new EventIdRepeats();
     expect(r.tableBytes).toBe(0);
