@@ -157,6 +157,12 @@ try {
 }
 if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
 
+const benchStarted = performance.now();
+/** One progress line on stderr, with the time since the bench started (the table comes at the end, on stdout). */
+function progress(text: string): void {
+  process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${text}\n`);
+}
+
 /** The node binary of the connector and the floors: --node, the image's (--image-node), or this process's. */
 function benchNode(): string {
   if (args.node !== undefined) return resolve(args.node);
@@ -426,12 +432,13 @@ async function runFloor(label: string, input: string, records: number, mode: Flo
  * the drift. The run with the highest records/s is kept, with its cpuMs replaced by the lowest of all its rounds
  * (wall clock and CPU time are each the best of their rounds).
  */
-async function bestInterleaved<T extends { recordsPerSec: number; cpuMs: number }>(fs: (() => Promise<T>)[]): Promise<T[]> {
+async function bestInterleaved<T extends { label: string; recordsPerSec: number; cpuMs: number }>(fs: (() => Promise<T>)[]): Promise<T[]> {
   const b: (T | undefined)[] = fs.map(() => undefined);
   const cpu: number[] = fs.map(() => Infinity);
   for (let i = 0; i < args.repeat; i++) {
     for (let k = 0; k < fs.length; k++) {
       const r = await fs[k]();
+      progress(`round ${i + 1}/${args.repeat}: ${r.label}: ${Math.round(r.recordsPerSec)} records/s, ${(r.cpuMs / 1000).toFixed(2)} cpu s`);
       if (Number.isFinite(r.cpuMs)) cpu[k] = Math.min(cpu[k], r.cpuMs);
       if (!b[k] || r.recordsPerSec > b[k]!.recordsPerSec) b[k] = r;
     }
@@ -533,6 +540,7 @@ try {
     const fakeCeiling = await startFake(100, args.ceilingRps);
     try {
       const r = await runConnector(`429 ceiling ${args.ceilingRps}/s, 100 ms`, input, meta, fakeCeiling, args.concurrency);
+      progress(`${r.label}: ${Math.round(r.recordsPerSec)} records/s, ${(r.cpuMs / 1000).toFixed(2)} cpu s, peak RSS ${r.peakRssMb.toFixed(1)} MB`);
       const counters = await fakeCounters(fakeCeiling);
       const refused = Number(counters.byStatus?.['429'] ?? 0);
       const acceptedRps = (r.requests - refused) / (r.wallMs / 1000);
@@ -564,6 +572,7 @@ try {
     const bigRecords = join(tmp, 'big-records.jsonl');
     const bm = await generateBigInput(bigRecords);
     const r = await runConnector('big records', bigRecords, bm, fake0);
+      progress(`${r.label}: ${Math.round(r.recordsPerSec)} records/s, ${(r.cpuMs / 1000).toFixed(2)} cpu s, peak RSS ${r.peakRssMb.toFixed(1)} MB`);
     // the 5 MB email is dropped, so that record has no identifier and is rejected (expected)
     r.ok = r.exitCode === 0 && r.statesEchoed === bm.states && r.acceptedByFake + r.rejected === bm.records;
     rows.push(connectorRow(r, `${fmt(r.rejected)} rejected`));
@@ -576,6 +585,7 @@ try {
       const p = join(tmp, `input-mem-${n}.jsonl`);
       const m = n === N ? meta : await generateInput(p, { records: n });
       const r = await runConnector(`memory, N=${fmt(n)}`, n === N ? input : p, m, fake0, args.concurrency);
+      progress(`${r.label}: ${Math.round(r.recordsPerSec)} records/s, ${(r.cpuMs / 1000).toFixed(2)} cpu s, peak RSS ${r.peakRssMb.toFixed(1)} MB`);
       mem.push(r);
       rows.push(connectorRow(r, 'single run'));
       if (n !== N) rmSync(p, { force: true });
@@ -599,7 +609,7 @@ for (const r of rows) console.log(line(r));
 console.log(
   '× floor wall: records/s ÷ the fair floor\'s; × floor cpu: the fair floor\'s CPU s per record ÷ the run\'s (its own process, user + system; the fake\'s is apart).',
 );
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s)`);
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s); the bench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 const big = results.bigRecords as ConnectorRun | undefined;
 if (big) console.log(`big records: ${big.warnings.filter((w) => /longer than|rejected/.test(w)).join(' | ') || '(no warnings)'}`);
 writeFileSync(join(OUT, 'last.json'), JSON.stringify(results, null, 2) + '\n');
