@@ -485,9 +485,9 @@ const FLOOR_LABEL: Record<FloorMode, string> = {
   identifiers: 'floor: identifiers (diagnostic)',
 };
 const FLOOR_NOTE: Record<FloorMode, string> = {
-  fair: 'the yardstick: every identifier, event_id, request bodies, answers parsed',
-  minimal: 'email + phone only (the floor before issue 16)',
-  identifiers: 'every identifier; no event_id, bytes or answers',
+  fair: 'the yardstick',
+  minimal: 'email + phone only',
+  identifiers: 'identifiers only',
 };
 
 log(`machine: ${machine.nproc} × ${machine.cpuModel}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
@@ -515,7 +515,7 @@ try {
   const sameBytes = floor.bytesOut === base.bytesReceived;
   rows.push(floorRow(floor, FLOOR_NOTE.fair, sameBytes ? 'ok' : 'FAIL'));
   const q = ratios(base, floor);
-  rows.push(connectorRow(base, sameBytes ? `request bytes = fair floor's (${fmt(base.bytesReceived / 1e6, 1)} MB)` : `request bytes ${fmt(base.bytesReceived)} ≠ floor's ${fmt(floor.bytesOut)}`, floor));
+  rows.push(connectorRow(base, sameBytes ? `same request bytes as the floor` : `request bytes ${fmt(base.bytesReceived)} ≠ floor's ${fmt(floor.bytesOut)}`, floor));
   results.floor = floor;
   results.connector = base;
   results.ratioConnectorToFloor = q.wall;
@@ -524,7 +524,7 @@ try {
   results.diagnosticFloors = {};
   for (const d of diagnosticRuns) {
     const dq = ratios(base, d);
-    rows.push(floorRow(d, `${FLOOR_NOTE[d.floor]}; connector ${fmt(dq.wall, 2)} × / cpu ${fmt(dq.cpu, 2)} × this`));
+    rows.push(floorRow(d, `${FLOOR_NOTE[d.floor]}; connector ${fmt(dq.wall, 2)} × / cpu ${fmt(dq.cpu, 2)} ×`));
     (results.diagnosticFloors as Record<string, unknown>)[d.floor] = { ...d, ratioConnectorToThis: dq.wall, ratioConnectorToThisByCpu: dq.cpu };
   }
 
@@ -561,7 +561,7 @@ try {
       () => runConnector('connector, 10% 19-digit ints', bigInput, bigMeta, fake0, args.concurrency),
       () => runConnector('connector, 0 ms (again)', input, meta, fake0, args.concurrency),
     ])) as [FloorRun, ConnectorRun, ConnectorRun];
-    rows.push(floorRow(floorBig, 'JSON.parse reads them as inexact numbers'));
+    rows.push(floorRow(floorBig, 'big integers inexact'));
     rows.push(connectorRow(conBig, `${fmt(conBig.recordsPerSec / conPlain.recordsPerSec, 2)} × plain by wall, ${fmt(conPlain.cpuMs / conBig.cpuMs, 2)} × by cpu`, floorBig));
     rows.push(connectorRow(conPlain, 'plain input, same rounds', floor));
     results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
@@ -607,7 +607,13 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 console.log(
-  '× floor wall: records/s ÷ the fair floor\'s; × floor cpu: the fair floor\'s CPU s per record ÷ the run\'s (its own process, user + system; the fake\'s is apart).',
+  [
+    'fair floor: the connector\'s unavoidable work (every identifier normalized and hashed, event_id, the same request bodies, answers parsed),',
+    '  without HTTP, the configurable mapper, the schema check, the pipeline or states; minimal / identifiers floors: diagnostics',
+    '  (email and phone only, the floor before issue 16 / every identifier, but no event_id, request bytes or answers).',
+    '× floor wall: records/s ÷ the fair floor\'s; × floor cpu: the fair floor\'s CPU s per record ÷ the run\'s (each process\'s own',
+    '  user + system CPU; the fake\'s is apart). records/s and cpu s are each the best of the interleaved rounds.',
+  ].join('\n'),
 );
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s); the bench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 const big = results.bigRecords as ConnectorRun | undefined;
