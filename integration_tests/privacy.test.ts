@@ -2,7 +2,8 @@
  * The README's privacy promise, tested as an adversary would: distinctive personal data goes through every
  * destination field, every error path (invalid values, rejected rows, unreadable input lines, unknown event names),
  * dry runs, and a misbehaving server that echoes everything it receives in its error and warning texts; secrets go
- * through every credential path. None of it may appear anywhere in stdout or stderr.
+ * through every credential path. None of it may appear anywhere in stdout or stderr, nor in the rejected-records file
+ * (written to a real S3-compatible server).
  *
  * To extend: add values to PERSONAL (every canary contains the marker "zqxj", which no hash, id or message of the
  * connector can contain, so any echo of any canary is caught even after normalization), add records to
@@ -17,6 +18,7 @@ import { startFakePinterest, type FakePinterest } from './fake-pinterest/server.
 import { startEchoServer, type EchoMode, type EchoServer } from './helpers/echo-server.js';
 import { TIME_SCALE } from './helpers/generated.js';
 import { messagesOfType, runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
+import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY, startS3Server } from './helpers/s3-server.js';
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -66,7 +68,11 @@ function forbidden(): string[] {
 
 /** Asserts that no forbidden text appears in the run's stdout or stderr, in any letter case. */
 function expectNothingPersonal(r: CliResult, what: string): void {
-  const out = `${r.stdout}\n${r.stderr}`;
+  expectNoneIn(`${r.stdout}\n${r.stderr}`, what);
+}
+
+/** Asserts that no forbidden text appears in `out`, in any letter case. */
+function expectNoneIn(out: string, what: string): void {
   const lower = out.toLowerCase();
   const leaks = forbidden().filter((f) => lower.includes(f.toLowerCase()));
   const lines = out.split('\n').filter((l) => leaks.some((f) => l.toLowerCase().includes(f.toLowerCase())));
@@ -168,8 +174,8 @@ afterAll(async () => {
   await Promise.all([echo?.close(), fake?.close()]);
 });
 
-function write(cfg: object, env: Record<string, string>, extraArgs: string[] = []): Promise<CliResult> {
-  return runCli(['write', '--config', writeTempJson(cfg, 'config'), '--catalog', writeTempJson(CATALOG, 'catalog'), ...extraArgs], {
+function write(cfg: object, env: Record<string, string>, extraArgs: string[] = [], catalog: object = CATALOG): Promise<CliResult> {
+  return runCli(['write', '--config', writeTempJson(cfg, 'config'), '--catalog', writeTempJson(catalog, 'catalog'), ...extraArgs], {
     stdin,
     env: { PINTEREST_RETRY_TIME_SCALE: TIME_SCALE, ...env },
     timeoutMs: 60_000,
@@ -240,6 +246,37 @@ describe('no personal data or secret in any output', () => {
       }
     },
   );
+
+  it('the rejected-records file of a run whose every event is refused with its values echoed holds none of it', async () => {
+    const [server, s3] = await Promise.all([startEchoServer({ mode: 'per-event-failed' }), startS3Server(['privacy'])]);
+    try {
+      const storage = {
+        storage_type: 'S3',
+        s3_bucket_name: 'privacy',
+        s3_bucket_region: 'us-east-1',
+        bucket_path: 'rejected',
+        s3_endpoint: s3.endpoint,
+        access_key_id: S3RVER_ACCESS_KEY_ID,
+        secret_access_key: S3RVER_SECRET_ACCESS_KEY,
+      };
+      // A primary key of personal fields: written as SHA-256 in the file.
+      const catalog = { streams: [{ ...CATALOG.streams[0], primary_key: [['email'], ['first_name']] }] };
+      const r = await write(config(tokenCredentials(), { object_storage_config: storage }), { PINTEREST_API_BASE_URL: server.url }, [], catalog);
+      expectNothingPersonal(r, 'write with a rejected-records file');
+      const keys = await s3.keys('privacy');
+      expect(keys.length).toBe(1);
+      const text = await s3.text('privacy', keys[0]);
+      const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { rejected_by: string; event_id: string | null });
+      // Every row is on record (the state is echoed only after), refused by the mapping, the input or Pinterest.
+      expect(messagesOfType(r.messages, 'STATE')).toHaveLength(1);
+      expect(rows.filter((row) => row.rejected_by === 'pinterest').length).toBeGreaterThan(150);
+      const sentId = `${PERSONAL.firstName} event_id ${PERSONAL.lastName} ${PERSONAL.phone}`;
+      expect(rows.some((row) => row.event_id === `sha256:${createHash('sha256').update(sentId).digest('hex')}`)).toBe(true);
+      expectNoneIn(text, 'rejected-records file');
+    } finally {
+      await Promise.all([server.close(), s3.dispose()]);
+    }
+  });
 
   it('OAuth: a token endpoint echoing the Basic credential and the refresh token, in write and check', async () => {
     const w = await write(config(oauthCredentials()), { PINTEREST_API_BASE_URL: echo.url });

@@ -129,7 +129,9 @@ export function eventIdLabel(id: string): string {
  * The event fields a dry-run sample shows as they are: closed value lists, amounts and codes. Every other text is
  * replaced by "<masked>" (user agents, URLs, product and app names, ids, device names, free text), whatever it
  * holds; numbers and booleans are shown; hashed user_data values are shown as the 64-hex SHA-256 digests that are
- * sent, and event_id when {@link eventIdForLog} shows it (a key such as `A-1007`, a UUID, a derived id).
+ * sent, and event_id when {@link eventIdForLog} shows it (a key such as `A-1007`, a UUID, a derived id). The
+ * fields the connector passes on as written (partner_name, opt_out_type, locale) are shown only in the form
+ * Pinterest documents for them ({@link SHOWN_WHEN}): a mis-mapped column can hold anything.
  */
 export const SHOWN_IN_SAMPLES: readonly string[] = [
   'event_name',
@@ -148,18 +150,34 @@ export const SHOWN_IN_SAMPLES: readonly string[] = [
   'device_info.locale',
 ];
 
+/**
+ * The {@link SHOWN_IN_SAMPLES} fields that are not validated against a closed list, each with the only form in which
+ * it is shown: partner_name as Pinterest's "ss-partnername" convention (OpenAPI 5.23), opt_out_type as its documented
+ * flag LDP (comma-separated), device_info.locale as a BCP-47 tag (`en-us`, `pt_BR`).
+ */
+const SHOWN_WHEN: Readonly<Record<string, RegExp>> = {
+  partner_name: /^ss-[a-z0-9-]{1,40}$/,
+  'custom_data.opt_out_type': /^\s*LDP\s*(?:,\s*LDP\s*)*$/,
+  'device_info.locale': /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$/,
+};
+
+/** True when the text `v` at `path` is shown in a sample (see {@link SHOWN_IN_SAMPLES}). */
+function shownText(path: string, v: string): boolean {
+  if (SHOWN.has(path)) return SHOWN_WHEN[path]?.test(v) ?? true;
+  return (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && eventIdForLog(v) !== undefined);
+}
+
 const SHOWN = new Set(SHOWN_IN_SAMPLES);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** How a dry-run sample line says what it shows. */
-export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, key-shaped event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown; every other text <masked>`;
+export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, key-shaped event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown (partner_name, opt_out_type and locale only in their documented form); every other text <masked>`;
 
 /** A copy of `event` for a dry-run sample: text values outside {@link SHOWN_IN_SAMPLES} replaced by "<masked>". */
 export function maskForLog(event: object): object {
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string') {
-      const shown = SHOWN.has(path) || (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && eventIdForLog(v) !== undefined);
-      return shown ? v : '<masked>';
+      return shownText(path, v) ? v : '<masked>';
     }
     if (Array.isArray(v)) return v.map((item) => walk(item, path));
     if (v && typeof v === 'object') {

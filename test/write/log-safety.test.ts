@@ -72,6 +72,17 @@ describe('maskForLog', () => {
     };
     expect(maskForLog({ event_id: '0123456789abcdef0123456789abcdef' })).toEqual({ event_id: '0123456789abcdef0123456789abcdef' });
     expect(maskForLog({ event_id: 'Zebediah Quonset' })).toEqual({ event_id: '<masked>' });
+    // Fields passed on as written: shown only in their documented form.
+    expect(maskForLog({ partner_name: 'ss-shopify', custom_data: { opt_out_type: 'LDP' }, device_info: { locale: 'en-us' } })).toEqual({
+      partner_name: 'ss-shopify',
+      custom_data: { opt_out_type: 'LDP' },
+      device_info: { locale: 'en-us' },
+    });
+    expect(maskForLog({ partner_name: 'Zebediah', custom_data: { opt_out_type: 'Zebediah Quonset' }, device_info: { locale: 'Zebediah Quonset' } })).toEqual({
+      partner_name: '<masked>',
+      custom_data: { opt_out_type: '<masked>' },
+      device_info: { locale: '<masked>' },
+    });
     expect(maskForLog(event)).toEqual({
       event_name: 'checkout',
       event_id: 'e-1',
