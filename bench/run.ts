@@ -29,7 +29,7 @@
  * scripts/image-node.ts; default: the node running this script) with the node flags of the Dockerfile's ENTRYPOINT
  * (read from it, so the two cannot drift); the fake always runs on the node running this script.
  * Peak RSS is the connector process's own VmHWM at exit (bench/stats-preload.cjs), cross-checked by sampling VmRSS.
- * Prints a table and writes bench/out/last.json.
+ * Prints a table and writes bench/out/last.json and bench/out/last-node-<version>.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -618,5 +618,7 @@ console.log(
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the ${machine.nproc} cores: compare cpu s as well as wall s); the bench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 const big = results.bigRecords as ConnectorRun | undefined;
 if (big) console.log(`big records: ${big.warnings.filter((w) => /longer than|rejected/.test(w)).join(' | ') || '(no warnings)'}`);
-writeFileSync(join(OUT, 'last.json'), JSON.stringify(results, null, 2) + '\n');
-console.log(`results: bench/out/last.json`);
+// Also under the Node version, so that runs on two Nodes (e.g. the machine's and --image-node) both stay.
+const perNode = `last-node-${NODE_VERSION}.json`;
+for (const f of ['last.json', perNode]) writeFileSync(join(OUT, f), JSON.stringify(results, null, 2) + '\n');
+console.log(`results: bench/out/last.json and bench/out/${perNode}`);
