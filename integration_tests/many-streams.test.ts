@@ -3,7 +3,8 @@
  * for the whole sync. Streams that share their mapping settings share one compiled mapping (it was about 70 KB per
  * stream: 20,000 streams held 1.35 GB) and one table of the columns read by name (a per-stream copy, about 4 KB,
  * ran this test out of memory); a stream's probes of its first records are created by its first record. What the
- * streams log at the end of the sync is grouped: one line per finding, not one per stream.
+ * streams log at the end of the sync is grouped: one line per finding, not one per stream; a notice each stream logs
+ * when it starts is logged for the first 10 streams, then counted.
  * Build first: `npm run build`.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -45,6 +46,13 @@ describe('many streams', () => {
         "order_no → order_id. Check the spelling against the streams' columns (dot paths for nested fields).",
       '20000 streams (s0, s1, s2, s3, s4 and 19995 more): destination fields read from same-named columns (no field_mapping entry): state, country. ' +
         'Map them in field_mapping, or set read_same_name_columns to false, if a column only shares the name.',
+    ]);
+    // The notice of the event_time rule, once per stream when it starts: logged for the first 10 streams, then counted.
+    const notice = 'maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).';
+    expect(logs.filter((m) => m.includes('event_time in field_mapping'))).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => `Stream s${i} ${notice}`),
+      `Stream s9 ${notice} (further streams with this notice are only counted)`,
+      '19990 more streams map event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
     ]);
     expect(logTexts(r.messages).filter((m) => m.startsWith('Progress: ')).at(-1)).toMatch(/^Progress: 20000 records read, 20000 events built \(dry run: not sent\), 20000 valid, 0 rejected,/);
   });

@@ -174,6 +174,7 @@ async function windDown(o: WriteOptions, p: Parts): Promise<boolean> {
   }
   for (const l of groupStreamLines(ended)) out.log(l.level, l.message);
   p.step.logRepeatedEventIds();
+  p.step.logStreamNotices();
   const cancelled = o.cancel?.aborted === true;
   if (cancelled && p.slots.busy) {
     const graceMs = o.cancelGraceMs ?? 5000;

@@ -9,7 +9,22 @@ import { eventNameLabel, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED, SAMPLE_NOTE
 import type { RejectedRow } from './rejections.js';
 import { identifierMask, type SyncReport } from './report.js';
 import type { Settlement } from './settlement.js';
+import { StreamNotices, type StreamNoticeKind } from './stream-notices.js';
 import { startProbes, type StreamContext, type StreamRegistry } from './streams.js';
+
+/** The notices a stream logs once when it starts (see StreamNotices). */
+const NOT_IN_CATALOG: StreamNoticeKind = {
+  level: 'WARN',
+  more: 'are not in the configured catalog, so they have no primary key: their derived event_ids come from order_id and event_time, or from the whole record.',
+};
+const EVENT_TIME_MAPPED: StreamNoticeKind = {
+  level: 'INFO',
+  more: 'map event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
+};
+const EVENT_TIME_FROM_EMITTED_AT: StreamNoticeKind = {
+  level: 'INFO',
+  more: "map no event_time and their records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
+};
 
 /** What to do about repeated event_ids (Pinterest keeps one event per event_id). */
 const EVENT_ID_REPEAT_ADVICE =
@@ -40,9 +55,17 @@ export interface RecordStepOptions {
 export class RecordStep {
   private readonly unknownEventNames = new Set<string>();
   private readonly eventIdRepeats = new EventIdRepeats();
+  private readonly notices: StreamNotices;
   private samplesLogged = 0;
 
-  constructor(private readonly o: RecordStepOptions) {}
+  constructor(private readonly o: RecordStepOptions) {
+    this.notices = new StreamNotices(o.out);
+  }
+
+  /** End of sync: how many further streams had each start-of-stream notice (see StreamNotices). */
+  logStreamNotices(): void {
+    this.notices.finish();
+  }
 
   /** End of sync: how many events repeated an event_id sent earlier in the sync, if any (one WARN line). */
   logRepeatedEventIds(): void {
@@ -112,8 +135,8 @@ export class RecordStep {
   private probe(ctx: StreamContext, position: number, data: Record<string, unknown>): void {
     const { out } = this.o;
     if (ctx.notInCatalog && position === 1) {
-      out.log(
-        'WARN',
+      this.notices.notice(
+        NOT_IN_CATALOG,
         `Stream ${ctx.label} is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.`,
       );
     }
@@ -140,10 +163,13 @@ export class RecordStep {
     // Which event_time rule applies, once per stream: the mapping (then emitted_at is never used), or emitted_at.
     if (!ctx.timeNoticeLogged && ctx.mapper.eventTimeMapped) {
       ctx.timeNoticeLogged = true;
-      out.log('INFO', `Stream ${ctx.label} maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).`);
+      this.notices.notice(EVENT_TIME_MAPPED, `Stream ${ctx.label} maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).`);
     } else if (!ctx.timeNoticeLogged && result.usedEmittedAt) {
       ctx.timeNoticeLogged = true;
-      out.log('INFO', `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`);
+      this.notices.notice(
+        EVENT_TIME_FROM_EMITTED_AT,
+        `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`,
+      );
     }
     const unknown = result.unknownEventName;
     // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.

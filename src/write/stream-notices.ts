@@ -1,0 +1,46 @@
+/**
+ * Notices a stream logs once when it starts (which event_time rule applies, a stream missing from the catalog), kept
+ * from flooding the log when a sync has very many streams: each kind of notice is logged for the first
+ * {@link STREAMS_NOTICED_ONE_BY_ONE} streams, then only counted, and the end of the sync says in one line how many
+ * more streams had it (20,000 streams logged 20,000 lines of each kind).
+ */
+import type { AirbyteOutput } from '../airbyte/output.js';
+
+/** How many streams each kind of notice is logged for, one line each, before the rest are only counted. */
+export const STREAMS_NOTICED_ONE_BY_ONE = 10;
+
+/** One kind of stream notice: its level and its wording for the streams that were only counted. */
+export interface StreamNoticeKind {
+  level: 'INFO' | 'WARN';
+  /**
+   * What the end-of-sync line says after `N more streams `, e.g. `map event_time in field_mapping: ...` (plural,
+   * without stream name).
+   */
+  more: string;
+}
+
+/** See the module docstring. Streams are counted, never remembered. */
+export class StreamNotices {
+  private readonly counts = new Map<StreamNoticeKind, number>();
+
+  constructor(private readonly out: AirbyteOutput) {}
+
+  /**
+   * Logs `message` (naming its stream) for one stream, while fewer than {@link STREAMS_NOTICED_ONE_BY_ONE} streams had
+   * a notice of this `kind`; the last one logged says that further streams are only counted. Call once per stream.
+   */
+  notice(kind: StreamNoticeKind, message: string): void {
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    this.counts.set(kind, n);
+    if (n < STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, message);
+    else if (n === STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, `${message} (further streams with this notice are only counted)`);
+  }
+
+  /** End of sync: for each kind noticed by more streams than were logged, one line `N more streams <kind.more>`. */
+  finish(): void {
+    for (const [kind, n] of this.counts) {
+      const more = n - STREAMS_NOTICED_ONE_BY_ONE;
+      if (more > 0) this.out.log(kind.level, `${more} more ${more === 1 ? 'stream' : 'streams'} ${kind.more}`);
+    }
+  }
+}
