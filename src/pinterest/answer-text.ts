@@ -6,6 +6,11 @@
  * row, where the echoed values made one reason per row.
  */
 
+/** ISO-8601 dates and times (`2024-01-02`, `2024-01-02T03:04:05.6Z`), shown as `<time>` here and in reason shapes. */
+export const ISO_TIME = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
+/** UUIDs, shown as `<id>` here and in reason shapes. */
+export const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
 /** Longest normalized text, in characters (longer ones are cut and end with "…"). */
 export const MAX_ANSWER_TEXT_LENGTH = 200;
 
@@ -24,6 +29,10 @@ const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   [/"(?:[^"\\]|\\.)*"|'[^'\n]*'|`[^`\n]*`/g, '<value>'],
   [/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>'],
   [/[^\s@<>()[\]{},;:"']+@[^\s@<>()[\]{},;:"']+/g, '<email>'],
+  // Times and UUIDs as the end-of-sync grouping names them too (src/write/reason-shape.ts), before their digits and
+  // colons read as numbers or IPv6.
+  [ISO_TIME, '<time>'],
+  [UUID, '<id>'],
   // User agents: product/version tokens with their (comments).
   [/\b[A-Za-z][\w.-]*\/\d[\w.]*(?:\s*\([^)]*\))?(?:\s+[A-Za-z][\w.-]*\/\d[\w.]*(?:\s*\([^)]*\))?)*/g, '<user-agent>'],
   // IPv6 (at least two colons between hex groups) and IPv4 addresses.
@@ -107,7 +116,7 @@ export function sentValues(event: unknown): Array<[string, string]> {
  * `text` with values replaced by placeholders and cut to {@link MAX_ANSWER_TEXT_LENGTH} characters:
  * first every value of `echoed` (the event the text is about, see {@link sentValues}) by `<its path>`, matched
  * ignoring case; then every value-like shape (quoted strings, JSON, URLs, e-mail addresses, user agents, IP
- * addresses, ids, numbers except small ones standing alone, capitalized names inside a sentence). Whitespace runs become one space.
+ * addresses, times, UUIDs, ids, numbers except small ones standing alone, capitalized names inside a sentence). Whitespace runs become one space.
  */
 export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly [string, string]> = []): string {
   let out = text.slice(0, MAX_INPUT_LENGTH).replace(/\s+/g, ' ').trim();

@@ -6,8 +6,8 @@
  * `sha256`).
  */
 
-const ISO_TIME = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
-const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+import { ISO_TIME, UUID } from '../pinterest/answer-text.js';
+
 const HEX_ID = /\b[0-9a-f]{16,}\b/gi;
 const QUOTED = /"[^"]*"|'[^']*'|`[^`]*`/g;
 const NUMBER = /(?<![\w.-])[-+]?\d+(?:\.\d+)?(?![\w.])/g;

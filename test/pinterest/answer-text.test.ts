@@ -21,6 +21,9 @@ describe('normalizeAnswerText', () => {
     expect(normalizeAnswerText('Duplicate click_id ab12cd34ef56gh78 and order 20240105 from Quillsborough')).toBe('Duplicate click_id <id> and order <n> from <value>');
     expect(normalizeAnswerText('Body {"data":[{"event_name":"x","user_data":{"em":["a"]}}]} invalid')).toBe('Body <value> invalid');
     expect(normalizeAnswerText('fe80::1ff:fe23:4567:890a is IPv6')).toBe('<ip> is IPv6');
+    // Times and UUIDs with the placeholders the end-of-sync grouping uses.
+    expect(normalizeAnswerText('event at 2024-01-02T03:04:05Z is too old')).toBe('event at <time> is too old');
+    expect(normalizeAnswerText('id 123e4567-e89b-12d3-a456-426614174000 bad')).toBe('id <id> bad');
   });
 
   it('keeps small numbers standing alone (Pinterest\'s limits), replaces longer ones and numbers joined by separators', () => {
