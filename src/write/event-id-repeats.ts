@@ -5,12 +5,12 @@
  *
  * Memory is bounded and grows with the sync, not ahead of it: ids are remembered as 52-bit hashes in an
  * open-addressing table (a Float64Array) that is allocated by the first event with {@link EVENT_ID_FIRST_SLOTS}
- * slots (32 KiB), doubles whenever it is half full, and stops growing at {@link EVENT_ID_MAX_SLOTS} slots (8 MiB),
+ * slots (32 KiB), doubles whenever it is half full, and stops growing at {@link EVENT_ID_MAX_SLOTS} slots (2 MiB),
  * which remember {@link EVENT_ID_MAX_REMEMBERED} distinct ids. Behaviour at the edges:
  * - false negatives: once that many distinct ids are remembered, new ids are no longer remembered, so a repeat of
  *   an id first seen after that point is not found (repeats of the remembered ones still are);
  * - false positives: two different ids count as a repeat only when their 52-bit hashes collide, about 1 in
- *   2^52 / 524,288 ≈ 8.6 × 10^9 per id at a full table, i.e. practically never.
+ *   2^52 / 131,072 ≈ 3.4 × 10^10 per id at a full table, i.e. practically never.
  * Nothing of the id itself is kept or logged.
  *
  * An event_id the connector derived is already the hex of a SHA-256 (`deriveEventId`), so its own first 52 bits
@@ -21,8 +21,12 @@ import { hash } from 'node:crypto';
 
 /** Slots of the table when the first event arrives (a power of two): 2^12 × 8 bytes = 32 KiB. */
 export const EVENT_ID_FIRST_SLOTS = 1 << 12;
-/** Largest table (a power of two): 2^20 × 8 bytes = 8 MiB. */
-export const EVENT_ID_MAX_SLOTS = 1 << 20;
+/**
+ * Largest table (a power of two): 2^18 × 8 bytes = 2 MiB, reached by a sync's 65,536th distinct id. Kept small so that
+ * peak memory is the same for 100,000 and 1,000,000 records (issue 16: flat in N): a column that is not unique per
+ * conversion repeats within its first 131,072 ids, so a larger table would find few repeats this one misses.
+ */
+export const EVENT_ID_MAX_SLOTS = 1 << 18;
 /** Distinct event_ids remembered per sync: half the largest table, so probe runs stay short. */
 export const EVENT_ID_MAX_REMEMBERED = EVENT_ID_MAX_SLOTS / 2;
 
