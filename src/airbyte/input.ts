@@ -1,6 +1,6 @@
 import { isInteger, isSafeNumber, parse as losslessParse } from 'lossless-json';
 import type { Readable } from 'node:stream';
-import { splitLines } from './lines.js';
+import { splitLineBatches } from './lines.js';
 import type { AirbyteRecord, AirbyteState } from './protocol.js';
 
 /**
@@ -284,7 +284,7 @@ export function parseInputLine(text: string, line: number): InputMessage {
 }
 
 /**
- * Reads Airbyte messages from `input` (stdin) line by line (see {@link splitLines}: linear in the input), with
+ * Reads Airbyte messages from `input` (stdin) line by line (see {@link splitLineBatches}: linear in the input), with
  * back-pressure: the stream is only read as fast as the consumer of this async iterator asks for messages. Lines end
  * with "\n" or "\r\n"; empty and whitespace-only lines are skipped (but counted in `line`); a UTF-8 byte order mark
  * before the first line is ignored. A last line without a line break is read like any other when it is a complete
@@ -294,11 +294,14 @@ export function parseInputLine(text: string, line: number): InputMessage {
  */
 export async function* readMessages(input: Readable): AsyncGenerator<InputMessage> {
   // destroyOnReturn false: a consumer that stops early (a fatal error) leaves stdin alone, as the platform expects.
-  for await (const { text: raw, line, terminated } of splitLines(input.iterator({ destroyOnReturn: false }), MAX_LINE_LENGTH)) {
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.length === 0 || text.trim().length === 0) continue;
-    const msg = parseInputLine(text, line);
-    if (!terminated && msg.kind === 'invalid') yield { kind: 'invalid', line, problem: 'was cut off: the input ended in the middle of it' };
-    else yield msg;
+  for await (const batch of splitLineBatches(input.iterator({ destroyOnReturn: false }), MAX_LINE_LENGTH)) {
+    for (let i = 0; i < batch.length; i++) {
+      const { text: raw, line, terminated } = batch[i];
+      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (text.length === 0 || text.trim().length === 0) continue;
+      const msg = parseInputLine(text, line);
+      if (!terminated && msg.kind === 'invalid') yield { kind: 'invalid', line, problem: 'was cut off: the input ended in the middle of it' };
+      else yield msg;
+    }
   }
 }
