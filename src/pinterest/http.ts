@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { basicCredential, MIN_SECRET_LENGTH } from '../airbyte/redact.js';
 import { PinterestError } from './errors.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request } from './undici-core.js';
 
 /** Default base URL of Pinterest API v5. Overridden by the environment variable PINTEREST_API_BASE_URL (tests, demo). */
 export const DEFAULT_API_BASE_URL = 'https://api.pinterest.com/v5';
