@@ -22,7 +22,7 @@ export const EVENT_NAME_VOCABULARY: ReadonlySet<string> = new Set(
     'signup sign signed register registered registration account accounts login logged logout user customer member profile ' +
     'lead leads generated generate form forms submit submitted submission application apply applied contact contacted ' +
     'search searched query filter filtered subscribe subscribed subscription subscriptions unsubscribe newsletter ' +
-    'add added remove removed update updated wishlist favorite favorited saved save share shared click clicked tap ' +
+    'add added addition additions remove removed update updated wishlist wish favorite favorited saved save share shared click clicked tap ' +
     'payment payments info information entered billing shipping shipped delivered delivery refund refunded return returned ' +
     'started start begin began initiate initiated complete completed completion finish finished success successful failed ' +
     'cancel cancelled canceled confirmed confirmation abandoned trial trials app install installed open opened launch launched ' +

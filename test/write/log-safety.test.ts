@@ -3,7 +3,7 @@ import { eventIdForLog, eventIdLabel, eventNameForLog, eventNameLabel, maskForLo
 
 describe('eventNameForLog', () => {
   it('shows machine identifiers and names made of event words', () => {
-    for (const name of ['Purchase Completed', 'Order Shipped', 'order_refunded', 'checkout-step-3', 'OrderCompleted', 'signup_v2', 'trial started', 'zebediah', 'ORDER SHIPPED']) {
+    for (const name of ['Purchase Completed', 'Order Shipped', 'order_refunded', 'checkout-step-3', 'OrderCompleted', 'signup_v2', 'trial started', 'Wishlist Addition', 'zebediah', 'ORDER SHIPPED']) {
       expect(eventNameForLog(name), name).toBe(name);
     }
   });
