@@ -99,16 +99,31 @@ function isCardNumber(s: string): boolean {
 }
 
 /**
+ * Digits in groups joined by `.`, `-` or `/` and nothing else: the shape of phone numbers (`415-555-0135`,
+ * `020.7946.0958`), dates (`04/05/1985`, `1985-04-05`), card numbers (`4111-1111-1111-1111`), national ids
+ * (`123-45-6789`) and IPv4 addresses. An order number with letters (`SO-104000`) or without separators is not one.
+ */
+function isDigitGroups(s: string): boolean {
+  return /^\d+(?:[./-]\d+)+$/.test(s);
+}
+
+/** A date written YYYYMMDD (a date of birth, `19850405`): 8 digits, year 1900 to 2099, month 01-12, day 01-31. */
+function isCompactDate(s: string): boolean {
+  return /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(s);
+}
+
+/**
  * An event_id as it may appear in a log line or the rejected-records file, or undefined when it must not be shown.
  * The event_id is the user's key for finding a row (order numbers, UUIDs, the connector's derived ids), but a
  * mis-mapped column can put a name, a phone number or an address there. Shown only when it is shaped like a key:
  * at most 100 characters of letters, digits and `_ . - # /`, starting with a letter or digit, with at least one
- * digit; never an IPv4 address, a date (YYYY-MM-DD) or a card number. A name (`Zebediah`), anything with a space,
+ * digit; never digits joined only by separators (phone numbers, dates, IPv4 addresses, card and national numbers
+ * written in groups), a YYYYMMDD date or a card number. A name (`Zebediah`), anything with a space,
  * `@`, `+` or `:` (e-mail, phone, IPv6, URL) is withheld.
  */
 export function eventIdForLog(id: string): string | undefined {
   if (id.length > MAX_SHOWN_EVENT_ID_LENGTH || !/^[A-Za-z0-9][\w.#/-]*$/.test(id) || !/\d/.test(id)) return undefined;
-  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(id) || /^\d{4}-\d{2}-\d{2}$/.test(id) || isCardNumber(id)) return undefined;
+  if (isDigitGroups(id) || isCompactDate(id) || isCardNumber(id)) return undefined;
   return id;
 }
 

@@ -47,7 +47,7 @@ describe('eventIdForLog', () => {
   });
 
   it('withholds names, e-mails, phones, addresses, IPs, dates, card numbers and long texts', () => {
-    for (const id of ['Zebediah', 'Zebediah Quonset', 'Zebediah event_id Quonset +44 20 7946 0958', 'z@example.com', '+442079460958', '203.0.113.77', '2001:db8::7', '12 Quill Street', '1971-03-04', '4111111111111111', 'a1'.repeat(51), '{"nested":"x1"}']) {
+    for (const id of ['Zebediah', 'Zebediah Quonset', 'Zebediah event_id Quonset +44 20 7946 0958', 'z@example.com', '+442079460958', '203.0.113.77', '2001:db8::7', '12 Quill Street', '1971-03-04', '4111111111111111', '415-555-0135', '020.7946.0958', '04/05/1985', '19850405', '4111-1111-1111-1111', '123-45-6789', 'a1'.repeat(51), '{"nested":"x1"}']) {
       expect(eventIdForLog(id), id).toBeUndefined();
     }
   });
