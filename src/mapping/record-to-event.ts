@@ -81,7 +81,7 @@ export type RecordMapResult = MapResult<PinterestEvent> & RecordMapExtras;
  * @param data the Airbyte record's `data` object.
  * @param emittedAtMs the Airbyte record's `emitted_at`: Unix milliseconds by the protocol, but read with the unit
  *   detection of event_time (`emittedAtToSeconds`), since some clients write seconds. Used only when the stream maps
- *   no event_time and the record has no event_time column.
+ *   no event_time and neither this record nor an earlier one of the stream had an event_time column.
  */
 export type RecordMapper = ((data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult) & {
   /** True when the stream's field_mapping maps event_time: records without it are rejected, emitted_at is never used. */
@@ -323,6 +323,12 @@ export interface StreamIdentity {
   name: string;
   /** Readers of the catalog's primary-key paths, in key order (empty paths dropped). */
   pkReaders: readonly PathReader[];
+  /**
+   * Set by the mapper once a record of the stream had an event_time column (read by its name): from then on a record
+   * without the column is rejected like one whose column is empty, instead of being dated by its emitted_at (sources
+   * that omit null columns from a record would otherwise have those rows misdated).
+   */
+  eventTimeColumnSeen?: boolean;
 }
 
 /** The {@link StreamIdentity} of a stream and its catalog primary key. */
@@ -542,10 +548,16 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     let eventTime = parseTimestampSeconds(rawTime);
     if (eventTime === null) return reject(REASONS.timeUnrecognizable, warnings, unknownEventName);
     const timeFromRecord = eventTime;
+    // Not mapped, so a time read came from a column of its name: the stream has one (see eventTimeColumnSeen).
+    if (eventTime !== undefined && !eventTimeMapped) stream.eventTimeColumnSeen = true;
     if (eventTime === undefined) {
       if (eventTimeMapped) return reject(REASONS.timeMappedAbsent, warnings, unknownEventName);
+      if (stream.eventTimeColumnSeen) return reject(REASONS.timeColumnEmpty, warnings, unknownEventName);
       for (const c of eventTimeColumns) {
-        if (hasOwn.call(data, c) && data[c] !== undefined) return reject(REASONS.timeColumnEmpty, warnings, unknownEventName);
+        if (hasOwn.call(data, c) && data[c] !== undefined) {
+          stream.eventTimeColumnSeen = true;
+          return reject(REASONS.timeColumnEmpty, warnings, unknownEventName);
+        }
       }
       const emitted = typeof emittedAtMs === 'number' ? emittedAtToSeconds(emittedAtMs) : undefined;
       if (emitted === undefined) return reject(REASONS.timeNoEmittedAt, warnings, unknownEventName);

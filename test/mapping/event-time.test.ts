@@ -71,11 +71,17 @@ describe('which time applies', () => {
     const m = mapper();
     expect(m.eventTimeMapped).toBe(false);
     const reason = "event_time: the record's event_time column is empty (stamping it with the time Airbyte read it would misdate the conversion)";
-    expect(outcome(m({ email: 'jane@example.com', event_time: null }, T * 1000))).toBe(reason);
-    expect(outcome(m({ email: 'jane@example.com', event_time: '' }, T * 1000))).toBe(reason);
-    const r = m({ email: 'jane@example.com' }, T * 1000);
+    const fresh = mapper();
+    const r = fresh({ email: 'jane@example.com' }, T * 1000);
     expect(outcome(r)).toBe(T);
     expect(r.usedEmittedAt).toBe(true);
+    expect(outcome(m({ email: 'jane@example.com', event_time: null }, T * 1000))).toBe(reason);
+    expect(outcome(m({ email: 'jane@example.com', event_time: '' }, T * 1000))).toBe(reason);
+    // Once the stream has had the column, a record without it is rejected too (sources may leave null columns out).
+    expect(outcome(m({ email: 'jane@example.com' }, T * 1000))).toBe(reason);
+    const seenValid = mapper();
+    expect(outcome(seenValid({ email: 'jane@example.com', event_time: T }, NOW * 1000))).toBe(T);
+    expect(outcome(seenValid({ email: 'jane@example.com' }, T * 1000))).toBe(reason);
   });
 });
 

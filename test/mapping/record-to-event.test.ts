@@ -264,7 +264,8 @@ describe('event_time', () => {
   });
 
   it('falls back to emitted_at (ms → s) and flags it', () => {
-    const r = rec(undefined);
+    // A fresh mapper: `m` has seen event_time columns, after which a record without one is rejected.
+    const r = mapper({ defaultEventName: 'lead' })({ email: 'jane@example.com', event_time: undefined }, EMITTED_MS);
     expect(okEvent(r).event_time).toBe(1714599000);
     expect(r.usedEmittedAt).toBe(true);
     expect(rec(T).usedEmittedAt).toBeUndefined();
