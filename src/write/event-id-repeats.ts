@@ -17,7 +17,7 @@
  * are the key and it is not hashed again (about 2 µs per event saved); an id from the record is hashed. A record's
  * id written exactly like a derived one is therefore not matched with that derived one (two different ids' keys).
  */
-import { hash } from 'node:crypto';
+import { sha256Hex } from '../mapping/hash.js';
 
 /** Slots of the table when the first event arrives (a power of two): 2^12 × 8 bytes = 32 KiB. */
 export const EVENT_ID_FIRST_SLOTS = 1 << 12;
@@ -58,7 +58,7 @@ export class EventIdRepeats {
    */
   observe(eventId: string, site: RepeatSite, derived = false): boolean {
     // 52 bits as a float: 13 hex digits, +1 so that 0 marks an empty slot.
-    const hex = derived ? eventId : hash('sha256', eventId, 'hex');
+    const hex = derived ? eventId : sha256Hex(eventId);
     const key = Number.parseInt(hex.slice(0, 13), 16) + 1;
     const table = (this.table ??= new Float64Array(EVENT_ID_FIRST_SLOTS));
     const slot = findSlot(table, key);

@@ -4,7 +4,7 @@
  * (an IP address, a URL with query parameters, free text, a mis-mapped event name) are masked or withheld here.
  */
 
-import { createHash } from 'node:crypto';
+import { isSha256Hex, sha256Hex } from '../mapping/hash.js';
 
 /** How many distinct unknown event names are logged by name; the rest are counted in the summary's warnings. */
 export const MAX_UNKNOWN_EVENT_NAMES_LOGGED = 20;
@@ -80,7 +80,7 @@ export function eventNameForLog(name: string): string | undefined {
 export function eventNameLabel(name: string): string {
   const shown = eventNameForLog(name);
   if (shown !== undefined) return `event name "${shown}"`;
-  return `event name <not shown, may be personal data: ${[...name].length} characters, SHA-256 starts ${fingerprint(name)}>`;
+  return `event name ${withheld(name)}`;
 }
 
 /** Longest event_id shown in a log line (characters); a longer one is not shown (see {@link eventIdForLog}). */
@@ -127,9 +127,13 @@ export function eventIdForLog(id: string): string | undefined {
   return id;
 }
 
-/** The first 8 hex digits of the SHA-256 of `text` (UTF-8): enough to tell values apart and to find them in SQL. */
-function fingerprint(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+/**
+ * The placeholder of a withheld text: its length (code points) and the first 8 hex digits of its SHA-256 (UTF-8),
+ * enough to tell values apart and to find them in SQL (`<not shown, may be personal data: 16 characters, SHA-256
+ * starts aa7900e9>`).
+ */
+function withheld(text: string): string {
+  return `<not shown, may be personal data: ${[...text].length} characters, SHA-256 starts ${sha256Hex(text).slice(0, 8)}>`;
 }
 
 /**
@@ -137,7 +141,7 @@ function fingerprint(text: string): string {
  * length and SHA-256 prefix (`<not shown, may be personal data: 44 characters, SHA-256 starts 1f3a9c0b>`).
  */
 export function eventIdLabel(id: string): string {
-  return eventIdForLog(id) ?? `<not shown, may be personal data: ${[...id].length} characters, SHA-256 starts ${fingerprint(id)}>`;
+  return eventIdForLog(id) ?? withheld(id);
 }
 
 /**
@@ -179,11 +183,10 @@ const SHOWN_WHEN: Readonly<Record<string, RegExp>> = {
 /** True when the text `v` at `path` is shown in a sample (see {@link SHOWN_IN_SAMPLES}). */
 function shownText(path: string, v: string): boolean {
   if (SHOWN.has(path)) return SHOWN_WHEN[path]?.test(v) ?? true;
-  return (path.startsWith('user_data.') && SHA256_HEX.test(v)) || (path === 'event_id' && eventIdForLog(v) !== undefined);
+  return (path.startsWith('user_data.') && isSha256Hex(v)) || (path === 'event_id' && eventIdForLog(v) !== undefined);
 }
 
 const SHOWN = new Set(SHOWN_IN_SAMPLES);
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** How a dry-run sample line says what it shows. */
 export const SAMPLE_NOTE = `hashed user_data shown as sent; numbers, booleans, key-shaped event_id and ${SHOWN_IN_SAMPLES.join(', ')} shown (partner_name, opt_out_type and locale only in their documented form); every other text <masked>`;

@@ -12,12 +12,12 @@
  * data as SHA-256 hashes) with the fields masked that log lines also mask (IP address, URLs, free text), and a
  * primary-key value that may be personal data is written as its SHA-256 (see {@link primaryKeyPolicy}).
  */
-import { createHash } from 'node:crypto';
 import type { ConfiguredCatalog } from '../airbyte/protocol.js';
 import { streamKey } from '../airbyte/protocol.js';
 import type { ConnectorConfig } from '../config/config.js';
 import { findDestinationField } from '../fields/catalog.js';
 import { canonicalJson } from '../mapping/event-id.js';
+import { sha256Hex } from '../mapping/hash.js';
 import { timeScaleFromEnv } from '../pinterest/retry.js';
 import { ObjectStorageError } from '../storage/errors.js';
 import { openS3Store, type ObjectStore } from '../storage/s3.js';
@@ -86,7 +86,7 @@ function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { 
     let text: string;
     if (v === undefined || v === null) text = 'null';
     else if (policy.hashed[i] || (typeof v === 'string' && LOOKS_LIKE_EMAIL.test(v))) {
-      text = JSON.stringify(createHash('sha256').update(hashInput(v)).digest('hex'));
+      text = JSON.stringify(sha256Hex(hashInput(v)));
       hashedNames.push(name);
     } else text = canonicalJson(v); // bigint as its digits: JSON.stringify cannot write it
     parts.push(`${JSON.stringify(name)}:${text}`);
@@ -96,7 +96,7 @@ function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { 
 
 /** The event_id as the file writes it: as sent when it is shaped like a key, else `sha256:` and its SHA-256 hex. */
 function fileEventId(id: string): string {
-  return eventIdForLog(id) ?? `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+  return eventIdForLog(id) ?? `sha256:${sha256Hex(id)}`;
 }
 
 /**
