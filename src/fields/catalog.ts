@@ -151,6 +151,14 @@ function hashedUser(raw: string, key: string, what: string) {
   );
 }
 
+/**
+ * The record columns a destination field is read from when field_mapping does not map it and same-name reads are on:
+ * its name, then its aliases (e.g. `email`, `em`).
+ */
+export function sameNameColumns(field: DestinationField): readonly string[] {
+  return [field.name, ...field.aliases];
+}
+
 /** Every destination field, in documentation order. Names and aliases are unique (checked at load). */
 export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
   // ---- event ------------------------------------------------------------------------------------------
@@ -332,7 +340,7 @@ export const DESTINATION_FIELDS: readonly DestinationField[] = Object.freeze([
 const BY_NAME: ReadonlyMap<string, DestinationField> = (() => {
   const m = new Map<string, DestinationField>();
   for (const field of DESTINATION_FIELDS) {
-    for (const n of [field.name, ...field.aliases]) {
+    for (const n of sameNameColumns(field)) {
       const key = n.toLowerCase();
       if (m.has(key)) throw new Error(`destination field name or alias defined twice: ${n}`);
       m.set(key, field);

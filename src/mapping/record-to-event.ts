@@ -13,6 +13,7 @@
 import {
   DESTINATION_FIELDS,
   findDestinationField,
+  sameNameColumns,
   type DestinationField,
   type FieldGroup,
 } from '../fields/catalog.js';
@@ -371,7 +372,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   }
   const sameName = options.readSameNameColumns !== false;
   /** The paths a destination field is read from: its field_mapping entries, else (unless turned off) its own names. */
-  const pathsOf = (field: DestinationField): string[] => mappedPaths.get(field.name) ?? (sameName ? [field.name, ...field.aliases] : []);
+  const pathsOf = (field: DestinationField): readonly string[] => mappedPaths.get(field.name) ?? (sameName ? sameNameColumns(field) : []);
   const readerOf = (field: DestinationField): PathReader => compileFirstOf(pathsOf(field));
   const byName = (name: string): DestinationField => {
     const fd = findDestinationField(name);
@@ -410,8 +411,9 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
 
   const readEventName = readerOf(byName('event_name'));
   const readEventTime = readerOf(byName('event_time'));
+  /** Not mapped: the columns of its own name that it is read from (empty when same-name reads are off). */
   const eventTimeMapped = mappedPaths.has('event_time');
-  const eventTimeColumns = sameName ? [byName('event_time').name, ...byName('event_time').aliases] : [];
+  const eventTimeColumns = eventTimeMapped ? [] : pathsOf(byName('event_time'));
   const readEventId = readerOf(byName('event_id'));
   const readActionSource = readerOf(byName('action_source'));
   const readPartnerName = readerOf(byName('partner_name'));

@@ -9,7 +9,7 @@
  * field actually read by name, and is dropped by its owner once {@link SameNameProbe.done} (so 20,000 streams cost a
  * few MB at most, and nothing after their first 1,000 records).
  */
-import { DESTINATION_FIELDS, findDestinationField } from '../fields/catalog.js';
+import { DESTINATION_FIELDS, findDestinationField, sameNameColumns } from '../fields/catalog.js';
 import type { FieldMappingEntry, MappingWarning } from '../mapping/types.js';
 
 /** How many records of a stream are watched. */
@@ -35,7 +35,7 @@ export class SameNameColumns {
     const mapped = new Set(fieldMapping.map((m) => findDestinationField(m.destination_field)?.name));
     for (const f of DESTINATION_FIELDS) {
       if (mapped.has(f.name)) continue;
-      for (const column of [f.name, ...f.aliases]) this.fieldOfColumn.set(column, f.name);
+      for (const column of sameNameColumns(f)) this.fieldOfColumn.set(column, f.name);
     }
   }
 
