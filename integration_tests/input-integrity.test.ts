@@ -13,6 +13,8 @@ const newFake = fakePerTest();
 vi.setConfig({ testTimeout: 90_000 });
 
 const nowSec = () => Math.floor(Date.now() / 1000);
+/** A STREAM state of the orders stream. */
+const state = (id: number) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'orders' } }, id } });
 
 /** The TRACE of a run that ended at a malformed line, checked for what every such run must show. */
 function inputTrace(r: Awaited<ReturnType<typeof runWrite>>): string {
@@ -74,7 +76,6 @@ describe.concurrent('a malformed input line ends the sync after the states befor
   it('a line over the 64 MiB limit ends the sync naming the line and the limit; a 30 MB line before it is read', async () => {
     const fake = await newFake();
     const big = (n: number, stream = 'orders') => `{"type":"RECORD","record":{"stream":"${stream}","data":{"email":"big@example.com","order_id":"big","event_time":${nowSec() - 60},"pad":"${'x'.repeat(n)}"},"emitted_at":1}}`;
-    const state = (id: number) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'orders' } }, id } });
     const stdin = [big(30_000_000), state(1), big(MAX_LINE_LENGTH), state(2)].join('\n') + '\n';
     const r = await runWrite(fake, ordersConfig(), [], { stdin, timeoutMs: 80_000 });
     expect(inputTrace(r)).toBe(`Input line 3 is longer than the limit of 64 MiB (67108864 bytes) ${stopped}`);
@@ -94,7 +95,6 @@ describe.concurrent('rows named and counted', () => {
     ],
   });
   const record = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ type: 'RECORD', record: { stream: 'orders', data, emitted_at: Date.now(), ...extra } });
-  const state = (id: number) => JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'orders' } }, id } });
   const write = (fake: { url: string }, lines: string[], cat = catalog()) =>
     runCli(['write', '--config', writeTempJson(config, 'config'), '--catalog', writeTempJson(cat, 'catalog')], {
       stdin: lines.join('\n') + '\n',
