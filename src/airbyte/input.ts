@@ -296,11 +296,12 @@ export async function* readMessages(input: Readable): AsyncGenerator<InputMessag
   // destroyOnReturn false: a consumer that stops early (a fatal error) leaves stdin alone, as the platform expects.
   for await (const batch of splitLineBatches(input.iterator({ destroyOnReturn: false }), MAX_LINE_LENGTH)) {
     for (let i = 0; i < batch.length; i++) {
-      const { text: raw, line, terminated } = batch[i];
+      const raw = batch.text(i);
+      const line = batch.line(i);
       const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (text.length === 0 || text.trim().length === 0) continue;
       const msg = parseInputLine(text, line);
-      if (!terminated && msg.kind === 'invalid') yield { kind: 'invalid', line, problem: 'was cut off: the input ended in the middle of it' };
+      if (msg.kind === 'invalid' && !batch.terminated(i)) yield { kind: 'invalid', line, problem: 'was cut off: the input ended in the middle of it' };
       else yield msg;
     }
   }
