@@ -27,7 +27,8 @@
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
  * The connector and the floors run on `--node PATH` (or the image's Node with --image-node, installed by
  * scripts/image-node.ts; default: the node running this script) with the node flags of the Dockerfile's ENTRYPOINT
- * (read from it, so the two cannot drift); the fake always runs on the node running this script.
+ * and its `ENV MALLOC_...` settings (read from it, so the two cannot drift); the fake always runs on the node running
+ * this script.
  * Peak RSS is the connector process's own VmHWM at exit (bench/stats-preload.cjs), cross-checked by sampling VmRSS.
  * Prints a table and writes bench/out/last.json and bench/out/last-node-<version>.json.
  */
@@ -218,6 +219,17 @@ function shippedNodeFlags(): string[] {
 }
 const SHIPPED_NODE_FLAGS = shippedNodeFlags();
 
+/**
+ * The glibc malloc settings the image sets (`ENV MALLOC_...=value` lines of the Dockerfile), given to the connector and
+ * the floors as in the image, so that peak RSS is measured with the allocator settings users run with.
+ */
+function shippedMallocEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  return Object.fromEntries([...dockerfile.matchAll(/^ENV\s+(MALLOC_[A-Z_]+)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
+}
+const SHIPPED_MALLOC_ENV = shippedMallocEnv();
+const SHIPPED_SETTINGS = [...SHIPPED_NODE_FLAGS, ...Object.entries(SHIPPED_MALLOC_ENV).map(([k, v]) => `${k}=${v}`)].join(' ') || '(none)';
+
 // ---- config and catalog -------------------------------------------------------------------------------------
 const sampleConfig = JSON.parse(readFileSync(join(ROOT, 'integration_tests', 'sample_config.json'), 'utf8')) as Record<string, unknown>;
 function writeConfig(concurrency?: number): string {
@@ -303,7 +315,7 @@ async function runConnector(label: string, input: string, meta: { records: numbe
   const t0 = performance.now();
   const child = spawn(NODE, [...nodeArgs, MAIN, 'write', '--config', writeConfig(concurrency), '--catalog', catalogPath], {
     cwd: ROOT,
-    env: { ...process.env, PINTEREST_API_BASE_URL: fake.url, BENCH_STATS_FILE: statsFile },
+    env: { ...process.env, ...SHIPPED_MALLOC_ENV, PINTEREST_API_BASE_URL: fake.url, BENCH_STATS_FILE: statsFile },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -406,12 +418,16 @@ interface FloorRun {
   peakRssMb: number;
 }
 
-/** One run of bench/floor.ts (`mode`) on `input`, with the connector's node binary and flags. */
+/** One run of bench/floor.ts (`mode`) on `input`, with the connector's node binary, flags and malloc settings. */
 async function runFloor(label: string, input: string, records: number, mode: FloorMode = 'fair'): Promise<FloorRun> {
   const nodeArgs = [...SHIPPED_NODE_FLAGS];
   if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof', 'floor'));
   const t0 = performance.now();
-  const child = spawn(NODE, [...nodeArgs, floorJs, '--dist', join(ROOT, 'dist'), '--floor', mode], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(NODE, [...nodeArgs, floorJs, '--dist', join(ROOT, 'dist'), '--floor', mode], {
+    cwd: ROOT,
+    env: { ...process.env, ...SHIPPED_MALLOC_ENV },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.add(child);
   createReadStream(input, { highWaterMark: 1 << 20 }).pipe(child.stdin!);
   let out = '';
@@ -461,7 +477,7 @@ const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
 const N = args.records;
-const results: Record<string, unknown> = { machine, args, connectorNodeFlags: SHIPPED_NODE_FLAGS, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
+const results: Record<string, unknown> = { machine, args, connectorNodeFlags: SHIPPED_NODE_FLAGS, connectorMallocEnv: SHIPPED_MALLOC_ENV, startedAt: new Date().toISOString(), loadAverageAtStart: loadavg() };
 const rows: string[][] = [];
 const header = ['run', 'records', 'records/s', 'wall s', 'cpu s', 'requests', 'peak RSS MB', 'fake cpu s', '× floor wall', '× floor cpu', 'note', 'check'];
 
@@ -491,7 +507,7 @@ const FLOOR_NOTE: Record<FloorMode, string> = {
 };
 
 log(`machine: ${machine.nproc} × ${machine.cpuModel}; N = ${fmt(N)}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-log(`connector and floors: node ${NODE_VERSION} (${NODE}), flags from the Dockerfile ENTRYPOINT: ${SHIPPED_NODE_FLAGS.join(' ') || '(none)'}; fake: node ${process.version}`);
+log(`connector and floors: node ${NODE_VERSION} (${NODE}), node flags and malloc settings from the Dockerfile: ${SHIPPED_SETTINGS}; fake: node ${process.version}`);
 const input = join(tmp, `input-${N}.jsonl`);
 const meta = await generateInput(input, { records: N });
 log(`generated ${fmt(N)} records + ${meta.states} states (${fmt(meta.bytes / 1e6, 1)} MB) in ${tmp}`);
@@ -602,7 +618,7 @@ try {
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (r: string[]): string =>
   r.map((c, i) => (i === 0 || i === header.length - 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-console.log(`node ${NODE_VERSION} (connector and floors; ${SHIPPED_NODE_FLAGS.join(' ') || 'no flags'}) on ${machine.nproc} × ${machine.cpuModel}; best of ${args.repeat} interleaved round(s)`);
+console.log(`node ${NODE_VERSION} (connector and floors; ${SHIPPED_SETTINGS}) on ${machine.nproc} × ${machine.cpuModel}; best of ${args.repeat} interleaved round(s)`);
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));

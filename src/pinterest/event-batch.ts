@@ -7,6 +7,12 @@
  * up as garbage until a full collection (about 60 MB of a 185 MB peak, measured with npm run bench). Each event is serialized
  * once when it is built and copied here, outside the JS heap; the event object dies young. Sending the whole batch
  * then needs no serialization at all, and retries and bisection re-send the same bytes.
+ *
+ * Why a pool of buffers: a batch's buffer (about 1 MB) is memory outside the JS heap, and V8 frees it only when it
+ * collects the Buffer object; a batch that was in flight has been moved to the old generation by then, so its memory
+ * waited for a full collection and buffers of batches long answered piled up (40 of the 160 MB peak RSS of a
+ * 1M-record sync, Node 26, 2026-12-06). A batch whose answer has been settled gives its buffer back
+ * ({@link EventBatch.release}) and the next batch fills it, so a sync holds about one buffer per request in flight.
  */
 
 const PREFIX = Buffer.from('{"data":[');
@@ -16,6 +22,25 @@ const COMMA = 0x2c;
 const INITIAL_CAPACITY = 256 * 1024;
 /** Largest first capacity taken from a caller's hint (bytes): a batch of huge events must not pin its size on the next. */
 const MAX_INITIAL_CAPACITY = 4 * 1024 * 1024;
+/** Most buffers kept for reuse: twice the most requests in flight (max_concurrent_requests is at most 16). */
+const MAX_SPARE_BUFFERS = 32;
+
+/** Buffers of released batches, for the next batches. */
+const spareBuffers: Buffer[] = [];
+
+/** A buffer of at least `capacity` bytes: a spare one when one is large enough (the spares too small are dropped). */
+function takeBuffer(capacity: number): Buffer {
+  while (spareBuffers.length > 0) {
+    const b = spareBuffers.pop()!;
+    if (b.length >= capacity) return b;
+  }
+  return Buffer.allocUnsafeSlow(capacity);
+}
+
+/** Keeps `b` for a later batch (up to {@link MAX_SPARE_BUFFERS}, and none larger than the largest first capacity). */
+function keepBuffer(b: Buffer): void {
+  if (b.length <= MAX_INITIAL_CAPACITY && spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(b);
+}
 
 /**
  * Events serialized as JSON, in one growing buffer laid out as the request body: `{"data":[` e1 `,` e2 ... (the
@@ -26,10 +51,14 @@ export class EventBatch {
   /** Byte offset just after each event's JSON text. */
   private readonly ends: number[] = [];
   private used: number;
+  private released = false;
 
-  /** @param capacity first buffer size in bytes (a hint: e.g. the previous batch's byteLength), capped at 4 MiB */
+  /**
+   * @param capacity first buffer size in bytes (a hint: e.g. the previous batch's byteLength), capped at 4 MiB; the
+   *   buffer may be one a released batch gave back
+   */
   constructor(capacity = INITIAL_CAPACITY) {
-    this.buf = Buffer.allocUnsafeSlow(Math.min(Math.max(capacity, PREFIX.length + SUFFIX.length + 1), MAX_INITIAL_CAPACITY));
+    this.buf = takeBuffer(Math.min(Math.max(capacity, PREFIX.length + SUFFIX.length + 1), MAX_INITIAL_CAPACITY));
     PREFIX.copy(this.buf, 0);
     this.used = PREFIX.length;
   }
@@ -59,6 +88,7 @@ export class EventBatch {
    * @param json the event as JSON text (`JSON.stringify` of a ConversionEvents.data item); not checked here
    */
   push(json: string): void {
+    this.assertNotReleased();
     // At most 3 UTF-8 bytes per UTF-16 unit: only when that bound does not fit is the exact length worth computing.
     const comma = this.ends.length > 0 ? 1 : 0;
     const room = this.buf.length - this.used - comma - SUFFIX.length;
@@ -77,6 +107,7 @@ export class EventBatch {
    * @throws RangeError for an empty or out-of-range selection
    */
   body(from = 0, to = this.ends.length): Buffer {
+    this.assertNotReleased();
     if (from < 0 || to > this.ends.length || from >= to) throw new RangeError(`EventBatch.body(${from}, ${to}) of ${this.ends.length} events`);
     const start = from === 0 ? PREFIX.length : this.ends[from - 1] + 1; // + 1: the comma before the event
     const end = this.ends[to - 1];
@@ -92,16 +123,34 @@ export class EventBatch {
    * @throws RangeError for an index out of range
    */
   eventText(i: number): string {
+    this.assertNotReleased();
     if (!Number.isInteger(i) || i < 0 || i >= this.ends.length) throw new RangeError(`EventBatch.eventText(${i}) of ${this.ends.length} events`);
     const start = i === 0 ? PREFIX.length : this.ends[i - 1] + 1; // + 1: the comma before the event
     return this.buf.toString('utf8', start, this.ends[i]);
   }
 
+  /**
+   * Gives the buffer back for later batches. Call only when nothing reads this batch's bodies any more: its request
+   * answered and its outcomes settled (a body handed to a request that may still be writing it must not be
+   * released). Afterwards every method but `length` throws.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    keepBuffer(this.buf);
+    this.buf = Buffer.alloc(0);
+  }
+
+  private assertNotReleased(): void {
+    if (this.released) throw new Error('EventBatch used after release()');
+  }
+
   private grow(min: number): void {
     let capacity = this.buf.length * 2;
     while (capacity < min) capacity *= 2;
-    const next = Buffer.allocUnsafeSlow(capacity);
+    const next = takeBuffer(capacity);
     this.buf.copy(next, 0, 0, this.used);
+    keepBuffer(this.buf);
     this.buf = next;
   }
 }

@@ -171,6 +171,9 @@ export class Batcher {
         const outcomes = send ? await send(b.events) : b.tickets.map(() => ({ status: 'processed' as const }));
         answered = outcomes.length;
         settlement.settleOutcomes(b, outcomes);
+        // Answered and settled: nothing reads the bodies any more. (After a failure the request may still be writing
+        // its body, so that buffer is left to the garbage collector.)
+        b.events.release();
       } catch (err) {
         failure.fail(err);
       } finally {

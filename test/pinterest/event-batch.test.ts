@@ -49,4 +49,26 @@ describe('EventBatch', () => {
     expect(() => b.body(0, 2)).toThrow(RangeError);
     expect(() => new EventBatch().body()).toThrow(RangeError);
   });
+
+  it('gives its buffer back on release(): the next batch fills the same memory, the released one refuses to be read', () => {
+    const first = new EventBatch(4096);
+    first.push(JSON.stringify(ev('a')));
+    const memory = first.body().buffer;
+    first.release();
+    expect(() => first.body()).toThrow(/after release/);
+    expect(() => first.eventText(0)).toThrow(/after release/);
+    expect(() => first.push('{}')).toThrow(/after release/);
+    first.release(); // twice is harmless: the buffer is not given out twice
+
+    const second = new EventBatch(4096);
+    second.push(JSON.stringify(ev('b')));
+    expect(second.body().buffer).toBe(memory);
+    expect(parse(second.body()).data).toEqual([ev('b')]);
+    // the first release was kept once: a third batch gets other memory
+    const third = new EventBatch(4096);
+    expect(third.body.bind(third)).toThrow(RangeError); // empty
+    third.push(JSON.stringify(ev('c')));
+    expect(third.body().buffer).not.toBe(memory);
+    expect(parse(second.body()).data).toEqual([ev('b')]);
+  });
 });
