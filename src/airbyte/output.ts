@@ -109,6 +109,11 @@ export class AirbyteOutput {
     this.write({ type: 'CONNECTION_STATUS', connectionStatus });
   }
 
+  /** True while the stream is full (a write returned false and `drain` has not come yet); see {@link ready}. */
+  get full(): boolean {
+    return this.draining !== null;
+  }
+
   /** Resolves when the stream can take more (immediately unless a write returned false). */
   ready(): Promise<void> {
     return this.draining ?? Promise.resolve();

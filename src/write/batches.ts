@@ -121,10 +121,13 @@ export class Batcher {
     return this.batch.length === 0;
   }
 
-  /** Adds one event; when that fills the batch, sends it (waiting for a free slot: reading pauses meanwhile). */
-  async add(row: BatchedRow): Promise<void> {
+  /**
+   * Adds one event. When that fills the batch, sends it and returns a promise that resolves once it is on its way
+   * (after waiting for a free slot: reading pauses meanwhile); otherwise returns undefined (nothing to wait for).
+   */
+  add(row: BatchedRow): Promise<void> | undefined {
     this.batch.add(row);
-    if (this.batch.length >= MAX_EVENTS_PER_REQUEST) await this.submit();
+    return this.batch.length >= MAX_EVENTS_PER_REQUEST ? this.submit() : undefined;
   }
 
   /** A STATE was read while events wait: send them within `flushIntervalMs` even if the batch does not fill. */

@@ -1,13 +1,16 @@
 import type { Readable } from 'node:stream';
-import { readMessages, type InputMessage } from '../airbyte/input.js';
+import { readMessageBatches, type InputMessage } from '../airbyte/input.js';
 import { InputError } from '../airbyte/input-error.js';
 import type { AirbyteOutput } from '../airbyte/output.js';
 import type { SyncFailure } from './sync-failure.js';
 
 /** What the read loop does with each kind of input message. */
 export interface MessageHandlers {
-  /** A RECORD; may wait (a full batch waiting for a free in-flight slot), and reading waits with it. */
-  record(msg: Extract<InputMessage, { kind: 'record' }>): Promise<void>;
+  /**
+   * A RECORD. Returns a promise only when reading must wait for it (a full batch waiting for a free in-flight slot);
+   * undefined otherwise, so that most records take no async step.
+   */
+  record(msg: Extract<InputMessage, { kind: 'record' }>): Promise<void> | undefined;
   /** A STATE. */
   state(msg: Extract<InputMessage, { kind: 'state' }>): void;
 }
@@ -35,12 +38,16 @@ export interface ReadLoopOptions {
  */
 export async function readLoop(o: ReadLoopOptions): Promise<InputError | undefined> {
   try {
-    for await (const msg of readMessages(o.input)) {
-      if (msg.kind === 'invalid') return new InputError(msg.line, msg.problem);
-      if (msg.kind === 'record') await o.handlers.record(msg);
-      else if (msg.kind === 'state') o.handlers.state(msg);
-      if (o.failure.failed) break;
-      await o.out.ready();
+    for await (const messages of readMessageBatches(o.input)) {
+      for (const msg of messages) {
+        if (msg.kind === 'invalid') return new InputError(msg.line, msg.problem);
+        if (msg.kind === 'record') {
+          const wait = o.handlers.record(msg);
+          if (wait) await wait;
+        } else if (msg.kind === 'state') o.handlers.state(msg);
+        if (o.failure.failed) return undefined;
+        if (o.out.full) await o.out.ready();
+      }
     }
   } catch (err) {
     if (o.cancel?.aborted) return undefined;

@@ -79,10 +79,10 @@ export class RecordStep {
 
   /**
    * Handles one RECORD. `problem` is set when the input line itself is unusable as a record (e.g. `data` not an
-   * object): the row is rejected with that reason. Resolves once the event is batched (which may wait for a free
-   * in-flight slot when the batch fills).
+   * object): the row is rejected with that reason. Returns a promise only when the event filled a batch: it resolves
+   * once that batch is on its way (which may wait for a free in-flight slot); otherwise undefined.
    */
-  async handle(rec: AirbyteRecord, problem?: string): Promise<void> {
+  handle(rec: AirbyteRecord, problem?: string): Promise<void> | undefined {
     const { report, settlement } = this.o;
     report.counts.recordsRead++;
     const ctx = this.o.registry.get(rec.stream, rec.namespace);
@@ -91,7 +91,7 @@ export class RecordStep {
     const ticket = settlement.track(rec.stream, rec.namespace);
     if (problem) {
       this.reject(ticket, ctx, rowOf(ctx, position, problem, 'input'), rec.data);
-      return;
+      return undefined;
     }
     const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
     this.logNotices(ctx, position, result);
@@ -104,14 +104,14 @@ export class RecordStep {
       }
       if (result.rejectedEvent) row.eventJson = JSON.stringify(result.rejectedEvent);
       this.reject(ticket, ctx, row, rec.data);
-      return;
+      return undefined;
     }
     this.logSample(ctx, position, result.event);
     const derived = result.eventIdRule !== undefined;
     if (this.eventIdRepeats.observe(result.event.event_id, { stream: ctx.label, record: position }, derived) && this.eventIdRepeats.repeats === 1) {
       this.o.out.log('WARN', `Record ${position} of stream ${ctx.label} repeats the event_id of an earlier record of this sync. ${EVENT_ID_REPEAT_ADVICE}`);
     }
-    await this.o.batcher.add({
+    return this.o.batcher.add({
       json: JSON.stringify(result.event),
       identifiers: identifierMask(result.event.user_data),
       ticket,
