@@ -168,6 +168,7 @@ export class Batcher {
     for (const mask of b.identifiers) report.cover(mask);
     report.counts.eventsSent += n;
     report.counts.inFlightEvents += n;
+    const sentAt = now();
     slots.run(async () => {
       let answered = 0;
       try {
@@ -181,7 +182,8 @@ export class Batcher {
         failure.fail(err);
       } finally {
         if (concurrency) {
-          concurrency.completed(answered, now());
+          const at = now();
+          concurrency.completed(answered, at, at - sentAt);
           slots.limit = concurrency.limit;
         }
         report.counts.inFlightEvents -= n;

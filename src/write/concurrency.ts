@@ -11,9 +11,12 @@
  * Measurement: a window is one round of requests (`limit` completions, at least `minWindowMs`); its throughput is
  * the events acknowledged in it per second. After each window without pushback:
  * - no earlier window to compare with, or the limit was not reached during it: nothing to learn, try one more;
- * - the limit was raised and throughput rose in proportion (at least half the ratio of the limits): the requests
- *   were waiting on latency, so keep raising: doubling while that holds from the start ("slow start"), one at a
- *   time after;
+ * - the limit was raised and throughput rose in proportion (at least half the ratio of the limits), or the limit
+ *   was reached again while the answers came no slower (their mean latency rose by less than half the ratio of the
+ *   limits, so Pinterest served the extra requests side by side): the requests were waiting on latency, so keep
+ *   raising: doubling while that holds from the start ("slow start"), one at a time after. (Throughput measured
+ *   over a window varies by ±20% with the speed of the reader alone, so a comparison of throughputs by itself
+ *   turned useful raises down half the time; the latency of the answers does not depend on the reader.)
  * - it rose less than {@link MIN_GAIN}: the extra requests bought nothing (the CPU, the input or the rate limit is
  *   the bottleneck), so go back to the previous limit and hold it for {@link HOLD_WINDOWS} windows before probing
  *   again, in case latency changes;
@@ -79,8 +82,10 @@ export class AdaptiveConcurrency {
   private windowCompletions = 0;
   private windowSaturated = false;
   private windowPushback = false;
+  private windowLatencyMs = 0;
+  private windowLatencies = 0;
   // The last clean window, to compare with.
-  private previous: { limit: number; eventsPerSecond: number } | undefined;
+  private previous: { limit: number; eventsPerSecond: number; latencyMs: number | undefined } | undefined;
   /** Completions still to come from requests sent before the last cut; pushback is ignored until then. */
   private settlingAfterCut = 0;
   /** Limit before the last raise, to return to when the raise bought nothing. */
@@ -127,30 +132,37 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * A batch settled with `events` events acknowledged (processed or failed per event; 0 if the request failed).
-   * Returns the finished window's record when this completion ended one, else undefined.
+   * A batch settled with `events` events acknowledged (processed or failed per event; 0 if the request failed),
+   * `latencyMs` after it was dispatched (retries included; undefined when unknown: raises are then judged by
+   * throughput alone). Returns the finished window's record when this completion ended one, else undefined.
    */
-  completed(events: number, now: number): WindowRecord | undefined {
+  completed(events: number, now: number, latencyMs?: number): WindowRecord | undefined {
     if (this.settlingAfterCut > 0) this.settlingAfterCut--;
     this.windowStart ??= now;
     this.windowEvents += events;
     this.windowCompletions++;
+    if (latencyMs !== undefined) {
+      this.windowLatencyMs += latencyMs;
+      this.windowLatencies++;
+    }
     const elapsed = now - this.windowStart;
     if (this.windowCompletions < this.current || elapsed < this.minWindowMs) return undefined;
     const limit = this.current;
     const eventsPerSecond = (this.windowEvents * 1000) / Math.max(elapsed, 1);
-    const verdict = this.decide(limit, eventsPerSecond);
+    // Mean latency of the window's answers, when every one of them had it.
+    const meanLatencyMs = this.windowLatencies === this.windowCompletions ? this.windowLatencyMs / this.windowLatencies : undefined;
+    const verdict = this.decide(limit, eventsPerSecond, meanLatencyMs);
     this.startWindow(now);
     return { limit, eventsPerSecond, verdict, next: this.current };
   }
 
-  private decide(limit: number, eventsPerSecond: number): WindowVerdict {
+  private decide(limit: number, eventsPerSecond: number, latencyMs: number | undefined): WindowVerdict {
     if (this.windowPushback) {
       // The window started at the cut: measure the next one from scratch.
       return 'pushback';
     }
     const previous = this.previous;
-    this.previous = { limit, eventsPerSecond };
+    this.previous = { limit, eventsPerSecond, latencyMs };
     if (this.holdWindows > 0) {
       this.holdWindows--;
       return 'hold';
@@ -162,7 +174,10 @@ export class AdaptiveConcurrency {
     }
     const gain = eventsPerSecond / previous.eventsPerSecond - 1;
     const expected = limit / previous.limit - 1;
-    if (gain >= expected / 2) {
+    // The answers came no slower with more requests in flight: Pinterest served them side by side.
+    const servedSideBySide =
+      this.windowSaturated && latencyMs !== undefined && previous.latencyMs !== undefined && latencyMs / previous.latencyMs - 1 < expected / 2;
+    if (gain >= expected / 2 || servedSideBySide) {
       this.raise(limit);
       return 'scaling';
     }
@@ -195,5 +210,7 @@ export class AdaptiveConcurrency {
     this.windowCompletions = 0;
     this.windowSaturated = false;
     this.windowPushback = false;
+    this.windowLatencyMs = 0;
+    this.windowLatencies = 0;
   }
 }

@@ -80,10 +80,16 @@ export class Rejections {
     return this.sink !== undefined;
   }
 
+  /** Rows handed to the sink so far (0 without one). */
+  rowsRecorded = 0;
+
   /** Records one rejected row: counted, logged while its reason is rare, kept by the sink. */
   record(row: RejectedRow): void {
     this.report.reject(row.reason, rowLabel(row), row.source === 'pinterest');
-    this.sink?.add(row);
+    if (this.sink) {
+      this.sink.add(row);
+      this.rowsRecorded++;
+    }
   }
 
   /** Makes every row recorded so far durable (no-op without a sink). Rejects with the sink's error. */

@@ -57,6 +57,10 @@ export class Settlement {
   private releaseQueued = false;
   /** Set when a rejection-sink flush failed: no state may be echoed after that. */
   private flushFailed = false;
+  /** Rows recorded before the last successful rejection-sink flush started: those are durable. */
+  private rowsDurable = 0;
+  /** Releases queued or running in the chain. */
+  private releasesPending = 0;
 
   constructor(private readonly o: SettlementOptions) {}
 
@@ -141,13 +145,23 @@ export class Settlement {
    */
   releaseStates(): void {
     if (!this.o.echoStates || this.overRejectedLimit()) return;
-    if (this.o.rejections.needsFlush) {
+    const { rejections } = this.o;
+    // With a sink, the echo waits for a flush, unless every row recorded so far is durable already (none recorded
+    // since the last flush, no release waiting): then there is nothing to wait for, and the echo cannot be taken over
+    // by a row rejected after the state.
+    const allDurable = this.releasesPending === 0 && !this.flushFailed && rejections.rowsRecorded === this.rowsDurable;
+    if (rejections.needsFlush && !allDurable) {
       // One queued release covers every settlement until it starts: it counts the releasable states only then.
       if (this.releaseQueued) return;
       this.releaseQueued = true;
-      this.releasing = this.releasing.then(() => {
+      this.releasesPending++;
+      this.releasing = this.releasing.then(async () => {
         this.releaseQueued = false;
-        return this.releaseAfterFlush();
+        try {
+          await this.releaseAfterFlush();
+        } finally {
+          this.releasesPending--;
+        }
       });
       return;
     }
@@ -169,8 +183,10 @@ export class Settlement {
     if (this.flushFailed) return;
     const n = this.ledger.releasable;
     if (n === 0) return;
+    const rows = this.o.rejections.rowsRecorded;
     try {
       await this.o.rejections.flush();
+      this.rowsDurable = rows;
     } catch (err) {
       this.flushFailed = true;
       failure.fail(err);

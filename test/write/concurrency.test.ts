@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveConcurrency, HOLD_WINDOWS, PUSHBACK_HOLD_WINDOWS, type WindowRecord } from '../../src/write/concurrency.js';
 
-/** Feeds one window of `limit` completions of 1,000 events spread over `ms`, all at the current limit (saturated). */
-function window(c: AdaptiveConcurrency, start: number, ms: number): WindowRecord | undefined {
+/**
+ * Feeds one window of `limit` completions of 1,000 events spread over `ms`, all at the current limit (saturated),
+ * each answered `latencyMs` after it was sent (undefined: latency unknown).
+ */
+function window(c: AdaptiveConcurrency, start: number, ms: number, latencyMs?: number): WindowRecord | undefined {
   const n = c.limit;
   for (let i = 0; i < n; i++) c.dispatched(n, start);
   let record: WindowRecord | undefined;
-  for (let i = 1; i <= n; i++) record = c.completed(1000, start + (ms * i) / n) ?? record;
+  for (let i = 1; i <= n; i++) record = c.completed(1000, start + (ms * i) / n, latencyMs) ?? record;
   return record;
 }
 
@@ -19,7 +22,7 @@ function window(c: AdaptiveConcurrency, start: number, ms: number): WindowRecord
  */
 function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; batches: number; ceilingPerSecond?: number; retryMs?: number }) {
   const c = new AdaptiveConcurrency({ max: o.max });
-  const pending: Array<{ at: number; pushback: boolean }> = [];
+  const pending: Array<{ at: number; pushback: boolean; sent: number }> = [];
   const sentAt: number[] = [];
   let t = 0;
   let ready = o.cpuMsPerBatch;
@@ -38,7 +41,7 @@ function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; ba
       const refused = o.ceilingPerSecond !== undefined && recent >= o.ceilingPerSecond;
       sentAt.push(t);
       if (sentAt.length > 1000) sentAt.splice(0, 500);
-      pending.push(refused ? { at: t + o.latencyMs, pushback: true } : { at: t + o.latencyMs, pushback: false });
+      pending.push({ at: t + o.latencyMs, pushback: refused, sent: t });
       maxInFlight = Math.max(maxInFlight, pending.length);
       if (done >= o.batches / 2) lateMaxInFlight = Math.max(lateMaxInFlight, pending.length);
       c.dispatched(pending.length, t);
@@ -51,10 +54,10 @@ function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; ba
         // The client retries the same batch after its backoff; the slot stays taken meanwhile.
         c.pushback(t);
         pushbacks++;
-        pending.push({ at: t + (o.retryMs ?? 1000) + o.latencyMs, pushback: false });
+        pending.push({ at: t + (o.retryMs ?? 1000) + o.latencyMs, pushback: false, sent: next.sent });
         continue;
       }
-      c.completed(1000, t);
+      c.completed(1000, t, t - next.sent);
       done++;
       if (done === Math.floor(o.batches / 2)) halfTime = t;
     }
@@ -83,6 +86,21 @@ describe('AdaptiveConcurrency', () => {
     // Then it probes again, one at a time now.
     expect(window(c, 2700, 300)).toEqual({ limit: 8, eventsPerSecond: 26_666.666666666668, verdict: 'probe', next: 9 });
     expect(c.peak).toBe(16);
+  });
+
+  it('keeps raising when the answers come no slower, though the throughput measured dipped (a slow reader)', () => {
+    const c = new AdaptiveConcurrency({ max: 64 });
+    window(c, 0, 300, 300); // 4 → 8
+    // Twice the requests, answered as fast, but the window's throughput rose 5% only (the reader was slow then).
+    expect(window(c, 300, 571, 300)).toMatchObject({ limit: 8, verdict: 'scaling', next: 16 });
+    // The same dip with answers that slowed in proportion: Pinterest queues the extra requests → back to 8.
+    const queued = new AdaptiveConcurrency({ max: 64 });
+    window(queued, 0, 300, 300);
+    expect(window(queued, 300, 571, 571)).toMatchObject({ limit: 8, verdict: 'no-gain', next: 4 });
+    // Latency unknown: judged by throughput alone, as before.
+    const unknown = new AdaptiveConcurrency({ max: 64 });
+    window(unknown, 0, 300);
+    expect(window(unknown, 300, 571)).toMatchObject({ limit: 8, verdict: 'no-gain', next: 4 });
   });
 
   it('a window needs `limit` completions and at least 200 ms', () => {
