@@ -13,7 +13,8 @@
  * - no earlier window to compare with, or the limit was not reached during it: nothing to learn, try one more;
  * - the limit was raised and throughput rose in proportion (at least half the ratio of the limits), or the limit
  *   was reached again while the answers came no slower (their mean latency rose by less than half the ratio of the
- *   limits, so Pinterest served the extra requests side by side): the requests were waiting on latency, so keep
+ *   limits, so Pinterest served the extra requests side by side) over two windows at the raised limit (answers in
+ *   the first one are mostly to requests sent before the raise): the requests were waiting on latency, so keep
  *   raising: doubling while that holds from the start ("slow start"), one at a time after. (Throughput measured
  *   over a window varies by ±20% with the speed of the reader alone, so a comparison of throughputs by itself
  *   turned useful raises down half the time; the latency of the answers does not depend on the reader.)
@@ -90,6 +91,8 @@ export class AdaptiveConcurrency {
   private settlingAfterCut = 0;
   /** Limit before the last raise, to return to when the raise bought nothing. */
   private beforeRaise: number | undefined;
+  /** The last window saw no slower answers but no gain: the next one, at the same limit, confirms or undoes the raise. */
+  private confirming = false;
 
   constructor(options: ConcurrencyOptions) {
     if (!Number.isInteger(options.max) || options.max < 1) throw new RangeError(`max must be an integer ≥ 1, got ${options.max}`);
@@ -157,6 +160,8 @@ export class AdaptiveConcurrency {
   }
 
   private decide(limit: number, eventsPerSecond: number, latencyMs: number | undefined): WindowVerdict {
+    const confirming = this.confirming;
+    this.confirming = false;
     if (this.windowPushback) {
       // The window started at the cut: measure the next one from scratch.
       return 'pushback';
@@ -177,9 +182,18 @@ export class AdaptiveConcurrency {
     // The answers came no slower with more requests in flight: Pinterest served them side by side.
     const servedSideBySide =
       this.windowSaturated && latencyMs !== undefined && previous.latencyMs !== undefined && latencyMs / previous.latencyMs - 1 < expected / 2;
-    if (gain >= expected / 2 || servedSideBySide) {
+    if (gain >= expected / 2 || (servedSideBySide && confirming)) {
       this.raise(limit);
       return 'scaling';
+    }
+    if (servedSideBySide) {
+      // Most answers of the window after a raise are to requests sent before it, at the old limit: their latency
+      // cannot show what the raise did. Keep the limit one more window, whose requests were sent at it, and judge it
+      // against the same window before the raise. (Judged at once, a limit that only lengthened a queue (a rate
+      // limit, a Pinterest serving one request after another) was raised window after window up to max.)
+      this.confirming = true;
+      this.previous = previous;
+      return 'hold';
     }
     this.slowStart = false;
     if (gain < MIN_GAIN) {
