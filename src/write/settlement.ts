@@ -18,7 +18,7 @@ import type { SyncFailure } from './sync-failure.js';
 export function pinterestText(text: string, events: EventBatch, i: number): string {
   let event: unknown;
   try {
-    event = (JSON.parse(events.body(i, i + 1).toString('utf8')) as { data: unknown[] }).data[0];
+    event = JSON.parse(events.eventText(i));
   } catch {
     event = undefined;
   }
