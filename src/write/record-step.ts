@@ -15,15 +15,18 @@ import { startProbes, type StreamContext, type StreamRegistry } from './streams.
 /** The notices a stream logs once when it starts (see StreamNotices). */
 const NOT_IN_CATALOG: StreamNoticeKind = {
   level: 'WARN',
-  more: 'are not in the configured catalog, so they have no primary key: their derived event_ids come from order_id and event_time, or from the whole record.',
+  one: 'is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.',
+  many: 'are not in the configured catalog, so they have no primary key: their derived event_ids come from order_id and event_time, or from the whole record.',
 };
 const EVENT_TIME_MAPPED: StreamNoticeKind = {
   level: 'INFO',
-  more: 'map event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
+  one: 'maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
+  many: 'map event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).',
 };
 const EVENT_TIME_FROM_EMITTED_AT: StreamNoticeKind = {
   level: 'INFO',
-  more: "map no event_time and their records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
+  one: "maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
+  many: "map no event_time and their records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
 };
 
 /** What to do about repeated event_ids (Pinterest keeps one event per event_id). */
@@ -135,10 +138,7 @@ export class RecordStep {
   private probe(ctx: StreamContext, position: number, data: Record<string, unknown>): void {
     const { out } = this.o;
     if (ctx.notInCatalog && position === 1) {
-      this.notices.notice(
-        NOT_IN_CATALOG,
-        `Stream ${ctx.label} is not in the configured catalog, so it has no primary key: its derived event_ids come from order_id and event_time, or from the whole record.`,
-      );
+      this.notices.notice(NOT_IN_CATALOG, ctx.label);
     }
     if (position === 1) startProbes(ctx);
     const probe = ctx.mappingProbe;
@@ -163,13 +163,10 @@ export class RecordStep {
     // Which event_time rule applies, once per stream: the mapping (then emitted_at is never used), or emitted_at.
     if (!ctx.timeNoticeLogged && ctx.mapper.eventTimeMapped) {
       ctx.timeNoticeLogged = true;
-      this.notices.notice(EVENT_TIME_MAPPED, `Stream ${ctx.label} maps event_time in field_mapping: it is read from there, and a record without it is rejected (emitted_at is never used).`);
+      this.notices.notice(EVENT_TIME_MAPPED, ctx.label);
     } else if (!ctx.timeNoticeLogged && result.usedEmittedAt) {
       ctx.timeNoticeLogged = true;
-      this.notices.notice(
-        EVENT_TIME_FROM_EMITTED_AT,
-        `Stream ${ctx.label} maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.`,
-      );
+      this.notices.notice(EVENT_TIME_FROM_EMITTED_AT, ctx.label);
     }
     const unknown = result.unknownEventName;
     // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.

@@ -9,14 +9,16 @@ import type { AirbyteOutput } from '../airbyte/output.js';
 /** How many streams each kind of notice is logged for, one line each, before the rest are only counted. */
 export const STREAMS_NOTICED_ONE_BY_ONE = 10;
 
-/** One kind of stream notice: its level and its wording for the streams that were only counted. */
+/**
+ * One kind of stream notice: its level and its wording after the stream's name, for one stream (`Stream orders
+ * <one>`, also the end-of-sync line for one more stream) and for several (`N more streams <many>`).
+ */
 export interface StreamNoticeKind {
   level: 'INFO' | 'WARN';
-  /**
-   * What the end-of-sync line says after `N more streams `, e.g. `map event_time in field_mapping: ...` (plural,
-   * without stream name).
-   */
-  more: string;
+  /** Singular, e.g. `maps event_time in field_mapping: ...`. */
+  one: string;
+  /** Plural, e.g. `map event_time in field_mapping: ...`. */
+  many: string;
 }
 
 /** See the module docstring. Streams are counted, never remembered. */
@@ -26,21 +28,22 @@ export class StreamNotices {
   constructor(private readonly out: AirbyteOutput) {}
 
   /**
-   * Logs `message` (naming its stream) for one stream, while fewer than {@link STREAMS_NOTICED_ONE_BY_ONE} streams had
-   * a notice of this `kind`; the last one logged says that further streams are only counted. Call once per stream.
+   * Logs `Stream <label> <kind.one>` while fewer than {@link STREAMS_NOTICED_ONE_BY_ONE} streams had a notice of this
+   * `kind`; the last one logged says that further streams are only counted. Call once per stream.
    */
-  notice(kind: StreamNoticeKind, message: string): void {
+  notice(kind: StreamNoticeKind, label: string): void {
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
+    const message = `Stream ${label} ${kind.one}`;
     if (n < STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, message);
     else if (n === STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, `${message} (further streams with this notice are only counted)`);
   }
 
-  /** End of sync: for each kind noticed by more streams than were logged, one line `N more streams <kind.more>`. */
+  /** End of sync: for each kind noticed by more streams than were logged, one line `N more streams <kind.many>`. */
   finish(): void {
     for (const [kind, n] of this.counts) {
       const more = n - STREAMS_NOTICED_ONE_BY_ONE;
-      if (more > 0) this.out.log(kind.level, `${more} more ${more === 1 ? 'stream' : 'streams'} ${kind.more}`);
+      if (more > 0) this.out.log(kind.level, more === 1 ? `1 more stream ${kind.one}` : `${more} more streams ${kind.many}`);
     }
   }
 }
