@@ -16,11 +16,22 @@ function window(c: AdaptiveConcurrency, start: number, ms: number, latencyMs?: n
 /**
  * A deterministic model of the pipeline: building a batch of 1,000 events costs `cpuMs` of the one thread, a batch
  * waits for a free slot, Pinterest answers after `latencyMs`. With `ceilingPerSecond`, a request sent when that
- * many were already sent in the past second is answered 429 and retried after `retryMs` (as the client does).
+ * many were already sent in the past second is answered 429 and retried after `retryMs` (as the client does). With
+ * `servedPerSecond`, requests are served one after another at that rate (the client's requests_per_minute limiter, or
+ * a Pinterest that works through them in turn): each waits its turn, then is answered `latencyMs` later; latency is
+ * measured from dispatch, as the Batcher does.
  * Returns the limits seen, the most batches in flight (over the run and over its second half) and the
  * acknowledged throughput of the second half.
  */
-function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; batches: number; ceilingPerSecond?: number; retryMs?: number }) {
+function simulate(o: {
+  latencyMs: number;
+  cpuMsPerBatch: number;
+  max: number;
+  batches: number;
+  ceilingPerSecond?: number;
+  retryMs?: number;
+  servedPerSecond?: number;
+}) {
   const c = new AdaptiveConcurrency({ max: o.max });
   const pending: Array<{ at: number; pushback: boolean; sent: number }> = [];
   const sentAt: number[] = [];
@@ -32,6 +43,8 @@ function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; ba
   const limits: number[] = [c.limit];
   let maxInFlight = 0;
   let lateMaxInFlight = 0;
+  let lateMaxLimit = 0;
+  let nextTurn = 0;
   let pushbacks = 0;
   while (done < o.batches) {
     pending.sort((a, b) => a.at - b.at);
@@ -41,7 +54,9 @@ function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; ba
       const refused = o.ceilingPerSecond !== undefined && recent >= o.ceilingPerSecond;
       sentAt.push(t);
       if (sentAt.length > 1000) sentAt.splice(0, 500);
-      pending.push({ at: t + o.latencyMs, pushback: refused, sent: t });
+      const served = o.servedPerSecond === undefined ? t : Math.max(t, nextTurn);
+      if (o.servedPerSecond !== undefined) nextTurn = served + 1000 / o.servedPerSecond;
+      pending.push({ at: served + o.latencyMs, pushback: refused, sent: t });
       maxInFlight = Math.max(maxInFlight, pending.length);
       if (done >= o.batches / 2) lateMaxInFlight = Math.max(lateMaxInFlight, pending.length);
       c.dispatched(pending.length, t);
@@ -60,11 +75,12 @@ function simulate(o: { latencyMs: number; cpuMsPerBatch: number; max: number; ba
       c.completed(1000, t, t - next.sent);
       done++;
       if (done === Math.floor(o.batches / 2)) halfTime = t;
+      if (done >= o.batches / 2) lateMaxLimit = Math.max(lateMaxLimit, c.limit);
     }
     limits.push(c.limit);
   }
   const secondHalfEventsPerSecond = ((o.batches - Math.floor(o.batches / 2)) * 1000 * 1000) / (t - halfTime);
-  return { limits, final: c.limit, peak: c.peak, maxInFlight, lateMaxInFlight, pushbacks, eventsPerSecond: secondHalfEventsPerSecond };
+  return { limits, final: c.limit, peak: c.peak, maxInFlight, lateMaxInFlight, lateMaxLimit, pushbacks, eventsPerSecond: secondHalfEventsPerSecond };
 }
 
 describe('AdaptiveConcurrency', () => {
@@ -220,5 +236,14 @@ describe('AdaptiveConcurrency in a model of the pipeline (40 ms of CPU per batch
     expect(r.eventsPerSecond).toBeLessThanOrEqual(12_000);
     expect(r.lateMaxInFlight).toBeLessThanOrEqual(4);
     expect(r.pushbacks).toBeLessThan(0.12 * 400);
+  });
+
+  it('when requests are served one after another (10/s), does not raise the limit to max on answers that only seem no slower (sent before the raise)', () => {
+    // 10 requests/s × 0.3 s: 3 in flight deliver all the throughput there is; more only wait in the queue, and each
+    // answer takes longer. Judged by the window right after each raise, whose answers are mostly to requests sent
+    // before it, the limit went up one raise after another to max (16 in flight, answers after 1.6 s instead of 0.3 s).
+    const r = simulate({ latencyMs: 300, cpuMsPerBatch: 40, max: 16, batches: 2000, servedPerSecond: 10 });
+    expect(r.lateMaxLimit).toBeLessThanOrEqual(10);
+    expect(r.lateMaxInFlight).toBeLessThanOrEqual(10);
   });
 });
