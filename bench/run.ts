@@ -37,7 +37,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { compileFloor } from './compile-floor.js';
 import { generateBigInput, generateInput } from './generate.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -397,13 +397,7 @@ async function runConnector(label: string, input: string, meta: { records: numbe
 }
 
 // ---- the floor ----------------------------------------------------------------------------------------------
-const floorJs = join(OUT, 'floor.mjs');
-writeFileSync(
-  floorJs,
-  ts.transpileModule(readFileSync(join(ROOT, 'bench', 'floor.ts'), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText,
-);
+const floorJs = compileFloor(join(OUT, 'floor.mjs'));
 
 interface FloorRun {
   label: string;

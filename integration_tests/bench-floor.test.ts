@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileFloor } from '../bench/compile-floor.js';
 import { generateInput } from '../bench/generate.js';
 import { startFakePinterest, type FakePinterest } from './fake-pinterest/server.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
@@ -30,13 +30,7 @@ describe('bench fair floor', () => {
   it('sends the bodies the connector sends for the bench input, and counts the same bytes', async () => {
     const input = join(dir, 'input.jsonl');
     await generateInput(input, { records: RECORDS, nowMs: Date.now() - 60_000 });
-    const floorJs = join(dir, 'floor.mjs');
-    writeFileSync(
-      floorJs,
-      ts.transpileModule(readFileSync(join(REPO_ROOT, 'bench', 'floor.ts'), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText,
-    );
+    const floorJs = compileFloor(join(dir, 'floor.mjs'));
     const bodiesFile = join(dir, 'bodies.jsonl');
     const floor = spawnSync(process.execPath, [floorJs, '--dist', join(REPO_ROOT, 'dist'), '--bodies', bodiesFile], {
       input: readFileSync(input),
