@@ -284,23 +284,13 @@ export function parseInputLine(text: string, line: number): InputMessage {
 }
 
 /**
- * Reads Airbyte messages from `input` (stdin) line by line (see {@link splitLineBatches}: linear in the input), with
- * back-pressure: the stream is only read as fast as the consumer of this async iterator asks for messages. Lines end
- * with "\n" or "\r\n"; empty and whitespace-only lines are skipped (but counted in `line`); a UTF-8 byte order mark
- * before the first line is ignored. A last line without a line break is read like any other when it is a complete
- * message; otherwise it is `invalid` ("was cut off").
- *
- * @throws LineTooLongError (an InputError) when a line is longer than {@link MAX_LINE_LENGTH}; the error `input` emits
- */
-export async function* readMessages(input: Readable): AsyncGenerator<InputMessage> {
-  for await (const messages of readMessageBatches(input)) yield* messages;
-}
-
-/**
- * The messages of `input` as {@link readMessages} reads them, one synchronous iterable per chunk of input: each of its
- * lines is parsed when the consumer reaches it, and the next chunk is read when the consumer asks for the next
- * iterable. The write loop handles a chunk's records without an async step per record (promises and microtask turns
- * were a measurable share of the time per record; issue 16).
+ * Reads Airbyte messages from `input` (stdin) line by line (see {@link splitLineBatches}: linear in the input), one
+ * synchronous iterable per chunk of input: each of its lines is parsed when the consumer reaches it, and the next
+ * chunk is read only when the consumer asks for the next iterable (back-pressure). The write loop thus handles a
+ * chunk's records without an async step per record (promises and microtask turns were a measurable share of the time
+ * per record; issue 16). Lines end with "\n" or "\r\n"; empty and whitespace-only lines are skipped (but counted in
+ * `line`); a UTF-8 byte order mark before the first line is ignored. A last line without a line break is read like
+ * any other when it is a complete message; otherwise it is `invalid` ("was cut off").
  *
  * @throws LineTooLongError (an InputError) when a line is longer than {@link MAX_LINE_LENGTH}; the error `input` emits
  */

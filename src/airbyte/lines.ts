@@ -8,16 +8,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from './input-error.js';
 
-/** One line of input, without its line break. */
-export interface InputLine {
-  /** The line's text (UTF-8 decoded, without "\r\n" or "\n"). */
-  text: string;
-  /** 1-based line number. */
-  line: number;
-  /** False for a last line that the input ended in the middle of (no line break after it). */
-  terminated: boolean;
-}
-
 /** A line longer than the limit: the sync ends instead of holding it in memory. */
 export class LineTooLongError extends InputError {
   override name = 'LineTooLongError';
@@ -85,21 +75,6 @@ export class LineBatch {
       i--;
     }
     return withoutCR(this.bytes.toString('utf8', this.bounds[2 * i], this.bounds[2 * i + 1]));
-  }
-}
-
-/**
- * The lines of `chunks`, in order, with back-pressure (a chunk is only asked for when the consumer wants a line that
- * is not complete yet). See {@link splitLineBatches}, which this unpacks.
- *
- * @param chunks the input: Buffers (or strings, taken as UTF-8)
- * @param maxBytes longest line accepted, in bytes without the line break
- * @throws LineTooLongError as soon as a line is known to exceed `maxBytes` (before it is held whole in memory);
- *   rethrows the input's own errors
- */
-export async function* splitLines(chunks: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<InputLine> {
-  for await (const batch of splitLineBatches(chunks, maxBytes)) {
-    for (let i = 0; i < batch.length; i++) yield { text: batch.text(i), line: batch.line(i), terminated: batch.terminated(i) };
   }
 }
 

@@ -1,7 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING_DEPTH, nestsDeeperThan, parseInputLine, readMessages, TOO_DEEP } from '../../src/airbyte/input.js';
+import { MAX_NESTING_DEPTH, nestsDeeperThan, parseInputLine, readMessageBatches, TOO_DEEP, type InputMessage } from '../../src/airbyte/input.js';
 import { serializeState } from '../../src/airbyte/state.js';
+
+/** The messages of `input`, one at a time, as the write loop meets them. */
+async function* readMessages(input: Readable): AsyncGenerator<InputMessage> {
+  for await (const messages of readMessageBatches(input)) yield* messages;
+}
 
 describe('parseInputLine', () => {
   it('keeps every digit of integers beyond 2^53 as bigint in record data', () => {
@@ -55,7 +60,7 @@ describe('serializeState', () => {
   });
 });
 
-describe('readMessages', () => {
+describe('readMessageBatches', () => {
   it('ignores a UTF-8 byte order mark before the first line and accepts CRLF line ends', async () => {
     const input = Readable.from([Buffer.from('\ufeff{"type":"STATE","state":{"type":"LEGACY","data":{}}}\r\n{"type":"LOG","log":{}}\r\n', 'utf8')]);
     const got = [];

@@ -1,11 +1,20 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/airbyte/input-error.js';
-import { LineTooLongError, splitLines, type InputLine } from '../../src/airbyte/lines.js';
+import { LineTooLongError, splitLineBatches } from '../../src/airbyte/lines.js';
+
+/** One line as the batches give it. */
+interface InputLine {
+  text: string;
+  line: number;
+  terminated: boolean;
+}
 
 async function lines(chunks: (string | Buffer)[], max = 1024): Promise<InputLine[]> {
   const got: InputLine[] = [];
-  for await (const l of splitLines(Readable.from(chunks), max)) got.push(l);
+  for await (const batch of splitLineBatches(Readable.from(chunks), max)) {
+    for (let i = 0; i < batch.length; i++) got.push({ text: batch.text(i), line: batch.line(i), terminated: batch.terminated(i) });
+  }
   return got;
 }
 
@@ -18,7 +27,7 @@ async function failure(chunks: (string | Buffer)[], max: number): Promise<unknow
   return undefined;
 }
 
-describe('splitLines', () => {
+describe('splitLineBatches', () => {
   it('splits on \\n, removes a \\r before it (also across chunks), numbers lines from 1', async () => {
     expect(await lines(['a\nbb\r', '\nc', 'cc\n\n', 'd\r\n'])).toEqual([
       { text: 'a', line: 1, terminated: true },
