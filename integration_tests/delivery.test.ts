@@ -262,8 +262,9 @@ describe.concurrent('a failure that outlasts the retries', () => {
   it('with concurrent batches: states before the failed batch are echoed, none behind it although later batches succeeded', async () => {
     const fake = await newFake();
     const input = generateOrders(4000, 500);
-    // Concurrency 4: batch 1 succeeds, batch 2 fails for good (max_retries 0), batches 3 and 4 succeed.
-    fake.script([{}, { status: 503, delayMs: 1500 }]); // slow enough for batches 3 and 4 to be sent meanwhile
+    // Concurrency 4: batch 1 succeeds, batch 2 fails for good (max_retries 0), batches 3 and 4 succeed. Batches in
+    // flight together may reach the fake in any order, so the fault is tied to batch 2's first event.
+    fake.script([{ status: 503, delayMs: 1500, forEventId: input.ids[1000] }]); // slow enough for batches 3 and 4 to be sent meanwhile
     const r = await runWrite(fake, ordersConfig({ max_retries: 0, max_concurrent_requests: 4 }), input.lines);
     expect(r.code, describeRun(r)).toBe(1);
     expect(eventsRequests(fake).map((q) => q.status).sort()).toEqual([200, 200, 200, 503]);

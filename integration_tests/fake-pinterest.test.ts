@@ -296,6 +296,16 @@ describe('fake Pinterest: fault script', () => {
     expect(fake.requests[0].fault).toMatchObject({ status: 429 });
   });
 
+  it('a fault with forEventId waits for the request that carries that event_id; others pass it by', async () => {
+    fake.script([{ status: 503, forEventId: 'b2' }, { status: 500 }]);
+    expect((await postEvents(fake, [event('a1')])).status).toBe(500);
+    expect((await postEvents(fake, [event('a2')])).status).toBe(200);
+    expect((await postEvents(fake, [event('b1'), event('b2')])).status).toBe(503);
+    expect(fake.pendingFaults().events).toBe(0);
+    expect(fake.acceptedEventIds()).toEqual(['a2']);
+    fake.reset();
+  });
+
   it('destroys the socket mid-response or before it, optionally after processing', async () => {
     fake.script([{ destroySocket: true }, { destroySocket: 'before-response' }, { destroySocket: true, afterProcessing: true }]);
     await expect(postEvents(fake, [event('lost1')])).rejects.toThrow();

@@ -172,6 +172,9 @@ export interface FakeConversionTag {
  * - `{bodyBytes}`: write 200 headers (no content-length), then `bodyBytes` bytes of spaces as fast as the client reads
  *   them, then `{}`: an oversized answer. `RecordedRequest.bytesSent` says how much was written before the client hung up.
  * - `{}`: no fault (a placeholder to let one request through).
+ * - `forEventId` (events requests only) with any of the above: the fault waits in the queue for the first request
+ *   whose body carries that event_id; other requests pass it by. For tests with batches in flight together, whose
+ *   arrival order is not fixed.
  */
 export interface Fault {
   status?: number;
@@ -184,6 +187,7 @@ export interface Fault {
   delayMs?: number;
   trickleMs?: number;
   bodyBytes?: number;
+  forEventId?: string;
 }
 
 /** Options of startFakePinterest; every one has a default that accepts `sample_config.json`. */
@@ -456,6 +460,12 @@ function emptyCounters(): FakeCounters {
 }
 
 /** Pinterest-like default body for a scripted status. */
+/** The event_ids in an events request body (`{data: [{event_id}]}`), or none when it has another shape. */
+function bodyEventIds(body: unknown): string[] {
+  const data = (body as { data?: unknown } | undefined)?.data;
+  return Array.isArray(data) ? data.map((e) => String((e as { event_id?: unknown } | null)?.event_id)) : [];
+}
+
 function defaultFaultBody(status: number): unknown {
   switch (status) {
     case 400: return { code: 4196, message: 'The request was invalid.' };
@@ -610,6 +620,12 @@ class FakePinterestServer implements FakePinterest {
 
   script(faults: Fault[]): void {
     this.eventFaults.push(...faults.map((f) => ({ ...f })));
+  }
+
+  /** The first scripted events fault that applies to a request with this body (see `Fault.forEventId`), dequeued. */
+  private takeEventFault(body: unknown): Fault | undefined {
+    const i = this.eventFaults.findIndex((f) => f.forEventId === undefined || bodyEventIds(body).includes(f.forEventId));
+    return i < 0 ? undefined : this.eventFaults.splice(i, 1)[0];
   }
 
   scriptOAuth(faults: Fault[]): void {
@@ -801,7 +817,7 @@ class FakePinterestServer implements FakePinterest {
         if (segs.length === 4 && segs[3] === 'events') {
           if (method !== 'POST') return this.finish(res, record, err(405, 405, 'Method not allowed.'), rid);
           c.eventsRequests += 1;
-          const fault = this.eventFaults.shift();
+          const fault = this.takeEventFault(parsed);
           if (fault && (await this.applyFault(fault, req, res, record, rid, () => this.events(req, accountId, query, parsed, jsonOk, contentType, record)))) return;
           if (this.rate429Every > 0 && c.eventsRequests % this.rate429Every === 0) {
             c.faultsInjected += 1;
