@@ -21,7 +21,11 @@ interface Segment {
   buckets: Bucket[] | null;
 }
 
-/** Handle the write pipeline keeps for each record until it is settled. */
+/**
+ * Handle the write pipeline keeps for each record until it is settled. Records of the same stream read between the
+ * same two states share one ticket object (it only names their segment and stream bucket), so a record costs no
+ * allocation of its own: a batch in flight keeps 1,000 references, not 1,000 objects.
+ */
 export interface RecordTicket {
   readonly segment: Segment;
   readonly streamBucket: Bucket;
@@ -42,20 +46,29 @@ export class StateLedger {
   private open: Segment = newSegment();
   private readonly streamBuckets = new Map<string, Bucket>();
   private head = 0;
+  /** The last ticket handed out and its stream, for the next records of that stream (until the next state). */
+  private last: { name: string; namespace: string | null | undefined; ticket: RecordTicket } | undefined;
 
-  /** Registers a record of stream (name, namespace) read now; returns its ticket. */
+  /** Registers a record of stream (name, namespace) read now; returns its ticket (see {@link RecordTicket}). */
   track(name: string, namespace: string | null | undefined): RecordTicket {
+    this.open.outstanding++;
+    const last = this.last;
+    if (last !== undefined && last.name === name && last.namespace === namespace) return last.ticket;
     const key = streamKey(name, namespace);
     let bucket = this.streamBuckets.get(key);
     if (!bucket) {
       bucket = { accepted: 0, rejected: 0 };
       this.streamBuckets.set(key, bucket);
     }
-    this.open.outstanding++;
-    return { segment: this.open, streamBucket: bucket };
+    const ticket = { segment: this.open, streamBucket: bucket };
+    this.last = { name, namespace, ticket };
+    return ticket;
   }
 
-  /** Marks a record as accepted (true) or definitively rejected (false). Call exactly once per ticket. */
+  /**
+   * Marks a record as accepted (true) or definitively rejected (false). Call exactly once per {@link track}, with
+   * the ticket it returned.
+   */
   settle(ticket: RecordTicket, accepted: boolean): void {
     ticket.segment.outstanding--;
     if (accepted) ticket.streamBucket.accepted++;
@@ -64,6 +77,7 @@ export class StateLedger {
 
   /** Closes the current segment with `state`. */
   addState(state: AirbyteState): void {
+    this.last = undefined; // the next records belong to the next segment (and, for the state's stream, a new bucket)
     const seg = this.open;
     seg.state = state;
     if (state.type === 'STREAM' && state.stream?.stream_descriptor) {

@@ -116,6 +116,27 @@ describe('StateLedger', () => {
     expect(drain(l)).toEqual([[1, 1, 0]]);
   });
 
+  it('records of one stream between two states share a ticket; another stream or a state starts a new one; counts stay per record', () => {
+    const l = new StateLedger();
+    const a1 = l.track('a', null);
+    const a2 = l.track('a', null);
+    const b1 = l.track('b', null);
+    const a3 = l.track('a', null);
+    expect(a2).toBe(a1);
+    expect(b1).not.toBe(a1);
+    expect(a3).not.toBe(b1);
+    l.addState(streamState('a', 1));
+    const a4 = l.track('a', null);
+    expect(a4).not.toBe(a3);
+    l.addState(streamState('a', 2));
+    for (const [t, ok] of [[a1, true], [a2, false], [b1, true]] as const) l.settle(t, ok);
+    expect(drain(l)).toEqual([]); // a3 is still outstanding although a1 and a2 (the same ticket) are settled
+    l.settle(a3, true);
+    expect(drain(l)).toEqual([[1, 2, 1]]);
+    l.settle(a4, true);
+    expect(drain(l)).toEqual([[2, 1, 0]]);
+  });
+
   it('echoes a state with no records before it immediately, with zero counts', () => {
     const l = new StateLedger();
     l.addState(streamState('a', 7));
