@@ -459,13 +459,13 @@ function emptyCounters(): FakeCounters {
   };
 }
 
-/** Pinterest-like default body for a scripted status. */
 /** The event_ids in an events request body (`{data: [{event_id}]}`), or none when it has another shape. */
 function bodyEventIds(body: unknown): string[] {
   const data = (body as { data?: unknown } | undefined)?.data;
   return Array.isArray(data) ? data.map((e) => String((e as { event_id?: unknown } | null)?.event_id)) : [];
 }
 
+/** Pinterest-like default body for a scripted status. */
 function defaultFaultBody(status: number): unknown {
   switch (status) {
     case 400: return { code: 4196, message: 'The request was invalid.' };
@@ -771,9 +771,6 @@ class FakePinterestServer implements FakePinterest {
     if (record) this.requests.push(record);
 
     try {
-      // The latency is spent before the body is parsed: a dozen parsed batches held through it made the fake's
-      // garbage collector compete with the connector for the machine's cores (real Pinterest does not share them).
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
       if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip' && raw.length > 0) {
         try {
           raw = gunzipSync(raw);
@@ -781,6 +778,9 @@ class FakePinterestServer implements FakePinterest {
           return this.finish(res, record, err(400, 4196, 'The request was invalid. Body is not valid gzip.'), rid);
         }
       }
+      // The latency is spent before the body is parsed: a dozen parsed batches held through it made the fake's
+      // garbage collector compete with the connector for the machine's cores (real Pinterest does not share them).
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
       const text = raw.toString('utf8');
       const contentType = (req.headers['content-type'] ?? '').toLowerCase();
       let parsed: unknown = undefined;
