@@ -46,23 +46,20 @@ export class StateLedger {
   private open: Segment = newSegment();
   private readonly streamBuckets = new Map<string, Bucket>();
   private head = 0;
-  /** The last ticket handed out and its stream, for the next records of that stream (until the next state). */
-  private last: { name: string; namespace: string | null | undefined; ticket: RecordTicket } | undefined;
+  /** The last ticket handed out (of the open segment: cleared when a state closes it). */
+  private lastTicket: RecordTicket | undefined;
 
   /** Registers a record of stream (name, namespace) read now; returns its ticket (see {@link RecordTicket}). */
   track(name: string, namespace: string | null | undefined): RecordTicket {
     this.open.outstanding++;
-    const last = this.last;
-    if (last !== undefined && last.name === name && last.namespace === namespace) return last.ticket;
     const key = streamKey(name, namespace);
     let bucket = this.streamBuckets.get(key);
     if (!bucket) {
       bucket = { accepted: 0, rejected: 0 };
       this.streamBuckets.set(key, bucket);
     }
-    const ticket = { segment: this.open, streamBucket: bucket };
-    this.last = { name, namespace, ticket };
-    return ticket;
+    if (this.lastTicket?.streamBucket !== bucket) this.lastTicket = { segment: this.open, streamBucket: bucket };
+    return this.lastTicket;
   }
 
   /**
@@ -77,7 +74,7 @@ export class StateLedger {
 
   /** Closes the current segment with `state`. */
   addState(state: AirbyteState): void {
-    this.last = undefined; // the next records belong to the next segment (and, for the state's stream, a new bucket)
+    this.lastTicket = undefined; // the next records belong to the next segment
     const seg = this.open;
     seg.state = state;
     if (state.type === 'STREAM' && state.stream?.stream_descriptor) {
