@@ -1,6 +1,6 @@
 /**
  * The in-flight limit adapts to Pinterest's latency and pushback (src/write/concurrency.ts), through the real CLI
- * against the fake Pinterest API: slow answers raise it above the starting 4, a request-rate ceiling (429 above it)
+ * against the fake Pinterest API: slow answers raise it above the starting 8, a request-rate ceiling (429 above it)
  * is met by settling under it without failing. States stay in input order and every event is accepted once.
  * Build first: `npm run build`.
  */
@@ -12,18 +12,19 @@ const newFake = fakePerTest();
 vi.setConfig({ testTimeout: 120_000 });
 
 describe.concurrent('adaptive in-flight requests', () => {
-  it('slow answers: more than the starting 4 batches in flight, never above max_concurrent_requests, states in order', async () => {
-    // 5 s per answer: the first 4 batches are built long before the first answer even on a busy machine, so the
-    // limit is reached; the connector then tries 8, and 8 batches are built within one answer's time.
-    const fake = await newFake({ latencyMs: 5000 });
-    const input = generateOrders(16_000, 1000);
+  it('slow answers: more than the starting 8 batches in flight, never above max_concurrent_requests, states in order', async () => {
+    // 3 s per answer: the first 8 batches are built long before the first answer even on a busy machine, so the
+    // limit is reached; every answer then adds a slot (slow start), and the next round of batches is built within
+    // one answer's time. 30 batches: a second round larger than the first.
+    const fake = await newFake({ latencyMs: 3000 });
+    const input = generateOrders(30_000, 1000);
     const r = await runWrite(fake, ordersConfig({ max_concurrent_requests: 12, requests_per_minute: 120_000 }), input.lines, { timeoutMs: 110_000 });
     expect(r.code, describeRun(r)).toBe(0);
     expect(traceErrors(r.messages)).toEqual([]);
     expectAcceptedExactly(fake, input.ids);
-    expect(fake.counters.maxInFlight).toBeGreaterThanOrEqual(8);
+    expect(fake.counters.maxInFlight).toBeGreaterThan(8);
     expect(fake.counters.maxInFlight).toBeLessThanOrEqual(12);
-    expect(echoedStates(r.messages).map((s) => s.id)).toEqual(Array.from({ length: 16 }, (_, k) => k + 1));
+    expect(echoedStates(r.messages).map((s) => s.id)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
   });
 
   it('a ceiling of 3 requests/s (429 above it): settles under it, no failure, far fewer 429s than answers', async () => {
@@ -41,7 +42,7 @@ describe.concurrent('adaptive in-flight requests', () => {
     const statuses = eventsRequests(fake).map((q) => q.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(30);
     const refused = statuses.filter((s) => s === 429).length;
-    // Starting at 4 in flight with 300 ms answers (~13 requests/s) meets the ceiling at once ...
+    // Starting at 8 in flight with 300 ms answers (~27 requests/s) meets the ceiling at once ...
     expect(refused).toBeGreaterThan(0);
     // ... and then the limit comes down instead of retrying into it: the 429s stay a minority of all requests. (A fixed
     // 16 in flight would meet ~13 refusals for every 3 answers.) The exact count depends on how fast the first batches

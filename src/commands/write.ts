@@ -66,11 +66,10 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       onRequest: () => {
         report.counts.requests++;
       },
-      onRetry: (reason, delayMs) => {
+      onRetry: (reason, _delayMs, sentAt) => {
         report.counts.retries++;
-        concurrency.pushback(Date.now());
+        concurrency.pushback(Date.now(), sentAt);
         report.warn(`Retrying a request after a transient failure: ${reason.replace(/ \[x-pinterest-rid [^\]]*\]/, '')}`);
-        void delayMs;
       },
       onSplit: () => {
         report.counts.splits++;

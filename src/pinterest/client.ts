@@ -27,8 +27,11 @@ export interface EventOutcome {
 export interface ClientHooks {
   /** A request is about to be sent (every attempt counts). */
   onRequest?: () => void;
-  /** A request failed transiently and will be retried after `delayMs` (already time-scaled). */
-  onRetry?: (reason: string, delayMs: number) => void;
+  /**
+   * A request failed transiently and will be retried after `delayMs` (already time-scaled); the failed attempt was
+   * sent at `sentAt` (epoch ms).
+   */
+  onRetry?: (reason: string, delayMs: number, sentAt: number) => void;
   /** A whole-batch 400 is being split in two to isolate the offending events. */
   onSplit?: (size: number) => void;
 }
@@ -307,6 +310,7 @@ export class PinterestClient {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
       await limiter.take(signal);
       hooks?.onRequest?.();
+      const sentAt = Date.now();
       let a: Answer | undefined;
       let problem: string;
       try {
@@ -375,7 +379,7 @@ export class PinterestClient {
         );
       }
       if (a?.status === 429) limiter.holdFor(delay);
-      hooks?.onRetry?.(problem!, delay);
+      hooks?.onRetry?.(problem!, delay, sentAt);
       const before = Date.now();
       await sleep(delay, signal);
       sleptMs += Date.now() - before;

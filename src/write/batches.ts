@@ -183,7 +183,7 @@ export class Batcher {
       } finally {
         if (concurrency) {
           const at = now();
-          concurrency.completed(answered, at, at - sentAt);
+          concurrency.completed(answered, at, at - sentAt, slots.waiting);
           slots.limit = concurrency.limit;
         }
         report.counts.inFlightEvents -= n;

@@ -3,30 +3,45 @@
  *
  * A request of 1,000 events is answered after a network round trip plus Pinterest's processing, so with a fixed
  * number of requests in flight, throughput is capped near `limit × events per request / latency`. This controller
- * raises the limit while the throughput Pinterest acknowledges keeps growing with it, and lowers it when Pinterest
- * pushes back (429, 5xx, timeouts: every retry the client makes), never above `max` (the user's
- * `max_concurrent_requests`). `requests_per_minute` is enforced separately by the client's rate limiter; once it
- * binds, a higher limit brings no more throughput, so the limit stops growing.
+ * raises the limit while more requests in flight bring more throughput, and lowers it when Pinterest pushes back
+ * (429, 5xx, timeouts: every retry the client makes), never above `max` (the user's `max_concurrent_requests`).
+ * `requests_per_minute` is enforced separately by the client's rate limiter; once it binds, a higher limit brings no
+ * more throughput, so the limit stops growing.
  *
- * Measurement: a window is one round of requests (`limit` completions, at least `minWindowMs`); its throughput is
- * the events acknowledged in it per second. After each window without pushback:
+ * Slow start (from the start of the sync until one of its exits): every answer that comes while the reader waits
+ * for a free slot raises the limit by one, so the limit doubles per round trip for as long as the requests are
+ * waiting on latency, and the first answers already widen it (a latency of 300 ms needs about 12 in flight; waiting a
+ * whole round of answers before each doubling cost the first second of a sync half its throughput). It ends:
+ * - when answers come {@link QUEUEING_RATIO} times slower than the fastest one seen (and {@link QUEUEING_MIN_MS}
+ *   slower at least): the extra requests wait in a queue (a Pinterest serving requests one after another, the rate
+ *   limiter) instead of being served side by side, so the limit goes back to what the fastest answers would need
+ *   (`limit × fastest / this latency`, not below where it started);
+ * - when a window (below) passes without the reader ever waiting for a slot: the reader, not the latency, is the
+ *   bottleneck;
+ * - on pushback (below), or at `max`.
+ *
+ * Then, measurement by windows: a window is one round of requests (as many completions as the limit when it
+ * started, at least `minWindowMs`); its throughput is the events acknowledged in it per second. After each window
+ * without pushback:
  * - no earlier window to compare with, or the limit was not reached during it: nothing to learn, try one more;
  * - the limit was raised and throughput rose in proportion (at least half the ratio of the limits), or the limit
  *   was reached again while the answers came no slower (their mean latency rose by less than half the ratio of the
  *   limits, so Pinterest served the extra requests side by side) over two windows at the raised limit (answers in
- *   the first one are mostly to requests sent before the raise): the requests were waiting on latency, so keep
- *   raising: doubling while that holds from the start ("slow start"), one at a time after. (Throughput measured
- *   over a window varies by ±20% with the speed of the reader alone, so a comparison of throughputs by itself
- *   turned useful raises down half the time; the latency of the answers does not depend on the reader.)
+ *   the first one are mostly to requests sent before the raise): the requests were waiting on latency, so raise it
+ *   by one more. (Throughput measured over a window varies by ±20% with the speed of the reader alone, so a
+ *   comparison of throughputs by itself turned useful raises down half the time; the latency of the answers does
+ *   not depend on the reader.)
  * - it rose less than {@link MIN_GAIN}: the extra requests bought nothing (the CPU, the input or the rate limit is
  *   the bottleneck), so go back to the previous limit and hold it for {@link HOLD_WINDOWS} windows before probing
  *   again, in case latency changes;
  * - in between: keep the limit and continue one at a time.
- * Pushback lowers the limit at once to {@link BACKOFF} of itself (or, during slow start, to the limit it doubled
- * from), at most once per window and not again until the requests in flight at the cut have settled, since their
- * answers say nothing about the new limit. It then holds for {@link PUSHBACK_HOLD_WINDOWS} windows, and from then
- * on raises one step per {@link HOLD_WINDOWS} + 1 windows, so near a rate ceiling (whose window may be longer than
- * ours) the limit settles just under it with an occasional 429 rather than a steady stream of them.
+ * Pushback lowers the limit at once to {@link BACKOFF} of itself (during slow start, to half of it once it has grown,
+ * as the last round trip's doubling overshot), but not for a request sent before the last cut, whose answer says
+ * nothing about the new limit: a burst of 429s to requests sent together is one cut, a retry refused again after
+ * the cut is another. It then holds for
+ * {@link PUSHBACK_HOLD_WINDOWS} windows, and from then on raises one step per {@link HOLD_WINDOWS} + 1 windows, so
+ * near a rate ceiling (whose window may be longer than ours) the limit settles just under it with an occasional 429
+ * rather than a steady stream of them.
  *
  * Pure: time comes in as arguments (epoch ms). Memory is O(1).
  */
@@ -42,12 +57,20 @@ export const PUSHBACK_HOLD_WINDOWS = 15;
 /** Shortest window, ms: shorter ones measure scheduling noise rather than throughput. */
 export const MIN_WINDOW_MS = 200;
 /** The limit a sync starts with (the former fixed default), or `max` if lower. */
-export const INITIAL_LIMIT = 4;
+export const INITIAL_LIMIT = 8;
+/** During slow start, an answer this many times slower than the fastest one seen means the requests queue. */
+export const QUEUEING_RATIO = 1.5;
+/** ... and at least this many ms slower (a few ms of answer time vary by more than half with scheduling alone). */
+export const QUEUEING_MIN_MS = 50;
 
 /** What {@link AdaptiveConcurrency} decided at the end of a window, for logs and tests. */
-export type WindowVerdict = 'probe' | 'scaling' | 'gain' | 'no-gain' | 'hold' | 'pushback';
+export type WindowVerdict = 'slow-start' | 'queueing' | 'probe' | 'scaling' | 'gain' | 'no-gain' | 'hold' | 'pushback';
 
-/** One finished window: the limit during it, its throughput (events/s) and what was decided. */
+/**
+ * One finished window: the limit it started with, its throughput (events/s) and what was decided ('slow-start': the
+ * limit grew answer by answer during it, or reached max, which ends slow start; 'queueing': slow start ended on slower
+ * answers, at the answer that showed it).
+ */
 export interface WindowRecord {
   limit: number;
   eventsPerSecond: number;
@@ -74,11 +97,17 @@ export class AdaptiveConcurrency {
   /** Peak limit reached during the sync. */
   peak: number;
   private slowStart = true;
+  /** The limit the sync started with: slow start never ends below it on slower answers. */
+  private readonly initial: number;
+  /** The fastest answer seen (ms), the latency without queueing. */
+  private fastestMs: number | undefined;
   /** Pinterest has pushed back during this sync: raise one step per {@link HOLD_WINDOWS} + 1 windows from now on. */
   private pushedBack = false;
   private holdWindows = 0;
   // The window under measurement.
   private windowStart: number | undefined;
+  /** The limit when the window started: the window lasts that many completions. */
+  private windowLimit: number;
   private windowEvents = 0;
   private windowCompletions = 0;
   private windowSaturated = false;
@@ -87,8 +116,8 @@ export class AdaptiveConcurrency {
   private windowLatencies = 0;
   // The last clean window, to compare with.
   private previous: { limit: number; eventsPerSecond: number; latencyMs: number | undefined } | undefined;
-  /** Completions still to come from requests sent before the last cut; pushback is ignored until then. */
-  private settlingAfterCut = 0;
+  /** When the limit was last cut for pushback (epoch ms): pushback to attempts sent before then is ignored. */
+  private lastCutAt = -Infinity;
   /** Limit before the last raise, to return to when the raise bought nothing. */
   private beforeRaise: number | undefined;
   /** The last window saw no slower answers but no gain: the next one, at the same limit, confirms or undoes the raise. */
@@ -98,6 +127,8 @@ export class AdaptiveConcurrency {
     if (!Number.isInteger(options.max) || options.max < 1) throw new RangeError(`max must be an integer ≥ 1, got ${options.max}`);
     this.max = options.max;
     this.current = Math.min(options.initial ?? INITIAL_LIMIT, this.max);
+    this.initial = this.current;
+    this.windowLimit = this.current;
     this.peak = this.current;
     this.minWindowMs = options.minWindowMs ?? MIN_WINDOW_MS;
   }
@@ -114,18 +145,18 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection): lower the limit now,
-   * once per window.
+   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection) to an attempt sent at `sentAt`
+   * (epoch ms): lower the limit now, unless the attempt was sent before the last cut. Such an attempt was sent under
+   * the old limit, so its answer says nothing about the new one (a burst of 429s to requests sent together is one
+   * signal); a retry sent after the cut and refused again says the new limit is still too high.
    */
-  pushback(now: number): void {
-    // Requests sent before the last cut answer as they were sent: their 429s say nothing about the new limit.
-    if (this.windowPushback || this.settlingAfterCut > 0) return;
-    this.settlingAfterCut = this.current;
+  pushback(now: number, sentAt: number): void {
+    if (sentAt <= this.lastCutAt) return;
+    this.lastCutAt = now;
     this.pushedBack = true;
-    this.windowPushback = true;
     const cut = Math.min(this.current - 1, Math.round(this.current * BACKOFF));
-    // A doubling that met pushback goes back to where it doubled from, if that is lower.
-    this.setLimit(this.slowStart && this.beforeRaise !== undefined ? Math.min(cut, this.beforeRaise) : cut);
+    // A slow start that met pushback overshot in its last round trip, in which the limit doubled: halve it.
+    this.setLimit(this.slowStart && this.current > this.initial ? Math.min(cut, Math.ceil(this.current / 2)) : cut);
     this.slowStart = false;
     this.previous = undefined;
     this.beforeRaise = undefined;
@@ -137,26 +168,66 @@ export class AdaptiveConcurrency {
   /**
    * A batch settled with `events` events acknowledged (processed or failed per event; 0 if the request failed),
    * `latencyMs` after it was dispatched (retries included; undefined when unknown: raises are then judged by
-   * throughput alone). Returns the finished window's record when this completion ended one, else undefined.
+   * throughput alone, and slow start cannot see queueing). `readerWaiting`: a batch is ready and waits for a free slot
+   * at this moment (the limit, not the reader, holds the sync back). Returns the finished window's record when this
+   * completion ended one (or ended slow start), else undefined.
    */
-  completed(events: number, now: number, latencyMs?: number): WindowRecord | undefined {
-    if (this.settlingAfterCut > 0) this.settlingAfterCut--;
+  completed(events: number, now: number, latencyMs?: number, readerWaiting = false): WindowRecord | undefined {
     this.windowStart ??= now;
     this.windowEvents += events;
     this.windowCompletions++;
     if (latencyMs !== undefined) {
       this.windowLatencyMs += latencyMs;
       this.windowLatencies++;
+      if (this.fastestMs === undefined || latencyMs < this.fastestMs) this.fastestMs = latencyMs;
     }
     const elapsed = now - this.windowStart;
-    if (this.windowCompletions < this.current || elapsed < this.minWindowMs) return undefined;
-    const limit = this.current;
+    if (this.slowStart) {
+      const ended = this.slowStartStep(latencyMs, readerWaiting);
+      if (ended) {
+        // The windows that follow are each at one limit, and the first has no earlier one to be compared with.
+        const record: WindowRecord = { limit: this.windowLimit, eventsPerSecond: (this.windowEvents * 1000) / Math.max(elapsed, 1), verdict: ended, next: this.current };
+        this.previous = undefined;
+        this.startWindow(now);
+        return record;
+      }
+    }
+    if (this.windowCompletions < this.windowLimit || elapsed < this.minWindowMs) return undefined;
+    const limit = this.windowLimit;
     const eventsPerSecond = (this.windowEvents * 1000) / Math.max(elapsed, 1);
     // Mean latency of the window's answers, when every one of them had it.
     const meanLatencyMs = this.windowLatencies === this.windowCompletions ? this.windowLatencyMs / this.windowLatencies : undefined;
-    const verdict = this.decide(limit, eventsPerSecond, meanLatencyMs);
+    const verdict = this.slowStart ? this.endOfSlowStartWindow() : this.decide(limit, eventsPerSecond, meanLatencyMs);
     this.startWindow(now);
     return { limit, eventsPerSecond, verdict, next: this.current };
+  }
+
+  /**
+   * One answer during slow start: one more slot when the limit was reached in this window (or the reader waits for a
+   * slot now), unless the answer shows queueing. Returns how slow start ended ('queueing', or 'slow-start' at max),
+   * or undefined while it goes on.
+   */
+  private slowStartStep(latencyMs: number | undefined, readerWaiting: boolean): WindowVerdict | undefined {
+    const fastest = this.fastestMs;
+    if (latencyMs !== undefined && fastest !== undefined && latencyMs > fastest * QUEUEING_RATIO && latencyMs - fastest >= QUEUEING_MIN_MS) {
+      this.slowStart = false;
+      this.setLimit(Math.max(Math.ceil(this.current / 2), Math.round((this.current * fastest) / latencyMs)));
+      return 'queueing';
+    }
+    if (!readerWaiting && !this.windowSaturated) return undefined;
+    this.setLimit(this.current + 1);
+    if (this.current < this.max) return undefined;
+    this.slowStart = false;
+    return 'slow-start';
+  }
+
+  /** A window ended during slow start: it goes on while the reader waited for a slot during the window. */
+  private endOfSlowStartWindow(): WindowVerdict {
+    if (this.windowSaturated) return 'slow-start';
+    // The reader, not the latency, held the sync back: measure from here on by windows.
+    this.slowStart = false;
+    this.previous = undefined;
+    return 'hold';
   }
 
   private decide(limit: number, eventsPerSecond: number, latencyMs: number | undefined): WindowVerdict {
@@ -195,7 +266,6 @@ export class AdaptiveConcurrency {
       this.previous = previous;
       return 'hold';
     }
-    this.slowStart = false;
     if (gain < MIN_GAIN) {
       this.setLimit(this.beforeRaise ?? previous.limit);
       this.previous = previous;
@@ -208,7 +278,7 @@ export class AdaptiveConcurrency {
 
   private raise(limit: number): void {
     this.beforeRaise = limit;
-    this.setLimit(this.slowStart ? limit * 2 : limit + 1);
+    this.setLimit(limit + 1);
     // Near a ceiling Pinterest has shown, approach it slowly: its rate window may be longer than our windows.
     if (this.pushedBack) this.holdWindows = HOLD_WINDOWS;
   }
@@ -220,6 +290,7 @@ export class AdaptiveConcurrency {
 
   private startWindow(now: number): void {
     this.windowStart = now;
+    this.windowLimit = this.current;
     this.windowEvents = 0;
     this.windowCompletions = 0;
     this.windowSaturated = false;

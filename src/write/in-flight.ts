@@ -32,6 +32,11 @@ export class InFlightSlots {
     return this.active;
   }
 
+  /** True while a reader waits in {@link waitForFreeSlot}: the limit, not the reader, holds the sync back. */
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
   /** True while any batch is in flight. */
   get busy(): boolean {
     return this.tasks.size > 0;
