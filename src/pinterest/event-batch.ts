@@ -20,6 +20,8 @@ const SUFFIX = Buffer.from(']}');
 const COMMA = 0x2c;
 /** Default first capacity of a batch buffer (bytes); it doubles when full. About 250 typical events of ~1 KB. */
 const INITIAL_CAPACITY = 256 * 1024;
+/** Smallest buffer allocated (bytes); buffers are this times a power of two. */
+const MIN_CAPACITY = 1024;
 /** Largest first capacity taken from a caller's hint (bytes): a batch of huge events must not pin its size on the next. */
 const MAX_INITIAL_CAPACITY = 4 * 1024 * 1024;
 /** Most buffers kept for reuse: twice the most requests in flight (max_concurrent_requests is at most 16). */
@@ -28,13 +30,21 @@ const MAX_SPARE_BUFFERS = 32;
 /** Buffers of released batches, for the next batches. */
 const spareBuffers: Buffer[] = [];
 
-/** A buffer of at least `capacity` bytes: a spare one when one is large enough (the spares too small are dropped). */
+/**
+ * A buffer of at least `capacity` bytes: a spare one when one is large enough (the spares too small are dropped), else
+ * a new one of the next power of two. Rounding puts the buffers of similar batches in one size, so a spare fits the
+ * next batch: sized exactly, batches whose sizes differ by a few percent dropped every other spare and allocated
+ * anew (50 buffers, 36 MB, for 200 batches with 16 in flight; 2026-12-07). The part of a buffer never written is
+ * never touched, so it costs address space, not resident memory.
+ */
 function takeBuffer(capacity: number): Buffer {
   while (spareBuffers.length > 0) {
     const b = spareBuffers.pop()!;
     if (b.length >= capacity) return b;
   }
-  return Buffer.allocUnsafeSlow(capacity);
+  let size = MIN_CAPACITY;
+  while (size < capacity) size *= 2;
+  return Buffer.allocUnsafeSlow(size);
 }
 
 /** Keeps `b` for a later batch (up to {@link MAX_SPARE_BUFFERS}, and none larger than the largest first capacity). */
