@@ -43,6 +43,10 @@ interface Outcome {
 const SCENARIOS: Record<string, Scenario> = {
   tokenOk: { config: sampleConfig() },
   tokenWithTag: { config: sampleConfig({ conversion_tag_id: '999' }) },
+  // Settings left empty, as API clients and Terraform providers send them.
+  tokenWithNulls: {
+    config: sampleConfig({ conversion_tag_id: null, partner_name: null, max_rejected_percent: null, date_of_birth_order: null, object_storage_config: null, advertiser_defined_events: null }),
+  },
   oauthWithTag: { config: oauthConfig({ conversion_tag_id: FAKE_DEFAULTS.conversionTagId }) },
   oauthNoTag: { config: oauthConfig() },
   oauthAdvertiserDefined: { config: oauthConfig({ advertiser_defined_events: ['book_demo', 'watch_tutorial'] }) },
@@ -208,6 +212,13 @@ describe('check succeeds', () => {
     // The score and the account's advertiser-defined events need OAuth: said once, at INFO, and not requested.
     expect(o.result.messages.filter((m) => m.type === 'LOG').map((m) => [m.log.level, m.log.message])).toEqual([['INFO', OAUTH_NEEDED_FOR_INSIGHTS]]);
     expect(o.fake.counters.eqsRequests).toBe(0);
+  });
+
+  it('with optional settings set to null: taken as not set, succeeds with the one test event', async () => {
+    const { o, status: st, message } = await status('tokenWithNulls');
+    expect(st).toBe('SUCCEEDED');
+    expect(message).toBeUndefined();
+    expect(calls(o.fake)).toEqual([`POST /v5/ad_accounts/${ACCOUNT}/events?test=true 200`]);
   });
 
   it('with a conversion token and a conversion_tag_id: succeeds and says the tag could not be verified', async () => {

@@ -211,6 +211,7 @@ function relevantBranchErrors(errors: ErrorObject[], raw: Record<string, unknown
 export function parseConfig(raw: unknown): ConnectorConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
   const copy = structuredClone(raw) as Record<string, unknown>;
+  dropUnsetOptionals(copy, loadSpec().connectionSpecification);
   trimCredentials(copy);
   if (!validator(copy)) {
     const problems = [...new Set(relevantErrors(validator.errors ?? [], raw as Record<string, unknown>).map(describe))];
@@ -226,6 +227,47 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   const problems = [...credentialProblems(cfg.credentials), ...phoneCountryProblems(cfg.default_phone_country), ...duplicateStreamNames(cfg.streams)];
   if (problems.length) throw new ConfigError(problems);
   return cfg;
+}
+
+/** A JSON schema node of spec.json, as far as {@link dropUnsetOptionals} reads it. */
+interface SchemaNode {
+  type?: unknown;
+  properties?: Record<string, SchemaNode & { const?: unknown }>;
+  required?: string[];
+  items?: SchemaNode;
+  oneOf?: SchemaNode[];
+}
+
+/**
+ * Removes, in place, every optional setting whose value is `null`, at any depth spec.json describes (top level,
+ * `credentials` and `object_storage_config` by their chosen branch, `streams[]` and `field_mapping[]` entries), so
+ * that `null` means "not set": the default applies, as when the key is absent. API clients and Terraform providers
+ * send `null` for settings left empty; rejecting it ("must be string") told users to fix what they had not set.
+ * A required setting that is `null` stays, and fails validation by name.
+ */
+function dropUnsetOptionals(value: unknown, schema: SchemaNode): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (schema.items) for (const item of value) dropUnsetOptionals(item, schema.items);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const node = schema.oneOf ? chosenBranch(obj, schema.oneOf) : schema;
+  if (node?.properties === undefined) return;
+  const required = new Set(node.required ?? []);
+  for (const [key, sub] of Object.entries(node.properties)) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    if (obj[key] === null && !required.has(key)) delete obj[key];
+    else dropUnsetOptionals(obj[key], sub);
+  }
+}
+
+/** The oneOf branch whose `const` properties (the discriminator, e.g. auth_type) all match `obj`, if any. */
+function chosenBranch(obj: Record<string, unknown>, branches: SchemaNode[]): SchemaNode | undefined {
+  return branches.find((b) => {
+    const consts = Object.entries(b.properties ?? {}).filter(([, p]) => 'const' in p);
+    return consts.length > 0 && consts.every(([k, p]) => obj[k] === p.const);
+  });
 }
 
 /** The credential fields: each is sent to Pinterest (Bearer, Basic or form body) and redacted from all output. */

@@ -43,6 +43,49 @@ describe('parseConfig', () => {
     expect(problems({ ad_account_id: '1' })).toEqual(['credentials: is required']);
   });
 
+  it('takes an optional setting that is null as not set, at every level, and applies its default', () => {
+    // What API clients and Terraform providers send for settings left empty.
+    const nulls = {
+      ...valid,
+      conversion_tag_id: null,
+      action_source: null,
+      test_mode: null,
+      default_event_name: null,
+      field_mapping: null,
+      streams: [{ name: 'orders', default_event_name: null, field_mapping: null, read_same_name_columns: null }],
+      event_name_mapping: null,
+      reject_unknown_event_names: null,
+      advertiser_defined_events: null,
+      default_phone_country: null,
+      partner_name: null,
+      max_concurrent_requests: null,
+      requests_per_minute: null,
+      max_retries: null,
+      max_retry_seconds: null,
+      max_rejected_percent: null,
+      date_of_birth_order: null,
+      object_storage_config: null,
+      read_same_name_columns: null,
+    };
+    const unset = { ...valid, streams: [{ name: 'orders' }] };
+    expect(parseConfig(nulls)).toEqual(parseConfig(unset));
+    expect(parseConfig(nulls).max_concurrent_requests).toBe(16);
+    // Inside the chosen branch of credentials and object_storage_config too.
+    const oauth = { auth_type: 'oauth2.0', client_id: 'app-123456', client_secret: 'secret-123456', refresh_token: 'refresh-123456' };
+    expect(parseConfig({ ...valid, credentials: { ...oauth, access_token: null, token_expiry_date: null } }).credentials).toEqual(oauth);
+    const s3 = { storage_type: 'S3', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1', bucket_path: 'p' };
+    expect(parseConfig({ ...valid, object_storage_config: { ...s3, s3_endpoint: null, access_key_id: null, secret_access_key: null } }).object_storage_config).toEqual(
+      parseConfig({ ...valid, object_storage_config: s3 }).object_storage_config,
+    );
+  });
+
+  it('still refuses a required setting that is null, by name', () => {
+    expect(problems({ ...valid, ad_account_id: null })).toEqual(['ad_account_id: must be string']);
+    expect(problems({ ...valid, credentials: null })).toEqual(['credentials: must be object']);
+    expect(problems({ ...valid, credentials: { auth_type: 'access_token', access_token: null } })).toEqual(['credentials.access_token: must be string']);
+    expect(problems({ ...valid, streams: [{ name: null }] })).toEqual(['streams[0].name: must be string']);
+  });
+
   it('rejects non-object configs', () => {
     expect(problems([])).toEqual(['the configuration must be a JSON object']);
   });
