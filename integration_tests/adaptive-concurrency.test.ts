@@ -27,7 +27,7 @@ describe.concurrent('adaptive in-flight requests', () => {
     expect(echoedStates(r.messages).map((s) => s.id)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
   });
 
-  it('a ceiling of 3 requests/s (429 above it): settles under it, no failure, far fewer 429s than answers', async () => {
+  it('a ceiling of 3 requests/s (429 above it): settles under it, no failure, the 429s die down', async () => {
     const fake = await newFake({ latencyMs: 300, maxEventsRequestsPerSecond: 3 });
     const input = generateOrders(30_000, 1000);
     // Real backoff waits (Retry-After: 1 s), as Pinterest's clients would see them.
@@ -41,12 +41,15 @@ describe.concurrent('adaptive in-flight requests', () => {
     expect(echoedStates(r.messages).map((s) => s.id)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
     const statuses = eventsRequests(fake).map((q) => q.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(30);
-    const refused = statuses.filter((s) => s === 429).length;
+    const refused = (part: number[]): number => part.filter((s) => s === 429).length;
     // Starting at 8 in flight with 300 ms answers (~27 requests/s) meets the ceiling at once ...
-    expect(refused).toBeGreaterThan(0);
-    // ... and then the limit comes down instead of retrying into it: the 429s stay a minority of all requests. (A fixed
-    // 16 in flight would meet ~13 refusals for every 3 answers.) The exact count depends on how fast the first batches
-    // are read (16 since the line reader yields after each chunk), so the bound is the share, not a count.
-    expect(refused).toBeLessThan(statuses.length / 2);
+    expect(refused(statuses)).toBeGreaterThan(0);
+    // ... and then the refusals die down instead of going on: the limit comes down and the batches refused at the
+    // start are delivered. (Those keep their slots while they are retried, all after the same Retry-After, so the
+    // first seconds meet a 429 for most requests; a fixed 16 in flight would meet ~13 refusals for every 3 answers
+    // to the end.) The exact counts depend on how fast the first batches are read, so the bound compares the first
+    // and the last third of the requests.
+    const third = Math.floor(statuses.length / 3);
+    expect(refused(statuses.slice(-third))).toBeLessThanOrEqual(refused(statuses.slice(0, third)) / 2);
   });
 });

@@ -68,7 +68,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       },
       onRetry: (reason, _delayMs, sentAt) => {
         report.counts.retries++;
-        concurrency.pushback(Date.now(), sentAt);
+        concurrency.pushback(performance.now(), sentAt);
         report.warn(`Retrying a request after a transient failure: ${reason.replace(/ \[x-pinterest-rid [^\]]*\]/, '')}`);
       },
       onSplit: () => {

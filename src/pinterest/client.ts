@@ -28,8 +28,8 @@ export interface ClientHooks {
   /** A request is about to be sent (every attempt counts). */
   onRequest?: () => void;
   /**
-   * A request failed transiently and will be retried after `delayMs` (already time-scaled); the failed attempt was
-   * sent at `sentAt` (epoch ms).
+   * A request failed transiently and will be retried after `delayMs` (already time-scaled). `sentAt`: when its
+   * first attempt was about to be sent (`performance.now()`, ms), the same for every retry of one call.
    */
   onRetry?: (reason: string, delayMs: number, sentAt: number) => void;
   /** A whole-batch 400 is being split in two to isolate the offending events. */
@@ -306,11 +306,12 @@ export class PinterestClient {
     let sleptMs = 0;
     let token = await auth.token();
     let refreshed = false;
+    let firstSentAt: number | undefined;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
       await limiter.take(signal);
       hooks?.onRequest?.();
-      const sentAt = Date.now();
+      firstSentAt ??= performance.now();
       let a: Answer | undefined;
       let problem: string;
       try {
@@ -379,7 +380,7 @@ export class PinterestClient {
         );
       }
       if (a?.status === 429) limiter.holdFor(delay);
-      hooks?.onRetry?.(problem!, delay, sentAt);
+      hooks?.onRetry?.(problem!, delay, firstSentAt);
       const before = Date.now();
       await sleep(delay, signal);
       sleptMs += Date.now() - before;

@@ -34,8 +34,9 @@ const spareBuffers: Buffer[] = [];
  * A buffer of at least `capacity` bytes: a spare one when one is large enough (the spares too small are dropped), else
  * a new one of the next power of two. Rounding puts the buffers of similar batches in one size, so a spare fits the
  * next batch: sized exactly, batches whose sizes differ by a few percent dropped every other spare and allocated
- * anew (50 buffers, 36 MB, for 200 batches with 16 in flight; 2026-12-07). The part of a buffer never written is
- * never touched, so it costs address space, not resident memory.
+ * anew (50 buffers, 36 MB, for 200 batches with 16 in flight; 2026-12-07). The part of a buffer no batch has written
+ * is never touched (buffers above 128 KiB are mapped pages of their own under the image's MALLOC_MMAP_THRESHOLD_),
+ * so it costs address space, not resident memory.
  */
 function takeBuffer(capacity: number): Buffer {
   while (spareBuffers.length > 0) {

@@ -94,7 +94,7 @@ export interface BatcherOptions {
   slots: InFlightSlots;
   /** Adapts `slots.limit` from each batch's dispatch and settlement; absent, the limit stays as it is. */
   concurrency?: AdaptiveConcurrency;
-  /** Clock for `concurrency`, epoch ms. */
+  /** Clock for `concurrency`, ms (default `performance.now`, as the client's retry hook uses: monotonic). */
   clock?: () => number;
   settlement: Settlement;
   report: SyncReport;
@@ -163,7 +163,7 @@ export class Batcher {
   /** Sends `b` in a slot and settles its outcomes; a thrown error fails the sync. */
   private dispatch(b: Batch): void {
     const { report, settlement, failure, send, slots, concurrency } = this.o;
-    const now = this.o.clock ?? Date.now;
+    const now = this.o.clock ?? (() => performance.now());
     const n = b.length;
     for (const mask of b.identifiers) report.cover(mask);
     report.counts.eventsSent += n;

@@ -8,17 +8,21 @@
  * `requests_per_minute` is enforced separately by the client's rate limiter; once it binds, a higher limit brings no
  * more throughput, so the limit stops growing.
  *
- * Slow start (from the start of the sync until one of its exits): every answer that comes while the reader waits
- * for a free slot raises the limit by one, so the limit doubles per round trip for as long as the requests are
- * waiting on latency, and the first answers already widen it (a latency of 300 ms needs about 12 in flight; waiting a
- * whole round of answers before each doubling cost the first second of a sync half its throughput). It ends:
- * - when answers come {@link QUEUEING_RATIO} times slower than the fastest one seen (and {@link QUEUEING_MIN_MS}
- *   slower at least): the extra requests wait in a queue (a Pinterest serving requests one after another, the rate
- *   limiter) instead of being served side by side, so the limit goes back to what the fastest answers would need
- *   (`limit × fastest / this latency`, not below where it started);
- * - when a window (below) passes without the reader ever waiting for a slot: the reader, not the latency, is the
- *   bottleneck;
- * - on pushback (below), or at `max`.
+ * Slow start (from the start of the sync until one of its exits): while the limit is reached (a batch waited for a
+ * free slot in the current window, or waits now), every answer raises it by one, so the limit doubles per round
+ * trip for as long as the requests are waiting on latency, and the first answers already widen it (a latency of
+ * 300 ms needs about 12 in flight; waiting a whole round of answers before each doubling cost the first second of a
+ * sync half its throughput). It ends:
+ * - at the end of a window (below) begun at a higher limit than the window before, whose mean answer time rose by
+ *   half the ratio of their limits or more (and by {@link MIN_QUEUEING_RISE} at least): the extra requests wait in
+ *   a queue (a Pinterest serving requests one after another, the rate limiter) instead of being served side by
+ *   side, so the limit goes back to what the earlier answer time needs (`limit × earlier mean / this mean`), not
+ *   below where it started. Means over a window, not single answers: one answer's time varies by a third with the
+ *   network, TLS handshakes and the reader's turn on the thread, which made slow start end at random;
+ * - at the end of a window in which the limit was never reached: the reader, not the latency, is the bottleneck;
+ * - on pushback (below).
+ * At `max` the limit stops growing, but slow start goes on watching for queueing (the windows after it would compare
+ * only windows at one limit, which cannot show it).
  *
  * Then, measurement by windows: a window is one round of requests (as many completions as the limit when it
  * started, at least `minWindowMs`); its throughput is the events acknowledged in it per second. After each window
@@ -35,15 +39,16 @@
  *   the bottleneck), so go back to the previous limit and hold it for {@link HOLD_WINDOWS} windows before probing
  *   again, in case latency changes;
  * - in between: keep the limit and continue one at a time.
- * Pushback lowers the limit at once to {@link BACKOFF} of itself (during slow start, to half of it once it has grown,
- * as the last round trip's doubling overshot), but not for a request sent before the last cut, whose answer says
- * nothing about the new limit: a burst of 429s to requests sent together is one cut, a retry refused again after
- * the cut is another. It then holds for
+ * Pushback lowers the limit at once to {@link BACKOFF} of itself (during slow start, once the limit has grown, to
+ * half of it but not below where it started: the last round trip's doubling overshot), except for a batch sent
+ * before the last cut: it was sent under the old limit, and its retries still hold a slot each, so neither its
+ * refusal nor a refusal of its retry says anything about the new limit (a burst of 429s to batches sent together
+ * is one cut). A batch sent after the cut and refused is another cut. It then holds for
  * {@link PUSHBACK_HOLD_WINDOWS} windows, and from then on raises one step per {@link HOLD_WINDOWS} + 1 windows, so
  * near a rate ceiling (whose window may be longer than ours) the limit settles just under it with an occasional 429
  * rather than a steady stream of them.
  *
- * Pure: time comes in as arguments (epoch ms). Memory is O(1).
+ * Pure: time comes in as arguments, in ms of one monotonic clock (`performance.now()`). Memory is O(1).
  */
 
 /** Throughput must rise by at least this share after raising the limit, or the raise is undone. */
@@ -54,22 +59,25 @@ export const BACKOFF = 0.7;
 export const HOLD_WINDOWS = 5;
 /** Windows to hold the limit after a cut for pushback before probing upwards again. */
 export const PUSHBACK_HOLD_WINDOWS = 15;
+/**
+ * During slow start, the least rise of the mean answer time from one window to the next that counts as queueing,
+ * whatever the limits: means of a few answers vary by a tenth or so.
+ */
+export const MIN_QUEUEING_RISE = 0.25;
 /** Shortest window, ms: shorter ones measure scheduling noise rather than throughput. */
 export const MIN_WINDOW_MS = 200;
-/** The limit a sync starts with (the former fixed default), or `max` if lower. */
+/**
+ * The limit a sync starts with, or `max` if lower: twice the former fixed default of 4, as the reader builds 8 to
+ * 11 batches in a first round trip of 300 ms; the first answers then show whether more are worth it.
+ */
 export const INITIAL_LIMIT = 8;
-/** During slow start, an answer this many times slower than the fastest one seen means the requests queue. */
-export const QUEUEING_RATIO = 1.5;
-/** ... and at least this many ms slower (a few ms of answer time vary by more than half with scheduling alone). */
-export const QUEUEING_MIN_MS = 50;
 
 /** What {@link AdaptiveConcurrency} decided at the end of a window, for logs and tests. */
 export type WindowVerdict = 'slow-start' | 'queueing' | 'probe' | 'scaling' | 'gain' | 'no-gain' | 'hold' | 'pushback';
 
 /**
  * One finished window: the limit it started with, its throughput (events/s) and what was decided ('slow-start': the
- * limit grew answer by answer during it, or reached max, which ends slow start; 'queueing': slow start ended on slower
- * answers, at the answer that showed it).
+ * limit grew answer by answer during it, up to max; 'queueing': slow start ended on slower answers).
  */
 export interface WindowRecord {
   limit: number;
@@ -97,10 +105,10 @@ export class AdaptiveConcurrency {
   /** Peak limit reached during the sync. */
   peak: number;
   private slowStart = true;
-  /** The limit the sync started with: slow start never ends below it on slower answers. */
+  /** The limit the sync started with: slow start never ends below it. */
   private readonly initial: number;
-  /** The fastest answer seen (ms), the latency without queueing. */
-  private fastestMs: number | undefined;
+  /** The last window of slow start: its limit at the start and its answers' mean time (ms; undefined when unknown). */
+  private slowStartWindow: { limit: number; latencyMs: number | undefined } | undefined;
   /** Pinterest has pushed back during this sync: raise one step per {@link HOLD_WINDOWS} + 1 windows from now on. */
   private pushedBack = false;
   private holdWindows = 0;
@@ -116,7 +124,7 @@ export class AdaptiveConcurrency {
   private windowLatencies = 0;
   // The last clean window, to compare with.
   private previous: { limit: number; eventsPerSecond: number; latencyMs: number | undefined } | undefined;
-  /** When the limit was last cut for pushback (epoch ms): pushback to attempts sent before then is ignored. */
+  /** When the limit was last cut for pushback (ms): pushback to batches sent before then is ignored. */
   private lastCutAt = -Infinity;
   /** Limit before the last raise, to return to when the raise bought nothing. */
   private beforeRaise: number | undefined;
@@ -145,18 +153,18 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection) to an attempt sent at `sentAt`
-   * (epoch ms): lower the limit now, unless the attempt was sent before the last cut. Such an attempt was sent under
-   * the old limit, so its answer says nothing about the new one (a burst of 429s to requests sent together is one
-   * signal); a retry sent after the cut and refused again says the new limit is still too high.
+   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection) to a batch sent at `sentAt`
+   * (its first attempt; ms): lower the limit now, unless the batch was sent at or before the last cut. Such a batch
+   * was sent under the old limit, and its retries keep its slot, so its refusals say nothing about the new limit.
    */
   pushback(now: number, sentAt: number): void {
     if (sentAt <= this.lastCutAt) return;
     this.lastCutAt = now;
     this.pushedBack = true;
     const cut = Math.min(this.current - 1, Math.round(this.current * BACKOFF));
-    // A slow start that met pushback overshot in its last round trip, in which the limit doubled: halve it.
-    this.setLimit(this.slowStart && this.current > this.initial ? Math.min(cut, Math.ceil(this.current / 2)) : cut);
+    // A slow start that met pushback overshot in its last round trip, in which the limit doubled: halve it, but not
+    // below where it started (where the 70% cut applies).
+    this.setLimit(this.slowStart && this.current > this.initial ? Math.min(cut, Math.max(this.initial, Math.ceil(this.current / 2))) : cut);
     this.slowStart = false;
     this.previous = undefined;
     this.beforeRaise = undefined;
@@ -179,50 +187,37 @@ export class AdaptiveConcurrency {
     if (latencyMs !== undefined) {
       this.windowLatencyMs += latencyMs;
       this.windowLatencies++;
-      if (this.fastestMs === undefined || latencyMs < this.fastestMs) this.fastestMs = latencyMs;
     }
-    const elapsed = now - this.windowStart;
-    if (this.slowStart) {
-      const ended = this.slowStartStep(latencyMs, readerWaiting);
-      if (ended) {
-        // The windows that follow are each at one limit, and the first has no earlier one to be compared with.
-        const record: WindowRecord = { limit: this.windowLimit, eventsPerSecond: (this.windowEvents * 1000) / Math.max(elapsed, 1), verdict: ended, next: this.current };
-        this.previous = undefined;
-        this.startWindow(now);
-        return record;
-      }
-    }
+    const elapsed = Math.max(now - this.windowStart, 0);
+    // Slow start: one more slot per answer while the limit is reached (at max it goes on, watching for queueing).
+    if (this.slowStart && (readerWaiting || this.windowSaturated)) this.setLimit(this.current + 1);
     if (this.windowCompletions < this.windowLimit || elapsed < this.minWindowMs) return undefined;
     const limit = this.windowLimit;
     const eventsPerSecond = (this.windowEvents * 1000) / Math.max(elapsed, 1);
     // Mean latency of the window's answers, when every one of them had it.
     const meanLatencyMs = this.windowLatencies === this.windowCompletions ? this.windowLatencyMs / this.windowLatencies : undefined;
-    const verdict = this.slowStart ? this.endOfSlowStartWindow() : this.decide(limit, eventsPerSecond, meanLatencyMs);
+    const verdict = this.slowStart ? this.endOfSlowStartWindow(limit, meanLatencyMs) : this.decide(limit, eventsPerSecond, meanLatencyMs);
     this.startWindow(now);
     return { limit, eventsPerSecond, verdict, next: this.current };
   }
 
   /**
-   * One answer during slow start: one more slot when the limit was reached in this window (or the reader waits for a
-   * slot now), unless the answer shows queueing. Returns how slow start ended ('queueing', or 'slow-start' at max),
-   * or undefined while it goes on.
+   * A window of slow start ended, which began at `limit` and whose answers took `latencyMs` on average: slow start
+   * goes on while the limit was reached in it and the answers came no slower than in the window before, in
+   * proportion to the limits (see the module docstring).
    */
-  private slowStartStep(latencyMs: number | undefined, readerWaiting: boolean): WindowVerdict | undefined {
-    const fastest = this.fastestMs;
-    if (latencyMs !== undefined && fastest !== undefined && latencyMs > fastest * QUEUEING_RATIO && latencyMs - fastest >= QUEUEING_MIN_MS) {
+  private endOfSlowStartWindow(limit: number, latencyMs: number | undefined): WindowVerdict {
+    const before = this.slowStartWindow;
+    this.slowStartWindow = { limit, latencyMs };
+    const slower = before?.latencyMs !== undefined && latencyMs !== undefined ? latencyMs / before.latencyMs - 1 : undefined;
+    // Only a window begun at a higher limit than the one before can show queueing caused by the raise (at max the
+    // limit stays, and answers slowing then are Pinterest's doing).
+    if (slower !== undefined && limit > before!.limit && slower >= Math.max((limit / before!.limit - 1) / 2, MIN_QUEUEING_RISE)) {
       this.slowStart = false;
-      this.setLimit(Math.max(Math.ceil(this.current / 2), Math.round((this.current * fastest) / latencyMs)));
+      this.previous = undefined;
+      this.setLimit(Math.max(this.initial, Math.min(this.current, Math.round((this.current * before!.latencyMs!) / latencyMs!))));
       return 'queueing';
     }
-    if (!readerWaiting && !this.windowSaturated) return undefined;
-    this.setLimit(this.current + 1);
-    if (this.current < this.max) return undefined;
-    this.slowStart = false;
-    return 'slow-start';
-  }
-
-  /** A window ended during slow start: it goes on while the reader waited for a slot during the window. */
-  private endOfSlowStartWindow(): WindowVerdict {
     if (this.windowSaturated) return 'slow-start';
     // The reader, not the latency, held the sync back: measure from here on by windows.
     this.slowStart = false;

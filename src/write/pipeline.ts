@@ -94,7 +94,7 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
   const settlement = new Settlement({ out, report, rejections, failure, echoStates: o.send !== undefined, maxRejectedPercent: config.max_rejected_percent });
   const concurrency = o.send ? o.concurrency : undefined;
   const slots = new InFlightSlots(o.send ? (concurrency?.limit ?? config.max_concurrent_requests) : Number.POSITIVE_INFINITY);
-  const batcher = new Batcher({ send: o.send, slots, concurrency, clock, settlement, report, failure, cancel: o.cancel, flushIntervalMs: o.flushIntervalMs ?? 30_000 });
+  const batcher = new Batcher({ send: o.send, slots, concurrency, settlement, report, failure, cancel: o.cancel, flushIntervalMs: o.flushIntervalMs ?? 30_000 });
   const registry = new StreamRegistry(config, o.catalog, () => Math.floor(clock() / 1000));
   const step = new RecordStep({
     config,

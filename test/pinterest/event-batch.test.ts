@@ -75,12 +75,13 @@ describe('EventBatch', () => {
   it('sizes new buffers in powers of two, so a batch asking a few percent more than the last one still gets its buffer', () => {
     // Batches are sized from the one before (its bytes per event × 1,000 × 1.1): consecutive hints differ by a few
     // percent. Sized exactly, every larger hint dropped the spare buffer and allocated a new one.
-    const first = new EventBatch(700_000);
+    const first = new EventBatch(1_400_000);
     first.push(JSON.stringify(ev('a')));
     const memory = first.body().buffer;
-    expect(memory.byteLength).toBe(1024 * 1024);
+    expect(memory.byteLength).toBeGreaterThanOrEqual(1_470_000);
+    expect(memory.byteLength & (memory.byteLength - 1)).toBe(0); // a power of two
     first.release();
-    const next = new EventBatch(735_000);
+    const next = new EventBatch(1_470_000);
     next.push(JSON.stringify(ev('b')));
     expect(next.body().buffer).toBe(memory);
     next.release();

@@ -40,8 +40,19 @@ function simulate(o: {
   ceilingPerSecond?: number;
   retryMs?: number;
   servedPerSecond?: number;
+  /** Spread of answer times: each is `latencyMs × e^(jitter × z)`, z standard normal (log-normal), from `seed`. */
+  jitter?: number;
+  seed?: number;
 }) {
   const c = new AdaptiveConcurrency({ max: o.max });
+  let state = o.seed ?? 1;
+  const uniform = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state + 1) / 2147483649;
+  };
+  const answerMs = (): number =>
+    o.jitter === undefined ? o.latencyMs : o.latencyMs * Math.exp(o.jitter * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  const verdicts: string[] = [];
   // A batch in flight: its next event at `at` is its answer, or, for a retry (`retry`), the moment it is sent again.
   const pending: Array<{ at: number; pushback: boolean; sent: number; attempt: number; retry?: boolean }> = [];
   const refusedNow = (at: number): boolean => o.ceilingPerSecond !== undefined && sentAt.filter((s) => s > at - 1000).length >= o.ceilingPerSecond;
@@ -66,7 +77,7 @@ function simulate(o: {
       if (sentAt.length > 1000) sentAt.splice(0, 500);
       const served = o.servedPerSecond === undefined ? t : Math.max(t, nextTurn);
       if (o.servedPerSecond !== undefined) nextTurn = served + 1000 / o.servedPerSecond;
-      pending.push({ at: served + o.latencyMs, pushback: refused, sent: t, attempt: t });
+      pending.push({ at: served + answerMs(), pushback: refused, sent: t, attempt: t });
       maxInFlight = Math.max(maxInFlight, pending.length);
       if (done >= o.batches / 2) lateMaxInFlight = Math.max(lateMaxInFlight, pending.length);
       c.dispatched(pending.length, t);
@@ -78,7 +89,7 @@ function simulate(o: {
       if (next.retry) {
         const refused = refusedNow(t);
         sentAt.push(t);
-        pending.push({ at: t + o.latencyMs, pushback: refused, sent: next.sent, attempt: t });
+        pending.push({ at: t + answerMs(), pushback: refused, sent: next.sent, attempt: next.attempt });
         continue;
       }
       if (next.pushback) {
@@ -90,7 +101,8 @@ function simulate(o: {
       }
       // The reader waits for a slot when its next batch is ready and every slot was taken before this answer.
       const readerWaiting = sent < o.batches && ready <= t && pending.length + 1 >= c.limit;
-      c.completed(1000, t, t - next.sent, readerWaiting);
+      const w = c.completed(1000, t, t - next.sent, readerWaiting);
+      if (w) verdicts.push(w.verdict);
       done++;
       if (done === Math.floor(o.batches / 2)) halfTime = t;
       if (done >= o.batches / 2) lateMaxLimit = Math.max(lateMaxLimit, c.limit);
@@ -101,7 +113,7 @@ function simulate(o: {
   // The whole run against the CPU alone (every batch built back to back, the last one answered at once): the start
   // of the sync (slow start) and its end (the last round trip) included.
   const wholeRunRatio = (o.batches * o.cpuMsPerBatch) / t;
-  return { limits, final: c.limit, peak: c.peak, maxInFlight, lateMaxInFlight, lateMaxLimit, pushbacks, eventsPerSecond: secondHalfEventsPerSecond, wholeRunRatio };
+  return { limits, verdicts, final: c.limit, peak: c.peak, maxInFlight, lateMaxInFlight, lateMaxLimit, pushbacks, eventsPerSecond: secondHalfEventsPerSecond, wholeRunRatio };
 }
 
 describe('AdaptiveConcurrency', () => {
@@ -136,26 +148,34 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBe(6);
   });
 
-  it('slow start ends when answers come 1.5 × slower than the fastest and 50 ms slower at least (the requests queue)', () => {
-    // Served one after another: each answer of the first round comes 60 ms after the one before.
+  it('slow start ends when a window\'s answers come slower than the window before, in proportion to the limits (the requests queue)', () => {
     const c = new AdaptiveConcurrency({ max: 64, initial: 4 });
-    for (let i = 0; i < 4; i++) c.dispatched(i + 1, 0);
-    expect(c.completed(1000, 300, 300, true)).toBeUndefined();
-    expect(c.completed(1000, 360, 360, true)).toBeUndefined();
-    expect(c.completed(1000, 420, 420, true)).toBeUndefined();
-    expect(c.limit).toBe(7);
-    // 480 ms > 1.5 × 300 ms: back to what the fastest answers need (7 × 300 / 480 ≈ 4), not below the start.
-    expect(c.completed(1000, 480, 480, true)).toEqual({ limit: 4, eventsPerSecond: 8_333.333333333334, verdict: 'queueing', next: 4 });
+    expect(window(c, 0, 300, 300)).toMatchObject({ limit: 4, verdict: 'slow-start', next: 8 });
+    // Twice the requests, answered 1.5 × slower on average (≥ half the ratio of the limits): they queue. Back to what
+    // the earlier answer time needs (16 × 300 / 450 ≈ 11), from the 16 the window's answers had raised it to.
+    expect(window(c, 300, 450, 450)).toMatchObject({ limit: 8, verdict: 'queueing', next: 11 });
     // Out of slow start: answers that find the reader waiting no longer add a slot each.
-    c.dispatched(4, 500);
-    c.completed(1000, 510, 300, true);
-    expect(c.limit).toBe(4);
-    // Short answer times vary by more than half with scheduling alone: 3 → 40 ms is not queueing.
-    const fast = new AdaptiveConcurrency({ max: 64, initial: 4 });
-    for (let i = 0; i < 4; i++) fast.dispatched(i + 1, 0);
-    fast.completed(1000, 3, 3, true);
-    expect(fast.completed(1000, 40, 40, true)).toBeUndefined();
-    expect(fast.limit).toBe(6);
+    c.dispatched(11, 800);
+    c.completed(1000, 810, 300, true);
+    expect(c.limit).toBe(11);
+    // Never below the start: 4 → 8 → 16, then answers 4 × slower: 16 × 1/4 = 4 is the start, 8 for a start at 8.
+    const deep = new AdaptiveConcurrency({ max: 64, initial: 8 });
+    window(deep, 0, 300, 300);
+    expect(window(deep, 300, 1200, 1200)).toMatchObject({ limit: 16, verdict: 'queueing', next: 8 });
+  });
+
+  it('in slow start, single slow answers and small rises of the mean are not queueing', () => {
+    const c = new AdaptiveConcurrency({ max: 64, initial: 4 });
+    for (let i = 0; i < 4; i++) c.dispatched(4, 0);
+    // One answer of the first window twice as slow as the others (a TLS handshake, the reader's turn on the thread).
+    for (const ms of [300, 310, 600, 305]) c.completed(1000, ms, ms, true);
+    expect(c.limit).toBe(8);
+    // A mean 20% slower at twice the limit: under both half the ratio of the limits and the 25% floor.
+    expect(window(c, 600, 300, 404)).toMatchObject({ limit: 8, verdict: 'slow-start', next: 16 });
+    // At max the limit stays: answers twice as slow then are Pinterest's doing, not queueing caused by a raise.
+    const atMax = new AdaptiveConcurrency({ max: 8 });
+    expect(window(atMax, 0, 300, 300)).toMatchObject({ limit: 8, verdict: 'slow-start', next: 8 });
+    expect(window(atMax, 300, 600, 600)).toMatchObject({ limit: 8, verdict: 'slow-start', next: 8 });
   });
 
   it('past slow start, raises one at a time while throughput follows, then steps back from a raise that bought nothing and holds', () => {
@@ -207,21 +227,24 @@ describe('AdaptiveConcurrency', () => {
     for (let i = 1; i <= 4; i++) record = c.completed(1000, i * 100) ?? record;
     expect(record).toEqual({ limit: 4, eventsPerSecond: 10_000, verdict: 'hold', next: 4 });
     c.dispatched(1, 400);
+    record = undefined;
     for (let i = 5; i <= 8; i++) record = c.completed(1000, i * 100) ?? record;
     expect(record).toEqual({ limit: 4, eventsPerSecond: 10_000, verdict: 'hold', next: 4 });
   });
 
-  it('cuts the limit to 70% on pushback, never below 1, not again for requests sent before the cut, and measures afresh after', () => {
+  it('cuts the limit to 70% on pushback, never below 1, not again for batches sent before the cut, and measures afresh after', () => {
     const c = new AdaptiveConcurrency({ max: 32, initial: 10 });
     c.pushback(100, 0);
     expect(c.limit).toBe(7);
     c.pushback(101, 50); // sent before the cut, with the one that caused it: the same burst
     expect(c.limit).toBe(7);
+    c.pushback(1200, 50); // its retry, refused again after the cut: still a batch sent under the old limit
+    expect(c.limit).toBe(7);
     c.pushback(400, 100); // sent in the very millisecond of the cut: counted as before it
     expect(c.limit).toBe(7);
     // The window restarted at the cut (t = 100) and ends at the 7th completion (t = 410).
     expect(window(c, 110, 300)).toEqual({ limit: 7, eventsPerSecond: 22_580.645161290322, verdict: 'pushback', next: 7 });
-    // A request sent after the cut and refused: 7 is still too many.
+    // A batch sent after the cut and refused: 7 is still too many.
     c.pushback(500, 450);
     expect(c.limit).toBe(5);
     const small = new AdaptiveConcurrency({ max: 32, initial: 2 });
@@ -288,6 +311,19 @@ describe('AdaptiveConcurrency in a model of the pipeline (40 ms of CPU per batch
     expect(r.wholeRunRatio).toBeGreaterThanOrEqual(0.92);
   });
 
+  it('with answer times that vary (log-normal, a third either way around 300 ms): as fast, and slow start does not end on noise', () => {
+    // Judging each answer against the fastest one seen ended slow start on ordinary spread in 9 runs of 10 and often
+    // cut the limit below its start (review of 2026-12-07); window means compared window to window do not.
+    let sum = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = simulate({ latencyMs: 300, cpuMsPerBatch: 26, max: 16, batches: 400, jitter: 0.3, seed: seed * 7919 });
+      expect(r.verdicts).not.toContain('queueing');
+      expect(Math.min(...r.limits)).toBeGreaterThanOrEqual(8);
+      sum += r.wholeRunRatio;
+    }
+    expect(sum / 20).toBeGreaterThanOrEqual(0.93);
+  });
+
   it('hides 100 ms of latency with fewer requests in flight', () => {
     const r = simulate({ latencyMs: 100, cpuMsPerBatch: 40, max: 32, batches: 400 });
     expect(r.eventsPerSecond).toBeGreaterThanOrEqual(0.9 * 25_000);
@@ -321,9 +357,9 @@ describe('AdaptiveConcurrency in a model of the pipeline (40 ms of CPU per batch
     // answer takes longer. Judged by the window right after each raise, whose answers are mostly to requests sent
     // before it, the limit went up one raise after another to max (16 in flight, answers after 1.6 s instead of 0.3 s).
     const r = simulate({ latencyMs: 300, cpuMsPerBatch: 40, max: 16, batches: 2000, servedPerSecond: 10 });
+    // Slow start sees the second window's answers come much slower than the first's: queueing.
+    expect(r.verdicts.slice(0, 3)).toContain('queueing');
     expect(r.lateMaxLimit).toBeLessThanOrEqual(10);
     expect(r.lateMaxInFlight).toBeLessThanOrEqual(10);
-    // The answers of the first round come slower and slower: slow start ends there instead of going on to max.
-    expect(r.peak).toBeLessThanOrEqual(12);
   });
 });
