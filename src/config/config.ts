@@ -211,7 +211,7 @@ function relevantBranchErrors(errors: ErrorObject[], raw: Record<string, unknown
 export function parseConfig(raw: unknown): ConnectorConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
   const copy = structuredClone(raw) as Record<string, unknown>;
-  dropUnsetOptionals(copy, loadSpec().connectionSpecification);
+  dropNullSettings(copy, loadSpec().connectionSpecification);
   trimCredentials(copy);
   if (!validator(copy)) {
     const problems = [...new Set(relevantErrors(validator.errors ?? [], raw as Record<string, unknown>).map(describe))];
@@ -229,36 +229,35 @@ export function parseConfig(raw: unknown): ConnectorConfig {
   return cfg;
 }
 
-/** A JSON schema node of spec.json, as far as {@link dropUnsetOptionals} reads it. */
+/** A JSON schema node of spec.json, as far as {@link dropNullSettings} reads it. */
 interface SchemaNode {
   type?: unknown;
   properties?: Record<string, SchemaNode & { const?: unknown }>;
-  required?: string[];
   items?: SchemaNode;
   oneOf?: SchemaNode[];
 }
 
 /**
- * Removes, in place, every optional setting whose value is `null`, at any depth spec.json describes (top level,
+ * Removes, in place, every setting whose value is `null`, at any depth spec.json describes (top level,
  * `credentials` and `object_storage_config` by their chosen branch, `streams[]` and `field_mapping[]` entries), so
- * that `null` means "not set": the default applies, as when the key is absent. API clients and Terraform providers
- * send `null` for settings left empty; rejecting it ("must be string") told users to fix what they had not set.
- * A required setting that is `null` stays, and fails validation by name.
+ * that `null` means "not set", as when the key is absent: an optional setting gets its default, a required one is
+ * reported as required. API clients and Terraform providers send `null` for settings left empty; rejecting it
+ * ("must be string") told users to fix what they had not set, and named a type instead of what is missing.
+ * Nulls inside arrays (`advertiser_defined_events: [null]`) stay and fail validation by position.
  */
-function dropUnsetOptionals(value: unknown, schema: SchemaNode): void {
+function dropNullSettings(value: unknown, schema: SchemaNode): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    if (schema.items) for (const item of value) dropUnsetOptionals(item, schema.items);
+    if (schema.items) for (const item of value) dropNullSettings(item, schema.items);
     return;
   }
   const obj = value as Record<string, unknown>;
   const node = schema.oneOf ? chosenBranch(obj, schema.oneOf) : schema;
   if (node?.properties === undefined) return;
-  const required = new Set(node.required ?? []);
   for (const [key, sub] of Object.entries(node.properties)) {
     if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
-    if (obj[key] === null && !required.has(key)) delete obj[key];
-    else dropUnsetOptionals(obj[key], sub);
+    if (obj[key] === null) delete obj[key];
+    else dropNullSettings(obj[key], sub);
   }
 }
 

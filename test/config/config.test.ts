@@ -79,11 +79,12 @@ describe('parseConfig', () => {
     );
   });
 
-  it('still refuses a required setting that is null, by name', () => {
-    expect(problems({ ...valid, ad_account_id: null })).toEqual(['ad_account_id: must be string']);
-    expect(problems({ ...valid, credentials: null })).toEqual(['credentials: must be object']);
-    expect(problems({ ...valid, credentials: { auth_type: 'access_token', access_token: null } })).toEqual(['credentials.access_token: must be string']);
-    expect(problems({ ...valid, streams: [{ name: null }] })).toEqual(['streams[0].name: must be string']);
+  it('reports a required setting that is null as required, by name; a null inside a list by position', () => {
+    expect(problems({ ...valid, ad_account_id: null })).toEqual(['ad_account_id: is required']);
+    expect(problems({ ...valid, credentials: null })).toEqual(['credentials: is required']);
+    expect(problems({ ...valid, credentials: { auth_type: 'access_token', access_token: null } })).toEqual(['credentials.access_token: is required']);
+    expect(problems({ ...valid, streams: [{ name: null }] })).toEqual(['streams[0].name: is required']);
+    expect(problems({ ...valid, advertiser_defined_events: [null] })).toEqual(['advertiser_defined_events[0]: must be string']);
   });
 
   it('rejects non-object configs', () => {
