@@ -624,7 +624,8 @@ class FakePinterestServer implements FakePinterest {
 
   /** The first scripted events fault that applies to a request with this body (see `Fault.forEventId`), dequeued. */
   private takeEventFault(body: unknown): Fault | undefined {
-    const i = this.eventFaults.findIndex((f) => f.forEventId === undefined || bodyEventIds(body).includes(f.forEventId));
+    let ids: string[] | undefined;
+    const i = this.eventFaults.findIndex((f) => f.forEventId === undefined || (ids ??= bodyEventIds(body)).includes(f.forEventId));
     return i < 0 ? undefined : this.eventFaults.splice(i, 1)[0];
   }
 

@@ -159,6 +159,12 @@ const DISCRIMINATED_SETTINGS: readonly { setting: string; key: string; values: r
   { setting: 'object_storage_config', key: 'storage_type', values: ['None', 'S3'] },
 ];
 
+/** Index of the oneOf branch of setting `d` that `value` chooses by its discriminator key, or -1. */
+function chosenBranch(d: (typeof DISCRIMINATED_SETTINGS)[number], value: unknown): number {
+  const chosen = value && typeof value === 'object' ? (value as Record<string, unknown>)[d.key] : undefined;
+  return d.values.indexOf(chosen as string);
+}
+
 /**
  * Picks the meaningful errors: for a oneOf setting such as `credentials`, only the errors of the branch chosen by
  * its discriminator (`auth_type`), instead of ajv's errors for every branch plus "must match exactly one schema".
@@ -172,8 +178,7 @@ function relevantErrors(errors: ErrorObject[], raw: Record<string, unknown>): Er
 /** {@link relevantErrors} for one discriminated setting. */
 function relevantBranchErrors(errors: ErrorObject[], raw: Record<string, unknown>, d: (typeof DISCRIMINATED_SETTINGS)[number]): ErrorObject[] {
   const value = raw[d.setting] as Record<string, unknown> | undefined;
-  const chosen = value && typeof value === 'object' ? value[d.key] : undefined;
-  const branch = d.values.indexOf(chosen as string);
+  const branch = chosenBranch(d, value);
   const branchPath = new RegExp(`/properties/${d.setting}/oneOf/(\\d+)/`);
   const out: ErrorObject[] = [];
   let unknownBranch = false;
@@ -211,7 +216,7 @@ function relevantBranchErrors(errors: ErrorObject[], raw: Record<string, unknown
 export function parseConfig(raw: unknown): ConnectorConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['the configuration must be a JSON object']);
   const copy = structuredClone(raw) as Record<string, unknown>;
-  dropNullSettings(copy, loadSpec().connectionSpecification);
+  dropNullSettings(copy, loadSpec().connectionSpecification as SchemaNode);
   trimCredentials(copy);
   if (!validator(copy)) {
     const problems = [...new Set(relevantErrors(validator.errors ?? [], raw as Record<string, unknown>).map(describe))];
@@ -231,42 +236,38 @@ export function parseConfig(raw: unknown): ConnectorConfig {
 
 /** A JSON schema node of spec.json, as far as {@link dropNullSettings} reads it. */
 interface SchemaNode {
-  type?: unknown;
-  properties?: Record<string, SchemaNode & { const?: unknown }>;
+  properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   oneOf?: SchemaNode[];
 }
 
 /**
  * Removes, in place, every setting whose value is `null`, at any depth spec.json describes (top level,
- * `credentials` and `object_storage_config` by their chosen branch, `streams[]` and `field_mapping[]` entries), so
+ * `credentials` and `object_storage_config` in the branch their discriminator chooses (see
+ * {@link DISCRIMINATED_SETTINGS}), `streams[]` and `field_mapping[]` entries), so
  * that `null` means "not set", as when the key is absent: an optional setting gets its default, a required one is
  * reported as required. API clients and Terraform providers send `null` for settings left empty; rejecting it
  * ("must be string") told users to fix what they had not set, and named a type instead of what is missing.
  * Nulls inside arrays (`advertiser_defined_events: [null]`) stay and fail validation by position.
  */
-function dropNullSettings(value: unknown, schema: SchemaNode): void {
+function dropNullSettings(value: unknown, schema: SchemaNode, setting?: string): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     if (schema.items) for (const item of value) dropNullSettings(item, schema.items);
     return;
   }
   const obj = value as Record<string, unknown>;
-  const node = schema.oneOf ? chosenBranch(obj, schema.oneOf) : schema;
+  let node: SchemaNode | undefined = schema;
+  if (schema.oneOf) {
+    const d = DISCRIMINATED_SETTINGS.find((x) => x.setting === setting);
+    node = d ? schema.oneOf[chosenBranch(d, obj)] : undefined;
+  }
   if (node?.properties === undefined) return;
   for (const [key, sub] of Object.entries(node.properties)) {
     if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
     if (obj[key] === null) delete obj[key];
-    else dropNullSettings(obj[key], sub);
+    else dropNullSettings(obj[key], sub, key);
   }
-}
-
-/** The oneOf branch whose `const` properties (the discriminator, e.g. auth_type) all match `obj`, if any. */
-function chosenBranch(obj: Record<string, unknown>, branches: SchemaNode[]): SchemaNode | undefined {
-  return branches.find((b) => {
-    const consts = Object.entries(b.properties ?? {}).filter(([, p]) => 'const' in p);
-    return consts.length > 0 && consts.every(([k, p]) => obj[k] === p.const);
-  });
 }
 
 /** The credential fields: each is sent to Pinterest (Bearer, Basic or form body) and redacted from all output. */

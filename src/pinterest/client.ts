@@ -213,9 +213,8 @@ export class PinterestClient {
         const read = perEventOutcomes(answer, to - from);
         if (typeof read === 'string') return `${read}${answer.requestId ? ` [x-pinterest-rid ${answer.requestId}]` : ''}`;
         outcomes = read;
-        // The parsed answer (one object per event) is read: drop it now. It would otherwise live while the outcomes
-        // travel up a few awaits, during which the reader keeps mapping records, long enough for V8 to copy it into
-        // the old generation (12 of the 50 MB promoted per 200,000 records sent, 2026-12-06).
+        // The parsed answer (one object per event) is read: drop it now rather than keep it referenced until the call
+        // returns (dropping it cut what V8 promotes per 200,000 records sent from 50 to 38 MB, 2026-12-06).
         answer.body = undefined;
         return undefined;
       },

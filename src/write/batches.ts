@@ -94,8 +94,6 @@ export interface BatcherOptions {
   slots: InFlightSlots;
   /** Adapts `slots.limit` from each batch's dispatch and settlement; absent, the limit stays as it is. */
   concurrency?: AdaptiveConcurrency;
-  /** Clock for `concurrency`, ms (default `performance.now`, as the client's retry hook uses: monotonic). */
-  clock?: () => number;
   settlement: Settlement;
   report: SyncReport;
   failure: SyncFailure;
@@ -163,12 +161,11 @@ export class Batcher {
   /** Sends `b` in a slot and settles its outcomes; a thrown error fails the sync. */
   private dispatch(b: Batch): void {
     const { report, settlement, failure, send, slots, concurrency } = this.o;
-    const now = this.o.clock ?? (() => performance.now());
     const n = b.length;
     for (const mask of b.identifiers) report.cover(mask);
     report.counts.eventsSent += n;
     report.counts.inFlightEvents += n;
-    const sentAt = now();
+    const sentAt = performance.now();
     slots.run(async () => {
       let answered = 0;
       try {
@@ -182,7 +179,7 @@ export class Batcher {
         failure.fail(err);
       } finally {
         if (concurrency) {
-          const at = now();
+          const at = performance.now();
           concurrency.completed(answered, at, at - sentAt, slots.waiting);
           slots.limit = concurrency.limit;
         }
@@ -192,6 +189,6 @@ export class Batcher {
         report.progress();
       }
     });
-    concurrency?.dispatched(slots.count, now());
+    concurrency?.dispatched(slots.count, performance.now());
   }
 }

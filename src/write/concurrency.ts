@@ -107,8 +107,6 @@ export class AdaptiveConcurrency {
   private slowStart = true;
   /** The limit the sync started with: slow start never ends below it. */
   private readonly initial: number;
-  /** The last window of slow start: its limit at the start and its answers' mean time (ms; undefined when unknown). */
-  private slowStartWindow: { limit: number; latencyMs: number | undefined } | undefined;
   /** Pinterest has pushed back during this sync: raise one step per {@link HOLD_WINDOWS} + 1 windows from now on. */
   private pushedBack = false;
   private holdWindows = 0;
@@ -122,7 +120,7 @@ export class AdaptiveConcurrency {
   private windowPushback = false;
   private windowLatencyMs = 0;
   private windowLatencies = 0;
-  // The last clean window, to compare with.
+  // The last clean window, to compare with (in slow start too).
   private previous: { limit: number; eventsPerSecond: number; latencyMs: number | undefined } | undefined;
   /** When the limit was last cut for pushback (ms): pushback to batches sent before then is ignored. */
   private lastCutAt = -Infinity;
@@ -196,19 +194,20 @@ export class AdaptiveConcurrency {
     const eventsPerSecond = (this.windowEvents * 1000) / Math.max(elapsed, 1);
     // Mean latency of the window's answers, when every one of them had it.
     const meanLatencyMs = this.windowLatencies === this.windowCompletions ? this.windowLatencyMs / this.windowLatencies : undefined;
-    const verdict = this.slowStart ? this.endOfSlowStartWindow(limit, meanLatencyMs) : this.decide(limit, eventsPerSecond, meanLatencyMs);
+    const verdict = this.slowStart ? this.endOfSlowStartWindow(limit, eventsPerSecond, meanLatencyMs) : this.decide(limit, eventsPerSecond, meanLatencyMs);
     this.startWindow(now);
     return { limit, eventsPerSecond, verdict, next: this.current };
   }
 
   /**
-   * A window of slow start ended, which began at `limit` and whose answers took `latencyMs` on average: slow start
+   * A window of slow start ended, which began at `limit` and whose answers took `latencyMs` on average (compared with
+   * {@link previous}, the window before it in slow start): slow start
    * goes on while the limit was reached in it and the answers came no slower than in the window before, in
    * proportion to the limits (see the module docstring).
    */
-  private endOfSlowStartWindow(limit: number, latencyMs: number | undefined): WindowVerdict {
-    const before = this.slowStartWindow;
-    this.slowStartWindow = { limit, latencyMs };
+  private endOfSlowStartWindow(limit: number, eventsPerSecond: number, latencyMs: number | undefined): WindowVerdict {
+    const before = this.previous;
+    this.previous = { limit, eventsPerSecond, latencyMs };
     const slower = before?.latencyMs !== undefined && latencyMs !== undefined ? latencyMs / before.latencyMs - 1 : undefined;
     // Only a window begun at a higher limit than the one before can show queueing caused by the raise (at max the
     // limit stays, and answers slowing then are Pinterest's doing).
