@@ -64,17 +64,18 @@ interface Args {
   floors: FloorMode[];
 }
 
-type FloorMode = 'fair' | 'identifiers' | 'minimal';
-const FLOOR_MODES: readonly FloorMode[] = ['fair', 'identifiers', 'minimal'];
+type FloorMode = 'fair' | 'sent' | 'identifiers' | 'minimal';
+const FLOOR_MODES: readonly FloorMode[] = ['fair', 'sent', 'identifiers', 'minimal'];
 
 const USAGE = `usage: npm run bench [-- options]
   --records N           records per run (default 200000, or env BENCH_RECORDS)
   --repeat R            interleaved rounds; the best of R is kept per run (default 1)
   --node PATH           node binary for the connector and the floors (default: the one running the bench)
   --image-node          the Docker image's Node (scripts/image-node.ts installs it from the npm registry)
-  --floors LIST         floors to run, comma-separated: fair (the yardstick, always run), minimal (email and phone
-                        only: the floor before issue 16), identifiers (every identifier, no event_id, bytes or
-                        answers); default fair,minimal
+  --floors LIST         floors to run, comma-separated: fair (the yardstick, always run), sent (the fair floor
+                        that also POSTs its bodies to the fake, 8 in flight, and parses the fake's answers),
+                        minimal (email and phone only: the floor before issue 16), identifiers (every identifier,
+                        no event_id, bytes or answers); default fair,sent,minimal
   --memory              also N = 100,000 and 1,000,000: peak RSS, flat in N
   --no-big              skip the big-records run (5 MB values, 100,000-field records)
   --no-bigint           skip the 10%-big-integers run
@@ -110,7 +111,7 @@ function parseArgs(argv: string[]): Args {
     profile: false,
     bigint: true,
     imageNode: false,
-    floors: ['minimal'],
+    floors: ['sent', 'minimal'],
   };
   // --flag=value is read as --flag value
   argv = argv.flatMap((w) => (/^--[a-z-]+=/.test(w) ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w]));
@@ -131,7 +132,7 @@ function parseArgs(argv: string[]): Args {
       case '--image-node': a.imageNode = true; break;
       case '--floors': case '--floor': {
         const list = (argv[++i] ?? '').split(',').filter((x) => x !== '');
-        for (const m of list) if (!FLOOR_MODES.includes(m as FloorMode)) throw new Error(`${f}: unknown floor ${m} (fair, minimal, identifiers)`);
+        for (const m of list) if (!FLOOR_MODES.includes(m as FloorMode)) throw new Error(`${f}: unknown floor ${m} (fair, sent, minimal, identifiers)`);
         a.floors = list.filter((m) => m !== 'fair') as FloorMode[];
         break;
       }
@@ -412,12 +413,22 @@ interface FloorRun {
   peakRssMb: number;
 }
 
-/** One run of bench/floor.ts (`mode`) on `input`, with the connector's node binary, flags and malloc settings. */
-async function runFloor(label: string, input: string, records: number, mode: FloorMode = 'fair'): Promise<FloorRun> {
+/**
+ * One run of bench/floor.ts (`mode`) on `input`, with the connector's node binary, flags and malloc settings; the
+ * `sent` floor POSTs its bodies to `fake` with the sample config's ad account and token.
+ */
+async function runFloor(label: string, input: string, records: number, mode: FloorMode = 'fair', fake?: Fake): Promise<FloorRun> {
   const nodeArgs = [...SHIPPED_NODE_FLAGS];
   if (args.profile) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(OUT, 'prof', 'floor'));
+  const floorArgs = ['--dist', join(ROOT, 'dist'), '--floor', mode];
+  if (mode === 'sent') {
+    if (!fake) throw new Error('the sent floor needs the fake');
+    await resetFake(fake);
+    const credentials = sampleConfig.credentials as { access_token: string };
+    floorArgs.push('--url', fake.url, '--token', credentials.access_token, '--ad-account', String(sampleConfig.ad_account_id));
+  }
   const t0 = performance.now();
-  const child = spawn(NODE, [...nodeArgs, floorJs, '--dist', join(ROOT, 'dist'), '--floor', mode], {
+  const child = spawn(NODE, [...nodeArgs, floorJs, ...floorArgs], {
     cwd: ROOT,
     env: { ...process.env, ...SHIPPED_MALLOC_ENV },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -491,11 +502,13 @@ function floorRow(f: FloorRun, note: string, check = 'ok'): string[] {
 }
 const FLOOR_LABEL: Record<FloorMode, string> = {
   fair: 'fair floor (no HTTP)',
+  sent: 'floor: fair + HTTP (diagnostic)',
   minimal: 'floor: minimal (diagnostic)',
   identifiers: 'floor: identifiers (diagnostic)',
 };
 const FLOOR_NOTE: Record<FloorMode, string> = {
   fair: 'the yardstick',
+  sent: 'bodies POSTed to the fake',
   minimal: 'email + phone only',
   identifiers: 'identifiers only',
 };
@@ -514,7 +527,7 @@ try {
   const runs = (await bestInterleaved<FloorRun | ConnectorRun>([
     () => runFloor(FLOOR_LABEL.fair, input, N, 'fair'),
     () => runConnector('connector, 0 ms', input, meta, fake0, args.concurrency),
-    ...diagnostics.map((m) => () => runFloor(FLOOR_LABEL[m], input, N, m)),
+    ...diagnostics.map((m) => () => runFloor(FLOOR_LABEL[m], input, N, m, fake0)),
     ...fakesLat.map((f, k) => () => runConnector(`connector, ${args.latencyMs[k]} ms`, input, meta, f, args.concurrency)),
   ])) as (FloorRun | ConnectorRun)[];
   const floor = runs[0] as FloorRun;

@@ -3,7 +3,7 @@
  * input its request bodies are the connector's, byte for byte. When the connector changes what it sends for these
  * rows, this test says the floor must follow (else `npm run bench` would compare against a different workload).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,29 @@ describe('bench fair floor', () => {
     expect(fake.counters.bytesReceived).toBe(summary.bytesOut);
     // Requests may finish in any order; each body, re-serialized from what the fake parsed, must be one of the floor's.
     expect([...sent].sort()).toEqual([...floorBodies].sort());
+  });
+
+  it('the sent floor POSTs the same bodies to the fake and reads its answers', async () => {
+    const input = join(dir, 'input-sent.jsonl');
+    await generateInput(input, { records: RECORDS, nowMs: Date.now() - 60_000 });
+    const floorJs = compileFloor(join(dir, 'floor.mjs'));
+    const config = JSON.parse(readFileSync(join(REPO_ROOT, 'integration_tests', 'sample_config.json'), 'utf8')) as {
+      ad_account_id: string;
+      credentials: { access_token: string };
+    };
+    fake.reset();
+    // Not spawnSync: the fake answers from this process's event loop.
+    const child = spawn(process.execPath, [floorJs, '--dist', join(REPO_ROOT, 'dist'), '--floor', 'sent', '--url', fake.url, '--token', config.credentials.access_token, '--ad-account', config.ad_account_id]);
+    const floor = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (floor.stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (floor.stderr += c));
+    child.stdin.end(readFileSync(input));
+    expect(await new Promise((r) => child.once('close', r))).toBe(0);
+    expect(floor.stderr).toBe('');
+    const summary = JSON.parse(floor.stdout) as { floor: string; records: number; batches: number; bytesOut: number };
+    expect(summary).toMatchObject({ floor: 'sent', records: RECORDS, batches: 3 });
+    expect(fake.counters.eventsRequests).toBe(3);
+    expect(fake.counters.bytesReceived).toBe(summary.bytesOut);
+    expect(fake.requests.filter((r) => r.path.endsWith('/events')).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });
