@@ -18,7 +18,7 @@
  *   - each event `JSON.stringify`'d into an `EventBatch` (the request body as UTF-8 bytes, `{"data":[...]}`, at most
  *     1,000 events), in the connector's key order, so the bodies are the connector's byte for byte; a batch gives its
  *     buffer back once its answer is read, for the next batch, as the connector's batches do (without that, the
- *     floor allocated a fresh 1 MB buffer per batch and took 1.4 CPU s more per 200,000 records, 2026-12-07);
+ *     floor allocated a fresh 1 MB buffer per batch and took about 1.5 CPU s more per 200,000 records, 2026-12-07);
  *   - per full batch, the answer the bench's fake gives for that many accepted events (its exact JSON text, built
  *     once per batch size) decoded from UTF-8 and `JSON.parse`d, and its per-event statuses read.
  *   Left out, because they are what the connector/floor ratio measures: HTTP, the config-driven mapper (field readers,
@@ -30,7 +30,7 @@
  *   order_id / a counter, events stringified as one `{data:[...]}` string, no answers.
  * - `minimal` (diagnostic; the floor before issue 16): email and phone only, otherwise as `identifiers`.
  *
- * With `--bodies FILE` (fair only) every request body is also written to FILE, one per line, to compare with what the
+ * With `--bodies FILE` (fair and sent) every request body is also written to FILE, one per line, to compare with what the
  * connector sends. Prints one JSON line: {floor, records, states, batches, bytesOut, ms, maxRssKb, cpuMs}; bytesOut is
  * the UTF-8 size of all request bodies (the fake's `bytesReceived` for the same input when nothing is retried).
  */
@@ -168,6 +168,7 @@ function sentFlush(): void {
   const b = eventBatch;
   const body = b.body();
   bytesOut += body.length;
+  if (bodiesFile !== undefined) appendFileSync(bodiesFile, Buffer.concat([body, Buffer.from('\n')]));
   batches++;
   eventBatch = new EventBatch(Math.ceil(body.length * 1.1));
   const p = (async () => {
@@ -179,8 +180,9 @@ function sentFlush(): void {
     });
     const chunks: Buffer[] = [];
     for await (const c of res.body) chunks.push(c as Buffer);
-    const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: { status: string }[] };
-    if (res.statusCode !== 200) throw new Error(`floor: HTTP ${res.statusCode}`);
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (res.statusCode !== 200) throw new Error(`floor: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    const answer = JSON.parse(text) as { events: { status: string }[] };
     for (const e of answer.events) if (e.status === 'processed') processedAnswers++;
     b.release();
   })();
@@ -286,12 +288,14 @@ for await (const chunk of process.stdin as AsyncIterable<string>) {
 }
 onLine(rest);
 if (mode === 'fair') fairFlush();
-if (mode === 'sent') {
+else if (mode === 'sent') {
   sentFlush();
-  await Promise.all(inFlight);
-  await dispatcher!.close();
-}
-else diagnosticFlush();
+  try {
+    await Promise.all(inFlight);
+  } finally {
+    await dispatcher!.close();
+  }
+} else diagnosticFlush();
 if ((mode === 'fair' || mode === 'sent') && processedAnswers !== records) throw new Error(`floor: ${processedAnswers} answers read for ${records} records`);
 const usage = process.resourceUsage();
 process.stdout.write(

@@ -13,9 +13,10 @@
  *    no HTTP, mapper, schema check, pipeline or state bookkeeping (those are what the ratio measures). Its request
  *    bytes are checked against the bytes the fake received from the connector (the bodies are the same);
  * 2. connector, fake answering at once; ratios connector/fair floor by wall clock and by CPU time (the connector
- *    process's user + system CPU against the floor's); the diagnostic floors of --floors (`minimal`: email and
- *    phone only, the floor before issue 16; `identifiers`: every identifier but no event_id, answers or bytes)
- *    show how the floor's own cost splits;
+ *    process's user + system CPU against the floor's); the diagnostic floors of --floors (`sent`: the fair floor
+ *    POSTing its bodies to the fake: what HTTP adds to the floor process, the fake competing for the same cores;
+ *    `minimal`: email and phone only, the floor before issue 16; `identifiers`: every identifier but no event_id,
+ *    answers or bytes) show how the floor's own cost splits, and what HTTP adds to it;
  * 3. connector, fake answering after 100 ms and after 300 ms (--latency-ms); ratio to step 2 (latency hidden by
  *    the adaptive number of in-flight batches); steps 1-3 run interleaved, best of --repeat rounds each (records/s
  *    and CPU seconds each the best of their rounds), so their ratios compare runs made under the same conditions
@@ -502,7 +503,7 @@ function floorRow(f: FloorRun, note: string, check = 'ok'): string[] {
 }
 const FLOOR_LABEL: Record<FloorMode, string> = {
   fair: 'fair floor (no HTTP)',
-  sent: 'floor: fair + HTTP (diagnostic)',
+  sent: 'floor: sent (fair + HTTP, diagnostic)',
   minimal: 'floor: minimal (diagnostic)',
   identifiers: 'floor: identifiers (diagnostic)',
 };
@@ -632,8 +633,9 @@ for (const r of rows) console.log(line(r));
 console.log(
   [
     'fair floor: the connector\'s unavoidable work (every identifier normalized and hashed, event_id, the same request bodies, answers parsed),',
-    '  without HTTP, the configurable mapper, the schema check, the pipeline or states; minimal / identifiers floors: diagnostics',
-    '  (email and phone only, the floor before issue 16 / every identifier, but no event_id, request bytes or answers).',
+    '  without HTTP, the configurable mapper, the schema check, the pipeline or states. Diagnostic floors: sent (the fair floor',
+    '  POSTing its bodies to the fake, 8 in flight), minimal (email and phone only, the floor before issue 16), identifiers',
+    '  (every identifier, but no event_id, request bytes or answers).',
     '× floor wall: records/s ÷ the fair floor\'s; × floor cpu: the fair floor\'s CPU s per record ÷ the run\'s (each process\'s own',
     '  user + system CPU; the fake\'s is apart). records/s and cpu s are each the best of the interleaved rounds.',
   ].join('\n'),

@@ -62,18 +62,41 @@ describe('bench fair floor', () => {
       credentials: { access_token: string };
     };
     fake.reset();
+    const bodiesFile = join(dir, 'bodies-sent.jsonl');
     // Not spawnSync: the fake answers from this process's event loop.
-    const child = spawn(process.execPath, [floorJs, '--dist', join(REPO_ROOT, 'dist'), '--floor', 'sent', '--url', fake.url, '--token', config.credentials.access_token, '--ad-account', config.ad_account_id]);
+    const child = spawn(process.execPath, [
+      floorJs,
+      '--dist',
+      join(REPO_ROOT, 'dist'),
+      '--floor',
+      'sent',
+      '--bodies',
+      bodiesFile,
+      '--url',
+      fake.url,
+      '--token',
+      config.credentials.access_token,
+      '--ad-account',
+      config.ad_account_id,
+    ]);
     const floor = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (c: string) => (floor.stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (floor.stderr += c));
     child.stdin.end(readFileSync(input));
-    expect(await new Promise((r) => child.once('close', r))).toBe(0);
+    try {
+      expect(await new Promise((r) => child.once('close', r))).toBe(0);
+    } finally {
+      child.kill();
+    }
     expect(floor.stderr).toBe('');
     const summary = JSON.parse(floor.stdout) as { floor: string; records: number; batches: number; bytesOut: number };
     expect(summary).toMatchObject({ floor: 'sent', records: RECORDS, batches: 3 });
     expect(fake.counters.eventsRequests).toBe(3);
     expect(fake.counters.bytesReceived).toBe(summary.bytesOut);
-    expect(fake.requests.filter((r) => r.path.endsWith('/events')).map((r) => r.status)).toEqual([200, 200, 200]);
+    const events = fake.requests.filter((r) => r.path.endsWith('/events'));
+    expect(events.map((r) => r.status)).toEqual([200, 200, 200]);
+    // What the fake received is what the floor built (buffers reused only once their request was answered).
+    const floorBodies = readFileSync(bodiesFile, 'utf8').trimEnd().split('\n');
+    expect(events.map((r) => JSON.stringify(r.body)).sort()).toEqual([...floorBodies].sort());
   });
 });
