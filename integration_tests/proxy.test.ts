@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { startFakePinterest, type FakePinterest } from './fake-pinterest/server.js';
 import { oauthConfig, sampleConfig } from './helpers/fixtures.js';
 import { startTestProxy, type TestProxy } from './helpers/proxy.js';
+import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from './helpers/s3-server.js';
 import { messagesOfType, runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
 
 const PRIVATE_HOST = 'pinterest.test';
@@ -288,5 +289,85 @@ describe.concurrent('NO_PROXY', () => {
     const warn = messagesOfType(res.messages, 'LOG').find((m) => m.log.message.startsWith('Network:'));
     expect(warn.log.level).toBe('WARN');
     expect(warn.log.message).toContain('does not exist');
+  });
+});
+
+describe.concurrent('object storage (rejected-records file) through the proxy', () => {
+  const S3_HOST = 'minio'; // a bare name, as a Docker service is called (s3rver reads a dotted host as bucket.host)
+  let s3: TestS3Server;
+  beforeAll(async () => {
+    s3 = await startS3Server(['rejected']);
+  });
+  afterAll(async () => {
+    await s3?.dispose();
+  });
+
+  /** `check` with object_storage_config at `endpoint`, bucket path `path`; returns the run and its connection status. */
+  async function checkStorage(env: Record<string, string>, endpoint: string, path: string): Promise<{ res: CliResult; status: { status: string; message?: string } }> {
+    const config = sampleConfig({
+      object_storage_config: {
+        storage_type: 'S3',
+        s3_bucket_name: 'rejected',
+        s3_bucket_region: 'us-east-1',
+        bucket_path: path,
+        s3_endpoint: endpoint,
+        access_key_id: S3RVER_ACCESS_KEY_ID,
+        secret_access_key: S3RVER_SECRET_ACCESS_KEY,
+      },
+    });
+    const res = await runCli(['check', '--config', writeTempJson(config, 'check-s3')], { env: { ...NO_PROXY_ENV, ...env }, timeoutMs: 30_000 });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const statuses = messagesOfType(res.messages, 'CONNECTION_STATUS');
+    expect(statuses).toHaveLength(1);
+    return { res, status: statuses[0].connectionStatus };
+  }
+
+  /** The probe object `check` wrote under `path` and deleted: [put, delete] events. */
+  const probeEvents = (path: string) => s3.events.filter((e) => e.includes(` rejected/${path}/`));
+
+  async function proxies(ctx: TestContext): Promise<{ fake: FakePinterest; proxy: TestProxy; authProxy: TestProxy }> {
+    const hosts = { [PRIVATE_HOST]: '127.0.0.1', [S3_HOST]: '127.0.0.1' };
+    const [fake, proxy, authProxy] = await Promise.all([
+      startFakePinterest(),
+      startTestProxy({ hosts }),
+      startTestProxy({ hosts, auth: { user: PROXY_USER, pass: PROXY_PASS } }),
+    ]);
+    ctx.onTestFinished(async () => {
+      await Promise.all([fake.close(), proxy.close(), authProxy.close()]);
+    });
+    return { fake, proxy, authProxy };
+  }
+
+  it('HTTP_PROXY: the S3 client writes and deletes the probe object through the proxy (a host only the proxy resolves)', async (ctx) => {
+    const { fake, proxy } = await proxies(ctx);
+    const { status } = await checkStorage({ HTTP_PROXY: proxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) }, `http://${S3_HOST}:${s3.port}`, 'via-proxy');
+    expect(status.status, status.message).toBe('SUCCEEDED');
+    expect(probeEvents('via-proxy').map((e) => e.split(' ')[0])).toEqual(['ObjectCreated:Put', 'ObjectRemoved:Delete']);
+    expect(targets(proxy)).toContain(`${S3_HOST}:${s3.port}`);
+  });
+
+  it('proxy credentials in the URL are sent to the proxy for S3 too, and appear in no message or debug output', async (ctx) => {
+    const { fake, authProxy } = await proxies(ctx);
+    const url = authProxy.urlWithCredentials(PROXY_USER, PROXY_PASS);
+    // DEBUG makes https-proxy-agent print its proxy URL on stderr: that URL must carry no credentials.
+    const env = { HTTP_PROXY: url, PINTEREST_API_BASE_URL: privateUrl(fake), DEBUG: 'https-proxy-agent' };
+    const { res, status } = await checkStorage(env, `http://${S3_HOST}:${s3.port}`, 'auth-proxy');
+    expect(status.status).toBe('SUCCEEDED');
+    expect(probeEvents('auth-proxy')).toHaveLength(2);
+    const s3Tunnels = authProxy.requests.filter((r) => r.target === `${S3_HOST}:${s3.port}`);
+    expect(s3Tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(s3Tunnels.every((r) => r.status === 200)).toBe(true);
+    expect(authProxy.counts.rejected).toBe(0);
+    expect(res.stderr).toContain('Creating new HttpsProxyAgent instance'); // the debug output the check below reads
+    expect(res.stdout + res.stderr).not.toContain(PROXY_PASS);
+    expect(res.stdout + res.stderr).not.toContain(encodeURIComponent(PROXY_PASS));
+  });
+
+  it('NO_PROXY: an endpoint it lists is reached directly, while Pinterest still goes through the proxy', async (ctx) => {
+    const { fake, proxy } = await proxies(ctx);
+    const { status } = await checkStorage({ HTTP_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${s3.port}`, PINTEREST_API_BASE_URL: privateUrl(fake) }, s3.endpoint, 'direct');
+    expect(status.status).toBe('SUCCEEDED');
+    expect(probeEvents('direct')).toHaveLength(2);
+    expect(new Set(targets(proxy))).toEqual(new Set([`${PRIVATE_HOST}:${fake.port}`]));
   });
 });

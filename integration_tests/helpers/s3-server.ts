@@ -35,7 +35,8 @@ export interface TestS3Server {
  */
 export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  // vhostBuckets off: a request to a host name (e.g. `minio` through a test proxy) stays path-style, as the connector sends it.
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, configureBuckets: buckets.map((name) => ({ name })) });
   const events: string[] = [];
   server.on('event', (e) => {
     for (const r of e.Records) events.push(`${r.eventName} ${r.s3.bucket.name}/${r.s3.object.key}`);

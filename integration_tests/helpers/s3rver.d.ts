@@ -5,6 +5,7 @@ declare module 's3rver' {
     /** 0 for a free port. */
     port?: number;
     silent?: boolean;
+    vhostBuckets?: boolean;
     /** Where objects are stored. */
     directory: string;
     configureBuckets?: { name: string; configs?: unknown[] }[];

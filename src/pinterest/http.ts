@@ -183,6 +183,31 @@ export function proxySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Prox
   return { httpProxy, httpsProxy, noProxy: noProxy || undefined };
 }
 
+/**
+ * True when a request to `hostname:port` goes direct by `noProxy` (the NO_PROXY value of {@link ProxySettings}), by
+ * the rule undici's EnvHttpProxyAgent applies to the Pinterest calls (undici 7.30.2), so that every call of the
+ * connector follows one rule: entries are separated by commas or spaces; `*` alone means every host; an entry
+ * matches its host and the host's subdomains, a leading `.` or `*.` being ignored (`pinterest.com`, `.pinterest.com`
+ * and `*.pinterest.com` all cover `api.pinterest.com`); `host:port` matches that port only; names compare case-
+ * insensitively; no address ranges.
+ * @param hostname the request's host name or IP address (IPv6 in brackets, as in a URL's host)
+ * @param port the request's port (443 or 80 when the URL gives none)
+ */
+export function bypassesProxy(noProxy: string | undefined, hostname: string, port: number): boolean {
+  const value = noProxy ?? '';
+  if (value === '*') return true;
+  const host = hostname.toLowerCase();
+  for (const raw of value.split(/[,\s]/)) {
+    if (!raw) continue;
+    const m = /^(.+):(\d+)$/.exec(raw);
+    const entryHost = (m ? m[1] : raw).replace(/^\*?\./, '').toLowerCase();
+    const entryPort = m ? Number.parseInt(m[2], 10) : 0;
+    if (entryPort && entryPort !== port) continue;
+    if (host === entryHost || host.endsWith(`.${entryHost}`)) return true;
+  }
+  return false;
+}
+
 /** The scheme and `//` of a URL (`http://`), or '' when it has none. */
 function schemeOf(url: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';

@@ -9,6 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStorageConfig } from '../config/config.js';
 import { isRetryableStatus, networkErrorCode, RETRYABLE_NETWORK_CODES } from '../pinterest/errors.js';
+import { proxySettingsFromEnv } from '../pinterest/http.js';
 import { retryDelayMs, sleep, type RetryPolicy } from '../pinterest/retry.js';
 import { ObjectStorageError } from './errors.js';
 
@@ -140,12 +141,16 @@ export async function withRetries(action: string, call: () => Promise<unknown>, 
  * Opens the bucket of `cfg` with the AWS SDK v3 S3 client (loaded here, lazily). With `s3_endpoint`, requests go to
  * that URL with path-style addressing (`endpoint/bucket/key`) and the SDK sends checksums only where S3 requires them
  * (many S3-compatible stores refuse the newer default checksum headers). Without keys, the SDK's default credential
- * chain is used. The SDK's own retries are off: {@link withRetries} retries.
+ * chain is used. The SDK's own retries are off: {@link withRetries} retries. Requests go through the proxy of the
+ * environment as the Pinterest calls do (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`; see s3-proxy.ts).
  */
 export async function openS3Store(cfg: ObjectStorageConfig, o: S3StoreOptions): Promise<ObjectStore> {
   // The pinned SDK runs on Node 20; its notice that later SDK releases will need Node 22 is not actionable for a user.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const sdk = await import('@aws-sdk/client-s3');
+  // The proxy of the Pinterest calls, when the environment sets one (its module is loaded only then).
+  const proxied = proxySettingsFromEnv();
+  const agents = proxied.httpProxy || proxied.httpsProxy ? (await import('./s3-proxy.js')).s3ProxyAgents() : undefined;
   const client: S3Client = new sdk.S3Client({
     region: cfg.s3_bucket_region,
     ...(cfg.s3_endpoint
@@ -153,7 +158,7 @@ export async function openS3Store(cfg: ObjectStorageConfig, o: S3StoreOptions): 
       : {}),
     ...(cfg.access_key_id && cfg.secret_access_key ? { credentials: { accessKeyId: cfg.access_key_id, secretAccessKey: cfg.secret_access_key } } : {}),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true, ...agents },
   });
   const bucket = cfg.s3_bucket_name;
   const location = `s3://${bucket}`;

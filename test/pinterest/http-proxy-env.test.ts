@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeNetworkEnv, proxySecrets, proxySettingsFromEnv, redactProxyUrl } from '../../src/pinterest/http.js';
+import { bypassesProxy, describeNetworkEnv, proxySecrets, proxySettingsFromEnv, redactProxyUrl } from '../../src/pinterest/http.js';
 
 describe('proxySettingsFromEnv', () => {
   it('reads upper and lower case, lowercase winning, empty counting as unset', () => {
@@ -64,5 +64,32 @@ describe('describeNetworkEnv', () => {
       message: `Network: https:// calls go through the proxy http://p:1; extra trusted CA certificates from NODE_EXTRA_CA_CERTS (${ca}).`,
     });
     expect(describeNetworkEnv({ NODE_EXTRA_CA_CERTS: join(dir, 'nope.pem') })?.level).toBe('WARN');
+  });
+});
+
+describe('bypassesProxy (NO_PROXY, as undici matches it for the Pinterest calls)', () => {
+  it('matches a host and its subdomains, with or without a leading dot or *.; case-insensitive', () => {
+    for (const entry of ['pinterest.com', '.pinterest.com', '*.pinterest.com', 'PINTEREST.com']) {
+      expect(bypassesProxy(entry, 'api.pinterest.com', 443)).toBe(true);
+      expect(bypassesProxy(entry, 'pinterest.com', 443)).toBe(true);
+    }
+    expect(bypassesProxy('pinterest.com', 'notpinterest.com', 443)).toBe(false);
+    expect(bypassesProxy('api.pinterest.com', 'pinterest.com', 443)).toBe(false);
+  });
+
+  it('splits on commas and spaces; host:port matches that port only; * alone means every host', () => {
+    expect(bypassesProxy('a.example, minio  s3.internal', 'minio', 9000)).toBe(true);
+    expect(bypassesProxy('minio:9000', 'minio', 9000)).toBe(true);
+    expect(bypassesProxy('minio:9000', 'minio', 9001)).toBe(false);
+    expect(bypassesProxy('*', 'anything.example', 80)).toBe(true);
+    expect(bypassesProxy('*,minio', 'anything.example', 80)).toBe(false); // only a lone * is the wildcard
+  });
+
+  it('compares names literally: no address ranges, localhost does not cover 127.0.0.1; nothing set proxies all', () => {
+    expect(bypassesProxy('localhost', '127.0.0.1', 80)).toBe(false);
+    expect(bypassesProxy('127.0.0.0/8', '127.0.0.1', 80)).toBe(false);
+    expect(bypassesProxy('127.0.0.1', '127.0.0.1', 80)).toBe(true);
+    expect(bypassesProxy(undefined, 'minio', 9000)).toBe(false);
+    expect(bypassesProxy('', 'minio', 9000)).toBe(false);
   });
 });
