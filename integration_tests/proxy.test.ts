@@ -363,6 +363,32 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
     expect(res.stdout + res.stderr).not.toContain(encodeURIComponent(PROXY_PASS));
   });
 
+  it('an http:// store uses HTTP_PROXY, not HTTPS_PROXY', async (ctx) => {
+    const { fake, proxy, authProxy } = await proxies(ctx);
+    const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: authProxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) };
+    const { status } = await checkStorage(env, `http://${S3_HOST}:${s3.port}`, 'http-proxy');
+    expect(status.status, status.message).toBe('SUCCEEDED');
+    expect(targets(proxy)).toContain(`${S3_HOST}:${s3.port}`);
+    expect(targets(authProxy)).toEqual([]);
+  });
+
+  it('a proxy that refuses the tunnel is named as the cause (here 407: no credentials), not the store', async (ctx) => {
+    const { fake, authProxy } = await proxies(ctx);
+    // Pinterest (127.0.0.1) is reached directly; only the store's requests meet the proxy.
+    const env = { HTTP_PROXY: authProxy.url, NO_PROXY: '127.0.0.1', PINTEREST_API_BASE_URL: fake.url };
+    const { res, status } = await checkStorage(env, `http://${S3_HOST}:${s3.port}`, 'refused');
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(
+      new RegExp(
+        `^Rejected-records storage \\(object_storage_config\\): Could not write s3://rejected/refused/airbyte-connection-check-\\d+\\.txt ` +
+          `\\(the proxy refused to tunnel to ${S3_HOST}:${s3.port} \\(HTTP 407\\)\\)\\. The proxy wants credentials: `,
+      ),
+    );
+    expect(authProxy.counts.rejected).toBeGreaterThanOrEqual(1);
+    expect(probeEvents('refused')).toEqual([]);
+    expect(res.stderr).toBe('');
+  });
+
   it('NO_PROXY: an endpoint it lists is reached directly, while Pinterest still goes through the proxy', async (ctx) => {
     const { fake, proxy } = await proxies(ctx);
     const { status } = await checkStorage({ HTTP_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${s3.port}`, PINTEREST_API_BASE_URL: privateUrl(fake) }, s3.endpoint, 'direct');

@@ -234,7 +234,7 @@ function rawUserInfo(url: string): { user: string; password: string } | undefine
 }
 
 /** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
-function safeDecode(s: string): string {
+export function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

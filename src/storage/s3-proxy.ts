@@ -14,7 +14,27 @@ import type { Duplex } from 'node:stream';
 import { Agent as AgentBase, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { basicCredential } from '../airbyte/redact.js';
-import { bypassesProxy, proxySettingsFromEnv } from '../pinterest/http.js';
+import { bypassesProxy, proxySettingsFromEnv, safeDecode } from '../pinterest/http.js';
+
+/**
+ * The proxy answered CONNECT with a status other than 200 (403: it does not tunnel to that host or port; 407: missing
+ * or wrong proxy credentials; 5xx: it could not reach the store). Raised on the request, so the S3 call fails with
+ * this error rather than with the proxy's answer read as if the store had given it. `name` is what classifyS3Error
+ * looks for (this module is loaded only when a proxy is set).
+ */
+export class ProxyRefusedError extends Error {
+  override readonly name = 'ProxyRefusedError';
+  /**
+   * @param status the proxy's HTTP status for CONNECT
+   * @param target `host:port` of the store (never the proxy URL, which may carry credentials)
+   */
+  constructor(
+    readonly status: number,
+    readonly target: string,
+  ) {
+    super(`the proxy refused to tunnel to ${target} (HTTP ${status})`);
+  }
+}
 
 /** Agents for the AWS SDK's NodeHttpHandler (`httpAgent` for http:// endpoints, `httpsAgent` for https://). */
 export interface S3Agents {
@@ -62,12 +82,18 @@ class ProxyOrDirect extends AgentBase {
  */
 function tunnelTo(proxyUrl: string): HttpsProxyAgent<string> {
   const u = new URL(proxyUrl);
-  const user = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
+  const user = safeDecode(u.username);
+  const password = safeDecode(u.password);
   u.username = '';
   u.password = '';
   const headers = user || password ? { 'proxy-authorization': `Basic ${basicCredential(user, password)}` } : undefined;
-  return new HttpsProxyAgent(u.href, { keepAlive: true, ...(headers ? { headers } : {}) });
+  const agent = new HttpsProxyAgent(u.href, { keepAlive: true, ...(headers ? { headers } : {}) });
+  // On a refusal, https-proxy-agent would hand the proxy's answer to the request as the store's: fail the request with
+  // what happened instead.
+  agent.on('proxyConnect', (connect: { statusCode: number }, req: http.ClientRequest) => {
+    if (connect.statusCode !== 200) req.destroy(new ProxyRefusedError(connect.statusCode, String(req.getHeader('host') ?? req.host)));
+  });
+  return agent;
 }
 
 /**

@@ -58,7 +58,11 @@ interface Classified {
  * codes are retryable; any other answer (missing bucket, refused credentials, wrong region) is not.
  */
 export function classifyS3Error(err: unknown): Classified {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const e = err as { name?: string; message?: string; status?: number; $metadata?: { httpStatusCode?: number } } | null;
+  // The proxy's own refusal (s3-proxy.ts): retried only when the proxy says it could not reach the store (5xx).
+  if (e?.name === 'ProxyRefusedError' && typeof e.status === 'number') {
+    return { retryable: e.status >= 500, problem: e.message ?? `the proxy refused (HTTP ${e.status})`, status: e.status, code: 'ProxyRefused' };
+  }
   const status = e?.$metadata?.httpStatusCode;
   const net = networkErrorCode(err);
   if (net && status === undefined) return { retryable: RETRYABLE_NETWORK_CODES.has(net), problem: `network error ${net}`, code: net };
@@ -83,6 +87,10 @@ function remedy(c: Classified, cfg: ObjectStorageConfig): string {
     case 'AuthorizationHeaderMalformed':
     case 'IllegalLocationConstraintException':
       return `The bucket is not in region ${cfg.s3_bucket_region}: correct object_storage_config.s3_bucket_region.`;
+    case 'ProxyRefused':
+      return c.status === 407
+        ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY or HTTP_PROXY, as http://user:password@host:port, URL-encoded), or list the store in NO_PROXY.'
+        : "The proxy (HTTPS_PROXY or HTTP_PROXY) would not tunnel to the store: list the store's host in NO_PROXY to reach it directly, or have the proxy allow it (many proxies tunnel only to port 443).";
     case 'CredentialsProviderError':
       return 'No AWS credentials were found: set object_storage_config.access_key_id and secret_access_key, or give the connector AWS credentials (environment variables, shared credentials file, or an instance or pod role).';
     default:
