@@ -363,6 +363,19 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
     expect(res.stdout + res.stderr).not.toContain(encodeURIComponent(PROXY_PASS));
   });
 
+  it.skipIf(!OPENSSL)('an https:// store (as AWS S3 is) through HTTPS_PROXY: TLS inside the tunnel, trusted via NODE_EXTRA_CA_CERTS', async (ctx) => {
+    const tlsS3 = await startS3Server(['rejected'], { key: certs!.key, cert: certs!.cert, ca: readFileSync(caPath!, 'utf8') });
+    ctx.onTestFinished(() => tlsS3.dispose());
+    const { fake, proxy, authProxy } = await proxies(ctx);
+    // The test certificate names pinterest.test, a host only the proxy resolves; HTTP_PROXY (another proxy) is not used.
+    const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: authProxy.url, NO_PROXY: '127.0.0.1', NODE_EXTRA_CA_CERTS: caPath!, PINTEREST_API_BASE_URL: fake.url };
+    const { status } = await checkStorage(env, `https://${PRIVATE_HOST}:${tlsS3.port}`, 'tls');
+    expect(status.status, status.message).toBe('SUCCEEDED');
+    expect(tlsS3.events.filter((e) => e.includes(' rejected/tls/')).map((e) => e.split(' ')[0])).toEqual(['ObjectCreated:Put', 'ObjectRemoved:Delete']);
+    expect(targets(proxy)).toEqual(expect.arrayContaining([`${PRIVATE_HOST}:${tlsS3.port}`]));
+    expect(targets(authProxy)).toEqual([]);
+  });
+
   it('an http:// store uses HTTP_PROXY, not HTTPS_PROXY', async (ctx) => {
     const { fake, proxy, authProxy } = await proxies(ctx);
     const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: authProxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) };

@@ -5,6 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import https from 'node:https';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 
@@ -32,17 +33,26 @@ export interface TestS3Server {
 /**
  * Starts s3rver on 127.0.0.1 (a free port) with the given buckets created.
  * @param buckets bucket names to create
+ * @param tls serve HTTPS with this key and certificate (PEM text); `ca` (PEM text) is trusted by the helper's own client
  */
-export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
+export async function startS3Server(buckets: string[], tls?: { key: string; cert: string; ca: string }): Promise<TestS3Server> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
   // vhostBuckets off: a request to a host name (e.g. `minio` through a test proxy) stays path-style, as the connector sends it.
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false, configureBuckets: buckets.map((name) => ({ name })) });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    vhostBuckets: false,
+    configureBuckets: buckets.map((name) => ({ name })),
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+  });
   const events: string[] = [];
   server.on('event', (e) => {
     for (const r of e.Records) events.push(`${r.eventName} ${r.s3.bucket.name}/${r.s3.object.key}`);
   });
   const { port } = (await server.run()) as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   // Loaded here, after the connector's setting that silences the SDK's notice about future Node versions (src/storage/s3.ts).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { GetObjectCommand, ListObjectsV2Command, S3Client } = await import('@aws-sdk/client-s3');
@@ -51,6 +61,7 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
     endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: S3RVER_ACCESS_KEY_ID, secretAccessKey: S3RVER_SECRET_ACCESS_KEY },
+    ...(tls ? { requestHandler: { httpsAgent: new https.Agent({ ca: tls.ca }) } } : {}),
   });
   let running = true;
   const stop = async (): Promise<void> => {

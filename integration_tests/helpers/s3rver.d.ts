@@ -6,6 +6,9 @@ declare module 's3rver' {
     port?: number;
     silent?: boolean;
     vhostBuckets?: boolean;
+    /** PEM key and certificate: serve HTTPS. */
+    key?: string;
+    cert?: string;
     /** Where objects are stored. */
     directory: string;
     configureBuckets?: { name: string; configs?: unknown[] }[];
