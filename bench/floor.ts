@@ -161,47 +161,56 @@ function fairRecord(stream: string, d: Record<string, any>): void {
 /** Requests in flight (`sent`). */
 const inFlight = new Set<Promise<void>>();
 
-/** `sent`: POSTs the batch to the fake and reads its answer as the connector does (UTF-8 text, JSON.parse). */
-function sentFlush(): void {
-  const n = eventBatch.length;
-  if (n === 0) return;
-  const b = eventBatch;
-  const body = b.body();
+/**
+ * Ends the batch being filled, if it holds events: counts its body, writes it to `--bodies`, and starts the next
+ * batch (sized from this one). Returns the ended batch and its body; the caller releases the batch once its answer
+ * is read, so the next batch after that reuses its buffer, as the connector's do.
+ */
+function takeBatch(): { batch: InstanceType<typeof EventBatch>; body: Buffer } | undefined {
+  if (eventBatch.length === 0) return undefined;
+  const batch = eventBatch;
+  const body = batch.body();
   bytesOut += body.length;
   if (bodiesFile !== undefined) appendFileSync(bodiesFile, Buffer.concat([body, Buffer.from('\n')]));
   batches++;
   eventBatch = new EventBatch(Math.ceil(body.length * 1.1));
+  return { batch, body };
+}
+
+/** Reads an answer as the connector reads it (UTF-8 text, JSON.parse) and counts its processed events. */
+function countAnswer(text: string): void {
+  const answer = JSON.parse(text) as { events: { status: string }[] };
+  for (const e of answer.events) if (e.status === 'processed') processedAnswers++;
+}
+
+/** `sent`: POSTs the batch to the fake and reads the fake's answer. */
+function sentFlush(): void {
+  const taken = takeBatch();
+  if (!taken) return;
   const p = (async () => {
     const res = await core!.request(`${apiUrl}/ad_accounts/${adAccount}/events`, {
       method: 'POST',
       dispatcher: dispatcher!,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body,
+      body: taken.body,
     });
     const chunks: Buffer[] = [];
     for await (const c of res.body) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     if (res.statusCode !== 200) throw new Error(`floor: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
-    const answer = JSON.parse(text) as { events: { status: string }[] };
-    for (const e of answer.events) if (e.status === 'processed') processedAnswers++;
-    b.release();
+    countAnswer(text);
+    taken.batch.release();
   })();
   inFlight.add(p);
   void p.finally(() => inFlight.delete(p));
 }
 
-/** One request's worth: the body as sent, then the answer read as the connector reads it (UTF-8 text, JSON.parse). */
+/** `fair`: one request's worth without HTTP: the body as sent, then the fake's answer for that many events. */
 function fairFlush(): void {
-  const n = eventBatch.length;
-  if (n === 0) return;
-  const body = eventBatch.body();
-  bytesOut += body.length;
-  if (bodiesFile !== undefined) appendFileSync(bodiesFile, Buffer.concat([body, Buffer.from('\n')]));
-  batches++;
-  const answer = JSON.parse(answerFor(n).toString('utf8')) as { events: { status: string }[] };
-  for (const e of answer.events) if (e.status === 'processed') processedAnswers++;
-  eventBatch.release();
-  eventBatch = new EventBatch(Math.ceil(body.length * 1.1));
+  const taken = takeBatch();
+  if (!taken) return;
+  countAnswer(answerFor(taken.batch.length).toString('utf8'));
+  taken.batch.release();
 }
 
 // ---- identifiers / minimal (diagnostics) ----------------------------------------------------------------------

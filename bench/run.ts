@@ -133,7 +133,7 @@ function parseArgs(argv: string[]): Args {
       case '--image-node': a.imageNode = true; break;
       case '--floors': case '--floor': {
         const list = (argv[++i] ?? '').split(',').filter((x) => x !== '');
-        for (const m of list) if (!FLOOR_MODES.includes(m as FloorMode)) throw new Error(`${f}: unknown floor ${m} (fair, sent, minimal, identifiers)`);
+        for (const m of list) if (!FLOOR_MODES.includes(m as FloorMode)) throw new Error(`${f}: unknown floor ${m} (${FLOOR_MODES.join(', ')})`);
         a.floors = list.filter((m) => m !== 'fair') as FloorMode[];
         break;
       }

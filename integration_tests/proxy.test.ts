@@ -17,6 +17,8 @@ import { S3RVER_ACCESS_KEY_ID, S3RVER_SECRET_ACCESS_KEY, startS3Server, type Tes
 import { messagesOfType, runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
 
 const PRIVATE_HOST = 'pinterest.test';
+/** An object store's host name that only the proxy resolves: a bare name, as a Docker service is called (s3rver would read a dotted host as bucket.host). */
+const S3_HOST = 'minio';
 const PROXY_USER = 'corp.user@example';
 const PROXY_PASS = 'pr0xy:S3cret/with%odd chars';
 
@@ -30,7 +32,7 @@ let configPath: string;
 let oauthConfigPath: string;
 let catalogPath: string;
 
-/** A fresh fake (http, or https with the test CA's certificate), proxy and authenticating proxy for one test. */
+/** A fresh fake (http, or https with the test CA's certificate), proxy and authenticating proxy for one test; the proxies resolve PRIVATE_HOST and S3_HOST. */
 interface Rig {
   fake: FakePinterest;
   proxy: TestProxy;
@@ -38,7 +40,7 @@ interface Rig {
 }
 
 async function rig(ctx: TestContext, o: { tls?: boolean } = {}): Promise<Rig> {
-  const hosts = { [PRIVATE_HOST]: '127.0.0.1' };
+  const hosts = { [PRIVATE_HOST]: '127.0.0.1', [S3_HOST]: '127.0.0.1' };
   const [fake, proxy, authProxy] = await Promise.all([
     startFakePinterest(o.tls ? { tls: { key: certs!.key, cert: certs!.cert } } : {}),
     startTestProxy({ hosts }),
@@ -293,7 +295,6 @@ describe.concurrent('NO_PROXY', () => {
 });
 
 describe.concurrent('object storage (rejected-records file) through the proxy', () => {
-  const S3_HOST = 'minio'; // a bare name, as a Docker service is called (s3rver reads a dotted host as bucket.host)
   let s3: TestS3Server;
   beforeAll(async () => {
     s3 = await startS3Server(['rejected']);
@@ -325,21 +326,8 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   /** The probe object `check` wrote under `path` and deleted: [put, delete] events. */
   const probeEvents = (path: string) => s3.events.filter((e) => e.includes(` rejected/${path}/`));
 
-  async function proxies(ctx: TestContext): Promise<{ fake: FakePinterest; proxy: TestProxy; authProxy: TestProxy }> {
-    const hosts = { [PRIVATE_HOST]: '127.0.0.1', [S3_HOST]: '127.0.0.1' };
-    const [fake, proxy, authProxy] = await Promise.all([
-      startFakePinterest(),
-      startTestProxy({ hosts }),
-      startTestProxy({ hosts, auth: { user: PROXY_USER, pass: PROXY_PASS } }),
-    ]);
-    ctx.onTestFinished(async () => {
-      await Promise.all([fake.close(), proxy.close(), authProxy.close()]);
-    });
-    return { fake, proxy, authProxy };
-  }
-
   it('HTTP_PROXY: the S3 client writes and deletes the probe object through the proxy (a host only the proxy resolves)', async (ctx) => {
-    const { fake, proxy } = await proxies(ctx);
+    const { fake, proxy } = await rig(ctx);
     const { status } = await checkStorage({ HTTP_PROXY: proxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) }, `http://${S3_HOST}:${s3.port}`, 'via-proxy');
     expect(status.status, status.message).toBe('SUCCEEDED');
     expect(probeEvents('via-proxy').map((e) => e.split(' ')[0])).toEqual(['ObjectCreated:Put', 'ObjectRemoved:Delete']);
@@ -347,7 +335,7 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   });
 
   it('proxy credentials in the URL are sent to the proxy for S3 too, and appear in no message or debug output', async (ctx) => {
-    const { fake, authProxy } = await proxies(ctx);
+    const { fake, authProxy } = await rig(ctx);
     const url = authProxy.urlWithCredentials(PROXY_USER, PROXY_PASS);
     // DEBUG makes https-proxy-agent print its proxy URL on stderr: that URL must carry no credentials.
     const env = { HTTP_PROXY: url, PINTEREST_API_BASE_URL: privateUrl(fake), DEBUG: 'https-proxy-agent' };
@@ -366,7 +354,7 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   it.skipIf(!OPENSSL)('an https:// store (as AWS S3 is) through HTTPS_PROXY: TLS inside the tunnel, trusted via NODE_EXTRA_CA_CERTS', async (ctx) => {
     const tlsS3 = await startS3Server(['rejected'], { key: certs!.key, cert: certs!.cert, ca: readFileSync(caPath!, 'utf8') });
     ctx.onTestFinished(() => tlsS3.dispose());
-    const { fake, proxy, authProxy } = await proxies(ctx);
+    const { fake, proxy, authProxy } = await rig(ctx);
     // The test certificate names pinterest.test, a host only the proxy resolves; HTTP_PROXY (another proxy) is not used.
     const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: authProxy.url, NO_PROXY: '127.0.0.1', NODE_EXTRA_CA_CERTS: caPath!, PINTEREST_API_BASE_URL: fake.url };
     const { status } = await checkStorage(env, `https://${PRIVATE_HOST}:${tlsS3.port}`, 'tls');
@@ -377,7 +365,7 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   });
 
   it('an http:// store uses HTTP_PROXY, not HTTPS_PROXY', async (ctx) => {
-    const { fake, proxy, authProxy } = await proxies(ctx);
+    const { fake, proxy, authProxy } = await rig(ctx);
     const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: authProxy.url, PINTEREST_API_BASE_URL: privateUrl(fake) };
     const { status } = await checkStorage(env, `http://${S3_HOST}:${s3.port}`, 'http-proxy');
     expect(status.status, status.message).toBe('SUCCEEDED');
@@ -386,7 +374,7 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   });
 
   it('a proxy that refuses the tunnel is named as the cause (here 407: no credentials), not the store', async (ctx) => {
-    const { fake, authProxy } = await proxies(ctx);
+    const { fake, authProxy } = await rig(ctx);
     // Pinterest (127.0.0.1) is reached directly; only the store's requests meet the proxy.
     const env = { HTTP_PROXY: authProxy.url, NO_PROXY: '127.0.0.1', PINTEREST_API_BASE_URL: fake.url };
     const { res, status } = await checkStorage(env, `http://${S3_HOST}:${s3.port}`, 'refused');
@@ -403,7 +391,7 @@ describe.concurrent('object storage (rejected-records file) through the proxy', 
   });
 
   it('NO_PROXY: an endpoint it lists is reached directly, while Pinterest still goes through the proxy', async (ctx) => {
-    const { fake, proxy } = await proxies(ctx);
+    const { fake, proxy } = await rig(ctx);
     const { status } = await checkStorage({ HTTP_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${s3.port}`, PINTEREST_API_BASE_URL: privateUrl(fake) }, s3.endpoint, 'direct');
     expect(status.status).toBe('SUCCEEDED');
     expect(probeEvents('direct')).toHaveLength(2);

@@ -233,8 +233,17 @@ function rawUserInfo(url: string): { user: string; password: string } | undefine
   return colon < 0 ? { user: userInfo, password: '' } : { user: userInfo.slice(0, colon), password: userInfo.slice(colon + 1) };
 }
 
+/**
+ * The user and password of a proxy URL, percent-decoded as they are sent to the proxy (Basic auth) and as
+ * {@link proxySecrets} redacts them; undefined when the URL has none.
+ */
+export function proxyCredentials(url: string): { user: string; password: string } | undefined {
+  const info = rawUserInfo(url);
+  return info ? { user: safeDecode(info.user), password: safeDecode(info.password) } : undefined;
+}
+
 /** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
-export function safeDecode(s: string): string {
+function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import { Agent as AgentBase, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { basicCredential } from '../airbyte/redact.js';
-import { bypassesProxy, proxySettingsFromEnv, safeDecode } from '../pinterest/http.js';
+import { bypassesProxy, proxyCredentials, type ProxySettings } from '../pinterest/http.js';
 
 /**
  * The proxy answered CONNECT with a status other than 200 (403: it does not tunnel to that host or port; 407: missing
@@ -26,11 +26,11 @@ export class ProxyRefusedError extends Error {
   override readonly name = 'ProxyRefusedError';
   /**
    * @param status the proxy's HTTP status for CONNECT
-   * @param target `host:port` of the store (never the proxy URL, which may carry credentials)
+   * @param target `host:port` of the store, for the message (never the proxy URL, which may carry credentials)
    */
   constructor(
     readonly status: number,
-    readonly target: string,
+    target: string,
   ) {
     super(`the proxy refused to tunnel to ${target} (HTTP ${status})`);
   }
@@ -81,12 +81,11 @@ class ProxyOrDirect extends AgentBase {
  * @throws TypeError for a proxy URL that does not parse (the Pinterest client's dispatcher refuses those first)
  */
 function tunnelTo(proxyUrl: string): HttpsProxyAgent<string> {
+  const credentials = proxyCredentials(proxyUrl);
   const u = new URL(proxyUrl);
-  const user = safeDecode(u.username);
-  const password = safeDecode(u.password);
   u.username = '';
   u.password = '';
-  const headers = user || password ? { 'proxy-authorization': `Basic ${basicCredential(user, password)}` } : undefined;
+  const headers = credentials ? { 'proxy-authorization': `Basic ${basicCredential(credentials.user, credentials.password)}` } : undefined;
   const agent = new HttpsProxyAgent(u.href, { keepAlive: true, ...(headers ? { headers } : {}) });
   // On a refusal, https-proxy-agent would hand the proxy's answer to the request as the store's: fail the request with
   // what happened instead.
@@ -97,13 +96,10 @@ function tunnelTo(proxyUrl: string): HttpsProxyAgent<string> {
 }
 
 /**
- * The agents for the S3 client when the environment sets a proxy; undefined when it sets none (the SDK's own agents
- * are used then).
- * @param env the process environment (proxy URLs are validated by the Pinterest client's dispatcher, created first)
+ * The agents for the S3 client under proxy settings `p` (proxySettingsFromEnv; at least one proxy set; its URLs are
+ * validated by the Pinterest client's dispatcher, created first).
  */
-export function s3ProxyAgents(env: NodeJS.ProcessEnv = process.env): S3Agents | undefined {
-  const p = proxySettingsFromEnv(env);
-  if (!p.httpProxy && !p.httpsProxy) return undefined;
+export function s3ProxyAgents(p: ProxySettings): S3Agents {
   const directHttp = new http.Agent({ keepAlive: true });
   const directHttps = new https.Agent({ keepAlive: true });
   const httpAgent = p.httpProxy ? new ProxyOrDirect(false, tunnelTo(p.httpProxy), directHttp, p.noProxy) : directHttp;

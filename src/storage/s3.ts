@@ -158,7 +158,7 @@ export async function openS3Store(cfg: ObjectStorageConfig, o: S3StoreOptions): 
   const sdk = await import('@aws-sdk/client-s3');
   // The proxy of the Pinterest calls, when the environment sets one (its module is loaded only then).
   const proxied = proxySettingsFromEnv();
-  const agents = proxied.httpProxy || proxied.httpsProxy ? (await import('./s3-proxy.js')).s3ProxyAgents() : undefined;
+  const agents = proxied.httpProxy || proxied.httpsProxy ? (await import('./s3-proxy.js')).s3ProxyAgents(proxied) : undefined;
   const client: S3Client = new sdk.S3Client({
     region: cfg.s3_bucket_region,
     ...(cfg.s3_endpoint
