@@ -46,7 +46,7 @@ import { deriveEventId, type EventIdRule } from './event-id.js';
 import { createEventNameResolver, EventNameMappingError } from './event-name.js';
 import { compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
 import type { ActionSource, MapResult, MappingOptions, MappingWarning } from './types.js';
-import { buildUserDataInto, hasRequiredIdentifier, type PinterestUserData, type UserDataContext, type UserDataInput } from './user-data.js';
+import { buildUserDataFromSlots, hasRequiredIdentifier, type PinterestUserData, USER_SLOT_COUNT, USER_SLOT_OF, type UserDataContext } from './user-data.js';
 import { validatePinterestEvent } from './validate-event.js';
 
 /** A configuration that can never map records (unknown destination field, bad event-name mapping, ...). */
@@ -179,6 +179,8 @@ interface Plan {
 
 interface UserPlan {
   readonly name: string;
+  /** Index of the field in a UserSlots array (USER_SLOT_OF). */
+  readonly slot: number;
   readonly read: PathReader;
 }
 
@@ -425,7 +427,9 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   const plans: Plan[] = [];
   for (const field of DESTINATION_FIELDS) {
     if (field.kind === 'user') {
-      userPlans.push({ name: field.name, read: readerOf(field) });
+      const slot = USER_SLOT_OF.get(field.name);
+      if (slot === undefined) throw new Error(`catalog: user field ${field.name} has no user_data slot`);
+      userPlans.push({ name: field.name, slot, read: readerOf(field) });
       continue;
     }
     const box = BOX_OF_GROUP[field.group];
@@ -466,6 +470,8 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   /** `marks[i] === stamp`: plan i may be provided by the current record. Reused by every record of the stream. */
   const marks = new Float64Array(userCount + plans.length);
   let stamp = 0;
+  /** The current record's user field values (see UserSlots). Reused by every record, as `marks`. */
+  const userSlots: unknown[] = new Array<unknown>(USER_SLOT_COUNT).fill(undefined);
   const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
   const deviceKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.Device).map((p) => p.key));
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -584,18 +590,18 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     }
 
     // 4. user_data
-    const input: UserDataInput = {};
+    userSlots.fill(undefined);
     let anyUser = false;
     for (let i = 0; i < userCount; i++) {
       if (!scanAll && marks[i] !== s) continue;
       const p = userPlans[i];
       const v = fit(p.read(data), p.name, warnings);
       if (v === undefined || v === null) continue;
-      input[p.name] = typeof v === 'bigint' ? v.toString() : v;
+      userSlots[p.slot] = typeof v === 'bigint' ? v.toString() : v;
       anyUser = true;
     }
     let userData: PinterestUserData = {};
-    if (anyUser) userData = cleanUserData(buildUserDataInto(input, userCtx, warnings));
+    if (anyUser) userData = cleanUserData(buildUserDataFromSlots(userSlots, userCtx, warnings));
     if (!hasRequiredIdentifier(userData)) return reject(REASONS.noIdentifier, warnings, unknownEventName, usedEmittedAt);
 
     // 5. optional fields

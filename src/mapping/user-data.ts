@@ -254,10 +254,26 @@ const SEVERAL_VALUES = new Map<string, string>(PLAIN_USER_FIELDS.map((f) => [f, 
  */
 export const MAX_VALUES_PER_IDENTIFIER = MAX_LIST_ITEMS;
 
-/** Order of the hashed keys in the output (Pinterest's documentation order), each with its raw field. */
-const HASHED_ORDER: ReadonlyArray<readonly [PinterestHashedKey, RawUserField, HashedUserField]> = RAW_USER_FIELDS.map(
-  (f) => [PINTEREST_KEY_OF[f], f, `hashed_${f}` as HashedUserField] as const,
-);
+/** Pinterest key of each raw field, in RAW_USER_FIELDS (= Pinterest's documentation) order. */
+const HASHED_KEYS: readonly PinterestHashedKey[] = RAW_USER_FIELDS.map((f) => PINTEREST_KEY_OF[f]);
+
+/**
+ * Where each user destination field's value sits in a {@link UserSlots} array: RAW_USER_FIELDS at 0–11, their
+ * `hashed_*` forms at 12–23 (same order), PLAIN_USER_FIELDS at 24–27. The record mapper fills one array per record
+ * instead of an object keyed by field name, so building user_data reads by index, not by name.
+ */
+export const USER_SLOT_OF: ReadonlyMap<string, number> = new Map<string, number>([
+  ...RAW_USER_FIELDS.map((f, i) => [f, i] as const),
+  ...HASHED_USER_FIELDS.map((f, i) => [f, RAW_USER_FIELDS.length + i] as const),
+  ...PLAIN_USER_FIELDS.map((f, i) => [f, 2 * RAW_USER_FIELDS.length + i] as const),
+]);
+/** Length of a {@link UserSlots} array (28). */
+export const USER_SLOT_COUNT = 2 * RAW_USER_FIELDS.length + PLAIN_USER_FIELDS.length;
+/** One record's user field values by {@link USER_SLOT_OF} index; `undefined` or `null` where the record has none. */
+export type UserSlots = unknown[];
+const HASHED_BASE = RAW_USER_FIELDS.length;
+const PLAIN_BASE = 2 * RAW_USER_FIELDS.length;
+const COUNTRY_SLOT = USER_SLOT_OF.get('country')!;
 
 function pushUnique(acc: string[] | undefined, v: string): string[] {
   if (acc === undefined) return [v];
@@ -366,52 +382,64 @@ export function buildUserData(
 }
 
 /**
- * {@link buildUserData} for the per-record hot path: same result, with the warnings appended to the caller's
- * `warnings` (in the same order) instead of a new array and result object.
+ * {@link buildUserData} with the warnings appended to the caller's `warnings` (in the same order) instead of a new
+ * array and result object.
  */
 export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, warnings: MappingWarning[]): PinterestUserData {
+  const slots: UserSlots = new Array<unknown>(USER_SLOT_COUNT).fill(undefined);
+  for (const [field, i] of USER_SLOT_OF) slots[i] = input[field];
+  return buildUserDataFromSlots(slots, ctx, warnings);
+}
+
+/**
+ * {@link buildUserDataInto} for the per-record hot path: the record's values in a {@link UserSlots} array (read by
+ * index, no object keyed by field name per record). Same result and warnings. `slots` is only read.
+ */
+export function buildUserDataFromSlots(slots: UserSlots, ctx: UserDataContext, warnings: MappingWarning[]): PinterestUserData {
   const userData: PinterestUserData = {};
-  const country = input.country == null ? undefined : firstCountry(input.country);
+  const countryValue = slots[COUNTRY_SLOT];
+  const country = countryValue == null ? undefined : firstCountry(countryValue);
   const nctx: NormalizeContext =
     country === undefined ? ctx : { country, defaultPhoneCountry: ctx.defaultPhoneCountry, dateOfBirthOrder: ctx.dateOfBirthOrder };
 
-  for (let i = 0; i < HASHED_ORDER.length; i++) {
-    const entry = HASHED_ORDER[i];
-    const rawValue = input[entry[1]];
-    const hashedValue = input[entry[2]];
+  for (let i = 0; i < HASHED_BASE; i++) {
+    const rawValue = slots[i];
+    const hashedValue = slots[HASHED_BASE + i];
     if (rawValue == null && hashedValue == null) continue;
     let acc: string[] | undefined;
     if (rawValue != null) {
-      if (!Array.isArray(rawValue)) acc = addRaw(entry[1], rawValue, nctx, acc, warnings);
+      const field = RAW_USER_FIELDS[i];
+      if (!Array.isArray(rawValue)) acc = addRaw(field, rawValue, nctx, acc, warnings);
       else {
         for (let j = 0; j < rawValue.length; j++) {
           if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
-            tooManyElements(warnings, entry[1], 'values', true);
+            tooManyElements(warnings, field, 'values', true);
             break;
           }
-          acc = addRaw(entry[1], rawValue[j], nctx, acc, warnings);
+          acc = addRaw(field, rawValue[j], nctx, acc, warnings);
         }
       }
     }
     if (hashedValue != null) {
-      if (!Array.isArray(hashedValue)) acc = addHashed(entry[2], hashedValue, acc, warnings);
+      const field = HASHED_USER_FIELDS[i];
+      if (!Array.isArray(hashedValue)) acc = addHashed(field, hashedValue, acc, warnings);
       else {
         for (let j = 0; j < hashedValue.length; j++) {
           if (acc !== undefined && acc.length >= MAX_VALUES_PER_IDENTIFIER) {
-            tooManyElements(warnings, entry[2], 'values', true);
+            tooManyElements(warnings, field, 'values', true);
             break;
           }
-          acc = addHashed(entry[2], hashedValue[j], acc, warnings);
+          acc = addHashed(field, hashedValue[j], acc, warnings);
         }
       }
     }
-    if (acc !== undefined) userData[entry[0]] = acc;
+    if (acc !== undefined) userData[HASHED_KEYS[i]] = acc;
   }
 
   for (let i = 0; i < PLAIN_USER_FIELDS.length; i++) {
-    const field = PLAIN_USER_FIELDS[i];
-    const value = input[field];
+    const value = slots[PLAIN_BASE + i];
     if (value == null) continue;
+    const field = PLAIN_USER_FIELDS[i];
     const s = plainValue(field, value, warnings);
     if (s !== undefined) userData[field] = s;
   }

@@ -52,19 +52,21 @@ export class EventIdRepeats {
   }
 
   /**
-   * Notes one event_id; returns true when it was seen before in this sync. The id is hashed (SHA-256, first 52 bits;
-   * one-shot `crypto.hash`), never stored; `derived` (the connector made the id: 32 hex characters of a SHA-256)
-   * takes its own first 52 bits instead.
+   * Notes one event_id of record `record` (1-based) of stream `stream` (its label); returns true when the id was seen
+   * before in this sync. The id is hashed (SHA-256, first 52 bits; one-shot `crypto.hash`), never stored; `derived`
+   * (the connector made the id: 32 hex characters of a SHA-256) takes its own first 52 bits instead.
    */
-  observe(eventId: string, site: RepeatSite, derived = false): boolean {
-    // 52 bits as a float: 13 hex digits, +1 so that 0 marks an empty slot.
+  observe(eventId: string, stream: string, record: number, derived = false): boolean {
     const hex = derived ? eventId : sha256Hex(eventId);
-    const key = Number.parseInt(hex.slice(0, 13), 16) + 1;
+    // 52 bits as a float (13 hex digits, +1 so that 0 marks an empty slot), read as 20 high and 32 low bits: the
+    // home slot is then the low bits' own low bits, with no float remainder (`%` on a float calls fmod).
+    const low = Number.parseInt(hex.slice(5, 13), 16);
+    const key = Number.parseInt(hex.slice(0, 5), 16) * 2 ** 32 + low + 1;
     const table = (this.table ??= new Float64Array(EVENT_ID_FIRST_SLOTS));
-    const slot = findSlot(table, key);
+    const slot = findSlot(table, key, low);
     if (table[slot] === key) {
       this.repeats++;
-      this.first ??= site;
+      this.first ??= { stream, record };
       return true;
     }
     if (this.remembered >= EVENT_ID_MAX_REMEMBERED) return false;
@@ -75,11 +77,13 @@ export class EventIdRepeats {
   }
 }
 
-/** The slot holding `key`, or the empty slot where it would go (linear probing from its home slot). */
-function findSlot(table: Float64Array, key: number): number {
+/**
+ * The slot holding `key`, or the empty slot where it would go: linear probing from its home slot, the low bits of
+ * `low` (key - 1's low 32 bits; tables hold at most 2^32 slots).
+ */
+function findSlot(table: Float64Array, key: number, low: number): number {
   const mask = table.length - 1;
-  // key - 1 < 2^52: its low bits (the home slot) are exact in float arithmetic.
-  let slot = (key - 1) % table.length;
+  let slot = low & mask;
   for (;;) {
     const v = table[slot];
     if (v === key || v === 0) return slot;
@@ -90,6 +94,6 @@ function findSlot(table: Float64Array, key: number): number {
 /** A table of twice the slots holding the same keys. */
 function grown(table: Float64Array): Float64Array {
   const next = new Float64Array(table.length * 2);
-  for (const key of table) if (key !== 0) next[findSlot(next, key)] = key;
+  for (const key of table) if (key !== 0) next[findSlot(next, key, (key - 1) % 2 ** 32)] = key;
   return next;
 }

@@ -111,7 +111,7 @@ export class RecordStep {
     }
     this.logSample(ctx, position, result.event);
     const derived = result.eventIdRule !== undefined;
-    if (this.eventIdRepeats.observe(result.event.event_id, { stream: ctx.label, record: position }, derived) && this.eventIdRepeats.repeats === 1) {
+    if (this.eventIdRepeats.observe(result.event.event_id, ctx.label, position, derived) && this.eventIdRepeats.repeats === 1) {
       this.o.out.log('WARN', `Record ${position} of stream ${ctx.label} repeats the event_id of an earlier record of this sync. ${EVENT_ID_REPEAT_ADVICE}`);
     }
     return this.o.batcher.add({

@@ -85,10 +85,10 @@ describe('SameNameProbe', () => {
 describe('EventIdRepeats', () => {
   it('counts repeats and keeps the first site, never the id', () => {
     const r = new EventIdRepeats();
-    expect(r.observe('order-1', { stream: 's', record: 1 })).toBe(false);
-    expect(r.observe('order-2', { stream: 's', record: 2 })).toBe(false);
-    expect(r.observe('order-1', { stream: 's', record: 3 })).toBe(true);
-    expect(r.observe('order-1', { stream: 't', record: 4 })).toBe(true);
+    expect(r.observe('order-1', 's', 1)).toBe(false);
+    expect(r.observe('order-2', 's', 2)).toBe(false);
+    expect(r.observe('order-1', 's', 3)).toBe(true);
+    expect(r.observe('order-1', 't', 4)).toBe(true);
     expect(r.repeats).toBe(2);
     expect(r.first).toEqual({ stream: 's', record: 3 });
     expect(JSON.stringify(r.first)).not.toContain('order-1');
@@ -97,11 +97,11 @@ describe('EventIdRepeats', () => {
   it('takes a derived event_id (SHA-256 hex) by its own bits, and hashes an id from the record', () => {
     const r = new EventIdRepeats();
     const derived = '3d65c2c2971c7715f2963930111a77c9';
-    expect(r.observe(derived, { stream: 's', record: 1 }, true)).toBe(false);
-    expect(r.observe(derived, { stream: 's', record: 2 }, true)).toBe(true);
+    expect(r.observe(derived, 's', 1, true)).toBe(false);
+    expect(r.observe(derived, 's', 2, true)).toBe(true);
     // The same text as a record's own id is keyed by its SHA-256: a different key.
-    expect(r.observe(derived, { stream: 't', record: 1 })).toBe(false);
-    expect(r.observe(derived, { stream: 't', record: 2 })).toBe(true);
+    expect(r.observe(derived, 't', 1)).toBe(false);
+    expect(r.observe(derived, 't', 2)).toBe(true);
     expect(r.repeats).toBe(2);
     expect(r.first).toEqual({ stream: 's', record: 2 });
   });
@@ -109,22 +109,22 @@ describe('EventIdRepeats', () => {
   it('allocates its table on the first event and doubles it only as ids arrive, up to its cap', () => {
     const r = new EventIdRepeats();
     expect(r.tableBytes).toBe(0);
-    r.observe('a', { stream: 's', record: 1 });
+    r.observe('a', 's', 1);
     expect(r.tableBytes).toBe(EVENT_ID_FIRST_SLOTS * 8);
-    for (let i = 0; i < EVENT_ID_FIRST_SLOTS / 2; i++) r.observe(`id-${i}`, { stream: 's', record: i + 2 });
+    for (let i = 0; i < EVENT_ID_FIRST_SLOTS / 2; i++) r.observe(`id-${i}`, 's', i + 2);
     expect(r.tableBytes).toBe(EVENT_ID_FIRST_SLOTS * 16);
     // Ids remembered before the growth are still found after it.
-    expect(r.observe('a', { stream: 's', record: 0 })).toBe(true);
-    expect(r.observe('id-7', { stream: 's', record: 0 })).toBe(true);
+    expect(r.observe('a', 's', 0)).toBe(true);
+    expect(r.observe('id-7', 's', 0)).toBe(true);
     expect(r.repeats).toBe(2);
   });
 
   it('stops remembering new ids at its bound, and still finds repeats of remembered ones', () => {
     const r = new EventIdRepeats();
-    for (let i = 0; i < EVENT_ID_MAX_REMEMBERED + 10; i++) r.observe(`id-${i}`, { stream: 's', record: i + 1 });
+    for (let i = 0; i < EVENT_ID_MAX_REMEMBERED + 10; i++) r.observe(`id-${i}`, 's', i + 1);
     expect(r.repeats).toBe(0);
-    expect(r.observe('id-0', { stream: 's', record: 0 })).toBe(true);
-    expect(r.observe(`id-${EVENT_ID_MAX_REMEMBERED + 5}`, { stream: 's', record: 0 })).toBe(false);
+    expect(r.observe('id-0', 's', 0)).toBe(true);
+    expect(r.observe(`id-${EVENT_ID_MAX_REMEMBERED + 5}`, 's', 0)).toBe(false);
     expect(r.tableBytes).toBe(EVENT_ID_MAX_SLOTS * 8);
   });
 });

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AirbyteOutput } from '../../src/airbyte/output.js';
-import { identifierMask, SyncReport } from '../../src/write/report.js';
+import { COVERED_IDENTIFIERS, identifierMask, SyncReport } from '../../src/write/report.js';
 
 const H = 'a'.repeat(64);
 
@@ -23,6 +23,13 @@ describe('identifier coverage', () => {
     expect(identifierMask({ ph: [H], country: [H] })).toBe((1 << 1) | (1 << 12));
     expect(identifierMask({ client_ip_address: '203.0.113.9' })).toBe(0);
     expect(identifierMask({ client_ip_address: '203.0.113.9', client_user_agent: 'Mozilla/5.0' })).toBe(1 << 13);
+  });
+
+  it('bit i of identifierMask is COVERED_IDENTIFIERS[i], for every key', () => {
+    const keys = COVERED_IDENTIFIERS.slice(0, -1);
+    expect(keys).toHaveLength(13);
+    keys.forEach((key, i) => expect(identifierMask({ [key]: [H] })).toBe(1 << i));
+    expect(identifierMask(Object.fromEntries(keys.map((k) => [k, [H]])))).toBe((1 << 13) - 1);
   });
 
   it('the end-of-sync line gives each identifier as a share of the events sent', () => {
