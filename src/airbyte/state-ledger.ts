@@ -48,10 +48,15 @@ export class StateLedger {
   private head = 0;
   /** The last ticket handed out (of the open segment: cleared when a state closes it). */
   private lastTicket: RecordTicket | undefined;
+  /** The stream (name, namespace) of lastTicket. */
+  private lastName: string | undefined;
+  private lastNamespace: string | null | undefined;
 
   /** Registers a record of stream (name, namespace) read now; returns its ticket (see {@link RecordTicket}). */
   track(name: string, namespace: string | null | undefined): RecordTicket {
     this.open.outstanding++;
+    // Consecutive records mostly belong to one stream: the last ticket serves them without building the stream key.
+    if (this.lastTicket !== undefined && this.lastName === name && this.lastNamespace === namespace) return this.lastTicket;
     const key = streamKey(name, namespace);
     let bucket = this.streamBuckets.get(key);
     if (!bucket) {
@@ -59,6 +64,8 @@ export class StateLedger {
       this.streamBuckets.set(key, bucket);
     }
     if (this.lastTicket?.streamBucket !== bucket) this.lastTicket = { segment: this.open, streamBucket: bucket };
+    this.lastName = name;
+    this.lastNamespace = namespace;
     return this.lastTicket;
   }
 

@@ -177,6 +177,15 @@ interface Plan {
   readonly coerce: FieldCoercer<unknown>;
 }
 
+/** The plans one record can provide: indexes into userPlans and plans, in plan order. */
+interface Candidates {
+  readonly users: readonly number[];
+  /** Generic plans provided by a key of the record, or app_info/device_info members (see candidatesOf). */
+  readonly plans: readonly number[];
+  /** keyed[i] === 1: plan i is provided by a key of the record (else only through a whole app_info/device_info). */
+  readonly keyed: Uint8Array;
+}
+
 interface UserPlan {
   readonly name: string;
   /** Index of the field in a UserSlots array (USER_SLOT_OF). */
@@ -467,9 +476,64 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   const userCount = userPlans.length;
   plans.forEach((p, i) => indexKeys(userCount + i, p.name));
   const maxKeysScanned = Math.max(MAX_KEYS_SCANNED, plansOfKey.size);
-  /** `marks[i] === stamp`: plan i may be provided by the current record. Reused by every record of the stream. */
+  /** `marks[i] === stamp`: plan i may be provided by the record being scanned. Reused by every scan. */
   const marks = new Float64Array(userCount + plans.length);
   let stamp = 0;
+  /** Every plan: what a record with very many keys reads. */
+  const allPlans: Candidates = {
+    users: userPlans.map((_, i) => i),
+    plans: plans.map((_, i) => i),
+    keyed: new Uint8Array(plans.length).fill(1),
+  };
+  /** The keys (in for-in order) of the last record scanned, and its candidates; undefined after a record of very many keys. */
+  let lastKeys: string[] = [];
+  let lastCandidates: Candidates | undefined;
+
+  /**
+   * The plans record `data` can provide (see plansOfKey), in plan order; all of them for a record with very many
+   * keys. Records of a stream mostly have the same keys in the same order (one hidden class): when `data`'s keys are
+   * those of the last record scanned, its candidates are reused, so a record costs one comparison per key instead of
+   * a table look-up per key and a pass over every plan.
+   */
+  function candidatesOf(data: Record<string, unknown>): Candidates {
+    if (lastCandidates !== undefined) {
+      let i = 0;
+      let same = true;
+      for (const k in data) {
+        if (i === lastKeys.length || lastKeys[i] !== k) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === lastKeys.length) return lastCandidates;
+    }
+    const keys: string[] = [];
+    for (const k in data) {
+      if (keys.length === maxKeysScanned) {
+        lastCandidates = undefined;
+        return allPlans;
+      }
+      keys.push(k);
+    }
+    const s = ++stamp;
+    for (const k of keys) {
+      const list = plansOfKey.get(k);
+      if (list !== undefined) for (let j = 0; j < list.length; j++) marks[list[j]] = s;
+    }
+    const users: number[] = [];
+    for (let i = 0; i < userCount; i++) if (marks[i] === s) users.push(i);
+    const planList: number[] = [];
+    const keyed = new Uint8Array(plans.length);
+    for (let i = 0; i < plans.length; i++) {
+      keyed[i] = marks[userCount + i] === s ? 1 : 0;
+      // app_info/device_info members are also read from a whole app_info/device_info object (see below).
+      if (keyed[i] === 1 || plans[i].box === Box.App || plans[i].box === Box.Device) planList.push(i);
+    }
+    lastKeys = keys;
+    lastCandidates = { users, plans: planList, keyed };
+    return lastCandidates;
+  }
   /** The current record's user field values (see UserSlots). Reused by every record, as `marks`. */
   const userSlots: unknown[] = new Array<unknown>(USER_SLOT_COUNT).fill(undefined);
   const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
@@ -576,25 +640,14 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     if (eventTime > now + FUTURE_TOLERANCE_SECONDS) return reject(REASONS.timeFuture, warnings, unknownEventName, usedEmittedAt);
     if (eventTime < now - OLD_EVENT_WARNING_SECONDS) warnings.push({ field: 'event_time', message: WARNINGS.oldEvent });
 
-    // Which fields this record can provide (see plansOfKey); all of them for a record with very many keys.
-    const s = ++stamp;
-    let scanAll = false;
-    let keyCount = 0;
-    for (const k in data) {
-      if (++keyCount > maxKeysScanned) {
-        scanAll = true;
-        break;
-      }
-      const list = plansOfKey.get(k);
-      if (list !== undefined) for (let j = 0; j < list.length; j++) marks[list[j]] = s;
-    }
+    // Which fields this record can provide (see candidatesOf).
+    const candidates = candidatesOf(data);
 
     // 4. user_data
     userSlots.fill(undefined);
     let anyUser = false;
-    for (let i = 0; i < userCount; i++) {
-      if (!scanAll && marks[i] !== s) continue;
-      const p = userPlans[i];
+    for (let c = 0; c < candidates.users.length; c++) {
+      const p = userPlans[candidates.users[c]];
       const v = fit(p.read(data), p.name, warnings);
       if (v === undefined || v === null) continue;
       userSlots[p.slot] = typeof v === 'bigint' ? v.toString() : v;
@@ -611,13 +664,10 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     let custom: Record<string, unknown> | undefined;
     let app: Record<string, unknown> | undefined;
     let device: Record<string, unknown> | undefined;
-    for (let i = 0; i < plans.length; i++) {
+    for (let c = 0; c < candidates.plans.length; c++) {
+      const i = candidates.plans[c];
       const p = plans[i];
-      if (
-        !scanAll &&
-        marks[userCount + i] !== s &&
-        !(p.box === Box.App ? appObj !== undefined : p.box === Box.Device && deviceObj !== undefined)
-      ) {
+      if (candidates.keyed[i] === 0 && !(p.box === Box.App ? appObj !== undefined : deviceObj !== undefined)) {
         continue; // reads undefined, and has no whole-object fallback
       }
       let raw = p.read(data);

@@ -270,8 +270,22 @@ export class StreamRegistry {
     return this.contexts.values();
   }
 
-  /** The context of stream (name, namespace). */
+  /** The context returned last, and the name and namespace it was asked for with. */
+  private last: { name: string; namespace: string | null | undefined; ctx: StreamContext } | undefined;
+
+  /**
+   * The context of stream (name, namespace). Consecutive records mostly belong to one stream, so the context returned
+   * last is checked first (two string comparisons instead of building the stream key and looking it up).
+   */
   get(name: string, namespace: string | null | undefined): StreamContext {
+    const last = this.last;
+    if (last !== undefined && last.name === name && last.namespace === namespace) return last.ctx;
+    const ctx = this.lookUp(name, namespace);
+    this.last = { name, namespace, ctx };
+    return ctx;
+  }
+
+  private lookUp(name: string, namespace: string | null | undefined): StreamContext {
     const key = streamKey(name, namespace);
     let ctx = this.contexts.get(key);
     if (!ctx) {
