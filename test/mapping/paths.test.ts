@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compileFirstOf, compileKeyPath, compilePath } from '../../src/mapping/paths.js';
 
@@ -43,6 +44,40 @@ describe('compilePath', () => {
   it('rejects an empty path at compile time', () => {
     expect(() => compilePath('')).toThrow(/non-empty/);
     expect(() => compilePath('   ')).toThrow(/non-empty/);
+  });
+});
+
+describe('generated readers', () => {
+  it('read keys holding quotes, backslashes, line separators and code as plain keys', () => {
+    const hostile = ['x"]; throw new Error("injected"); //', "y'\\", 'a\u2028b', '`${1}`', '\n'];
+    for (const key of hostile) {
+      expect(compileKeyPath([key])({ [key]: 7 })).toBe(7);
+      expect(compileKeyPath(['outer', key])({ outer: { [key]: 8 } })).toBe(8);
+      expect(compileKeyPath([key])({})).toBeUndefined();
+    }
+    expect(compilePath('a"b.c\\d')({ 'a"b': { 'c\\d': 9 } })).toBe(9);
+  });
+
+  it('check own properties for inherited keys at every depth, and read arrays by index', () => {
+    const data = { a: { b: [{ c: 1 }] }, toString: 'own' };
+    expect(compilePath('a.b.0.c')(data)).toBe(1);
+    expect(compilePath('a.b.length')(data)).toBe(1);
+    expect(compilePath('a.b.map')(data)).toBeUndefined();
+    expect(compilePath('a.hasOwnProperty')(data)).toBeUndefined();
+    expect(compilePath('a.b.0.__proto__')(data)).toBeUndefined();
+    expect(compilePath('toString')(data)).toBe('own');
+    expect(compilePath('valueOf')(data)).toBeUndefined();
+    expect(compileKeyPath(['a', 'constructor'])(data)).toBeUndefined();
+  });
+
+  it('give the same values when code generation is not allowed (node --disallow-code-generation-from-strings)', () => {
+    const script = `
+      const { compilePath, compileKeyPath } = await import(${JSON.stringify(new URL('../../src/mapping/paths.ts', import.meta.url).href)});
+      const d = { 'c.d': 1, a: { b: [5, 6] }, x: null, s: 'text' };
+      console.log(JSON.stringify([compilePath('c.d')(d), compilePath('a.b.1')(d), compilePath('a.b.length')(d), compilePath('a.map')(d),
+        compilePath('x.y')(d), compilePath('s.length')(d), compilePath('constructor')(d), compileKeyPath(['a', 'b', '0'])(d)]));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([1, 6, 2, null, null, null, null, 5]);
   });
 });
 
