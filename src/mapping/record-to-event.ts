@@ -180,10 +180,7 @@ interface Plan {
 /** The plans one record can provide: indexes into userPlans and plans, in plan order. */
 interface Candidates {
   readonly users: readonly number[];
-  /** Generic plans provided by a key of the record, or app_info/device_info members (see candidatesOf). */
   readonly plans: readonly number[];
-  /** keyed[i] === 1: plan i is provided by a key of the record (else only through a whole app_info/device_info). */
-  readonly keyed: Uint8Array;
 }
 
 interface UserPlan {
@@ -458,8 +455,9 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   }
   // Which plans a record can provide: a reader of the path list `paths` resolves only when the record owns a key
   // spelled like one of the paths or like the first segment of a dotted one (see compilePath). Per record, the
-  // record's own keys are looked up here and the plans of no key are skipped: they would read undefined (and a
-  // generic app_info/device_info member would fall back to the whole app_info/device_info object: see below).
+  // record's own keys are looked up here and the plans of no key are skipped: they would read undefined. An
+  // app_info/device_info member is also read from the whole app_info/device_info object (see below), so the keys
+  // of that object's paths index every member too.
   // Indexes: user plans first, then generic plans after `userPlans.length`.
   const plansOfKey = new Map<string, number[]>();
   const indexKeys = (index: number, name: string): void => {
@@ -474,7 +472,11 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   };
   userPlans.forEach((p, i) => indexKeys(i, p.name));
   const userCount = userPlans.length;
-  plans.forEach((p, i) => indexKeys(userCount + i, p.name));
+  plans.forEach((p, i) => {
+    indexKeys(userCount + i, p.name);
+    if (p.box === Box.App) indexKeys(userCount + i, 'app_info');
+    if (p.box === Box.Device) indexKeys(userCount + i, 'device_info');
+  });
   const maxKeysScanned = Math.max(MAX_KEYS_SCANNED, plansOfKey.size);
   /** `marks[i] === stamp`: plan i may be provided by the record being scanned. Reused by every scan. */
   const marks = new Float64Array(userCount + plans.length);
@@ -483,7 +485,6 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   const allPlans: Candidates = {
     users: userPlans.map((_, i) => i),
     plans: plans.map((_, i) => i),
-    keyed: new Uint8Array(plans.length).fill(1),
   };
   /** The keys (in for-in order) of the last record scanned, and its candidates; undefined after a record of very many keys. */
   let lastKeys: string[] = [];
@@ -524,18 +525,15 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     const users: number[] = [];
     for (let i = 0; i < userCount; i++) if (marks[i] === s) users.push(i);
     const planList: number[] = [];
-    const keyed = new Uint8Array(plans.length);
-    for (let i = 0; i < plans.length; i++) {
-      keyed[i] = marks[userCount + i] === s ? 1 : 0;
-      // app_info/device_info members are also read from a whole app_info/device_info object (see below).
-      if (keyed[i] === 1 || plans[i].box === Box.App || plans[i].box === Box.Device) planList.push(i);
-    }
+    for (let i = 0; i < plans.length; i++) if (marks[userCount + i] === s) planList.push(i);
     lastKeys = keys;
-    lastCandidates = { users, plans: planList, keyed };
+    lastCandidates = { users, plans: planList };
     return lastCandidates;
   }
   /** The current record's user field values (see UserSlots). Reused by every record, as `marks`. */
   const userSlots: unknown[] = new Array<unknown>(USER_SLOT_COUNT).fill(undefined);
+  /** The user plans whose slots the last record may have set. */
+  let slotsSet: readonly number[] = [];
   const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
   const deviceKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.Device).map((p) => p.key));
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -643,8 +641,9 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     // Which fields this record can provide (see candidatesOf).
     const candidates = candidatesOf(data);
 
-    // 4. user_data
-    userSlots.fill(undefined);
+    // 4. user_data (the slots the last record set are cleared first: nothing of it can remain, even after a throw)
+    for (let c = 0; c < slotsSet.length; c++) userSlots[userPlans[slotsSet[c]].slot] = undefined;
+    slotsSet = candidates.users;
     let anyUser = false;
     for (let c = 0; c < candidates.users.length; c++) {
       const p = userPlans[candidates.users[c]];
@@ -665,11 +664,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     let app: Record<string, unknown> | undefined;
     let device: Record<string, unknown> | undefined;
     for (let c = 0; c < candidates.plans.length; c++) {
-      const i = candidates.plans[c];
-      const p = plans[i];
-      if (candidates.keyed[i] === 0 && !(p.box === Box.App ? appObj !== undefined : deviceObj !== undefined)) {
-        continue; // reads undefined, and has no whole-object fallback
-      }
+      const p = plans[candidates.plans[c]];
       let raw = p.read(data);
       if (isAbsent(raw)) {
         if (p.box === Box.App && appObj !== undefined && hasOwn.call(appObj, p.key)) raw = appObj[p.key];

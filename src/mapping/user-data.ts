@@ -254,8 +254,41 @@ const SEVERAL_VALUES = new Map<string, string>(PLAIN_USER_FIELDS.map((f) => [f, 
  */
 export const MAX_VALUES_PER_IDENTIFIER = MAX_LIST_ITEMS;
 
-/** Pinterest key of each raw field, in RAW_USER_FIELDS (= Pinterest's documentation) order. */
-const HASHED_KEYS: readonly PinterestHashedKey[] = RAW_USER_FIELDS.map((f) => PINTEREST_KEY_OF[f]);
+/**
+ * Scratch lists of the record being built, by RAW_USER_FIELDS index (hashes) and PLAIN_USER_FIELDS index (plain
+ * values). Every entry is written for every record, so none can carry a value of an earlier record (even after a
+ * throw). Building user_data is synchronous and never re-entered.
+ */
+const hashLists: (string[] | undefined)[] = new Array<string[] | undefined>(RAW_USER_FIELDS.length).fill(undefined);
+const plainValues: (string | undefined)[] = new Array<string | undefined>(PLAIN_USER_FIELDS.length).fill(undefined);
+
+/**
+ * user_data from the scratch lists, keys in Pinterest's documentation order (RAW_USER_FIELDS mapped by
+ * PINTEREST_KEY_OF, then PLAIN_USER_FIELDS), absent ones omitted. One store per key, each by its name: stores by a
+ * computed key were megamorphic and took a tenth of the mapper's time (issue 16).
+ */
+function assembleUserData(): PinterestUserData {
+  const h = hashLists;
+  const p = plainValues;
+  const u: PinterestUserData = {};
+  if (h[0] !== undefined) u.em = h[0];
+  if (h[1] !== undefined) u.ph = h[1];
+  if (h[2] !== undefined) u.fn = h[2];
+  if (h[3] !== undefined) u.ln = h[3];
+  if (h[4] !== undefined) u.ge = h[4];
+  if (h[5] !== undefined) u.db = h[5];
+  if (h[6] !== undefined) u.ct = h[6];
+  if (h[7] !== undefined) u.st = h[7];
+  if (h[8] !== undefined) u.zp = h[8];
+  if (h[9] !== undefined) u.country = h[9];
+  if (h[10] !== undefined) u.external_id = h[10];
+  if (h[11] !== undefined) u.hashed_maids = h[11];
+  if (p[0] !== undefined) u.client_ip_address = p[0];
+  if (p[1] !== undefined) u.client_user_agent = p[1];
+  if (p[2] !== undefined) u.click_id = p[2];
+  if (p[3] !== undefined) u.partner_id = p[3];
+  return u;
+}
 
 /**
  * Where each user destination field's value sits in a {@link UserSlots} array: RAW_USER_FIELDS at 0–11, their
@@ -396,7 +429,6 @@ export function buildUserDataInto(input: UserDataInput, ctx: UserDataContext, wa
  * index, no object keyed by field name per record). Same result and warnings. `slots` is only read.
  */
 export function buildUserDataFromSlots(slots: UserSlots, ctx: UserDataContext, warnings: MappingWarning[]): PinterestUserData {
-  const userData: PinterestUserData = {};
   const countryValue = slots[COUNTRY_SLOT];
   const country = countryValue == null ? undefined : firstCountry(countryValue);
   const nctx: NormalizeContext =
@@ -405,7 +437,6 @@ export function buildUserDataFromSlots(slots: UserSlots, ctx: UserDataContext, w
   for (let i = 0; i < HASHED_BASE; i++) {
     const rawValue = slots[i];
     const hashedValue = slots[HASHED_BASE + i];
-    if (rawValue == null && hashedValue == null) continue;
     let acc: string[] | undefined;
     if (rawValue != null) {
       const field = RAW_USER_FIELDS[i];
@@ -433,17 +464,14 @@ export function buildUserDataFromSlots(slots: UserSlots, ctx: UserDataContext, w
         }
       }
     }
-    if (acc !== undefined) userData[HASHED_KEYS[i]] = acc;
+    hashLists[i] = acc; // every entry written on every call: nothing of an earlier record can remain
   }
 
   for (let i = 0; i < PLAIN_USER_FIELDS.length; i++) {
     const value = slots[PLAIN_BASE + i];
-    if (value == null) continue;
-    const field = PLAIN_USER_FIELDS[i];
-    const s = plainValue(field, value, warnings);
-    if (s !== undefined) userData[field] = s;
+    plainValues[i] = value == null ? undefined : plainValue(PLAIN_USER_FIELDS[i], value, warnings);
   }
-  return userData;
+  return assembleUserData();
 }
 
 /**
