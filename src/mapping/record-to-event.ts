@@ -659,7 +659,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     // 5. optional fields
     const appObj = wholeObject(readAppInfo(data), 'app_info', appKeys, warnings);
     const deviceObj = wholeObject(readDeviceInfo(data), 'device_info', deviceKeys, warnings);
-    const optional: Record<string, unknown> = {};
+    let optional: Record<string, unknown> | undefined;
     let custom: Record<string, unknown> | undefined;
     let app: Record<string, unknown> | undefined;
     let device: Record<string, unknown> | undefined;
@@ -677,7 +677,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
       if (v === undefined) continue;
       switch (p.box) {
         case Box.Event:
-          optional[p.key] = v;
+          (optional ??= {})[p.key] = v;
           break;
         case Box.Custom:
           (custom ??= {})[p.key] = v;
@@ -716,7 +716,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
 
     // 7. assemble (Pinterest's documentation key order, built by assignment: no temporary objects) and validate
     const out: Record<string, unknown> = { event_name: eventName, action_source: actionSource, event_time: eventTime, event_id: eventId };
-    Object.assign(out, optional);
+    if (optional !== undefined) Object.assign(out, optional);
     if (partnerName !== undefined) out.partner_name = partnerName;
     if (app !== undefined) out.app_info = app;
     if (device !== undefined) out.device_info = device;
