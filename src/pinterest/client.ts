@@ -470,6 +470,9 @@ function message(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim().slice(0, 500) : undefined;
 }
 
+/** The outcome of an event processed without an error or warning message, shared (frozen). */
+const PROCESSED: EventOutcome = Object.freeze({ status: 'processed' });
+
 /** Per-event statuses Pinterest documents (OpenAPI 5.23, ConversionApiResponse.events[].status). */
 const KNOWN_EVENT_STATUSES = new Set(['processed', 'failed']);
 
@@ -481,7 +484,8 @@ const KNOWN_EVENT_STATUSES = new Set(['processed', 'failed']);
  * Returns one outcome per event only when the answer accounts for every event: a JSON object whose list has exactly
  * `n` entries, each with a status Pinterest documents (`processed` or `failed`). Otherwise returns a value-free
  * description of what is missing (e.g. `HTTP 200 with per-event statuses for 3 of 5 events`): such an answer
- * settles nothing, because counting its events as delivered or as rejected would be a guess.
+ * settles nothing, because counting its events as delivered or as rejected would be a guess. Outcomes are read-only:
+ * events processed without a message share one frozen outcome.
  */
 export function perEventOutcomes(a: { status: number; body: unknown }, n: number): EventOutcome[] | string {
   if (a.body === null || typeof a.body !== 'object' || Array.isArray(a.body)) return `HTTP ${a.status} with a body that is not a JSON object`;
@@ -503,7 +507,10 @@ export function perEventOutcomes(a: { status: number; body: unknown }, n: number
     if (typeof status !== 'string' || !KNOWN_EVENT_STATUSES.has(status)) {
       return `HTTP ${a.status} with a per-event status other than "processed" or "failed"`;
     }
-    out[i] = { status: status as EventOutcome['status'], error_message: message(e!.error_message), warning_message: message(e!.warning_message) };
+    const error = message(e!.error_message);
+    const warning = message(e!.warning_message);
+    // Most events are processed without a message: they share one outcome (no object per event to collect).
+    out[i] = status === 'processed' && error === undefined && warning === undefined ? PROCESSED : { status: status as EventOutcome['status'], error_message: error, warning_message: warning };
   }
   return out;
 }
