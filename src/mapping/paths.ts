@@ -2,8 +2,11 @@
  * Dot-path readers for record data, compiled once per mapping entry and called once per record.
  *
  * Readers never throw: a missing key, or a parent that is null, undefined, a primitive or otherwise not
- * an object, yields `undefined`. Only own properties are read, so a path such as `constructor` or
- * `a.__proto__` never reaches the prototype chain.
+ * an object, yields `undefined`. Record data is what JSON.parse makes of an Airbyte RECORD (plain objects and
+ * arrays, whose prototypes are Object.prototype and Array.prototype): a key those prototypes have (`constructor`,
+ * `__proto__`, `toString`, `length`, `map`, ...) is read only when the object owns it, so a path never reaches the
+ * prototype chain. Objects of other prototypes (a Date, a class instance, a prototype changed after the reader was
+ * made) are outside this contract: a key inherited from such a prototype may be read.
  */
 
 /** Reads one value out of a record's `data`; `undefined` when the path does not resolve. */
@@ -27,8 +30,9 @@ function inheritable(key: string): boolean {
 }
 
 /**
- * Readers generated as code, by path: one per distinct path of the configuration, shared by every stream and
- * mapper that reads it. Bounded by the configuration's size.
+ * Readers generated as code, by path: one per distinct path of the configuration (field_mapping, same-name columns)
+ * and of the catalog (primary keys), shared by every stream and mapper that reads it; never cleared, so bounded by
+ * the size of the configuration and catalog of the one sync a process runs.
  */
 const generated = new Map<string, PathReader>();
 

@@ -530,10 +530,8 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     lastCandidates = { users, plans: planList };
     return lastCandidates;
   }
-  /** The current record's user field values (see UserSlots). Reused by every record, as `marks`. */
+  /** The current record's user field values (see UserSlots), all undefined between records. Reused, as `marks`. */
   const userSlots: unknown[] = new Array<unknown>(USER_SLOT_COUNT).fill(undefined);
-  /** The user plans whose slots the last record may have set. */
-  let slotsSet: readonly number[] = [];
   const appKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.App).map((p) => p.key));
   const deviceKeys: ReadonlySet<string> = new Set(plans.filter((p) => p.box === Box.Device).map((p) => p.key));
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -641,19 +639,23 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     // Which fields this record can provide (see candidatesOf).
     const candidates = candidatesOf(data);
 
-    // 4. user_data (the slots the last record set are cleared first: nothing of it can remain, even after a throw)
-    for (let c = 0; c < slotsSet.length; c++) userSlots[userPlans[slotsSet[c]].slot] = undefined;
-    slotsSet = candidates.users;
-    let anyUser = false;
-    for (let c = 0; c < candidates.users.length; c++) {
-      const p = userPlans[candidates.users[c]];
-      const v = fit(p.read(data), p.name, warnings);
-      if (v === undefined || v === null) continue;
-      userSlots[p.slot] = typeof v === 'bigint' ? v.toString() : v;
-      anyUser = true;
-    }
+    // 4. user_data. The slots are cleared once built (also after a throw): no personal data of this record stays
+    // in the mapper, and none can reach the next record.
     let userData: PinterestUserData = {};
-    if (anyUser) userData = cleanUserData(buildUserDataFromSlots(userSlots, userCtx, warnings));
+    const users = candidates.users;
+    try {
+      let anyUser = false;
+      for (let c = 0; c < users.length; c++) {
+        const p = userPlans[users[c]];
+        const v = fit(p.read(data), p.name, warnings);
+        if (v === undefined || v === null) continue;
+        userSlots[p.slot] = typeof v === 'bigint' ? v.toString() : v;
+        anyUser = true;
+      }
+      if (anyUser) userData = cleanUserData(buildUserDataFromSlots(userSlots, userCtx, warnings));
+    } finally {
+      for (let c = 0; c < users.length; c++) userSlots[userPlans[users[c]].slot] = undefined;
+    }
     if (!hasRequiredIdentifier(userData)) return reject(REASONS.noIdentifier, warnings, unknownEventName, usedEmittedAt);
 
     // 5. optional fields

@@ -257,14 +257,15 @@ export const MAX_VALUES_PER_IDENTIFIER = MAX_LIST_ITEMS;
 /**
  * Scratch lists of the record being built, by RAW_USER_FIELDS index (hashes) and PLAIN_USER_FIELDS index (plain
  * values). Every entry is written for every record, so none can carry a value of an earlier record (even after a
- * throw). Building user_data is synchronous and never re-entered.
+ * throw), and {@link assembleUserData} empties them, so no hash or plain value outlives its record here. Building
+ * user_data is synchronous and never re-entered.
  */
 const hashLists: (string[] | undefined)[] = new Array<string[] | undefined>(RAW_USER_FIELDS.length).fill(undefined);
 const plainValues: (string | undefined)[] = new Array<string | undefined>(PLAIN_USER_FIELDS.length).fill(undefined);
 
 /**
  * user_data from the scratch lists, keys in Pinterest's documentation order (RAW_USER_FIELDS mapped by
- * PINTEREST_KEY_OF, then PLAIN_USER_FIELDS), absent ones omitted. One store per key, each by its name: stores by a
+ * PINTEREST_KEY_OF, then PLAIN_USER_FIELDS), absent ones omitted; empties the lists. One store per key, each by its name: stores by a
  * computed key were megamorphic and took a tenth of the mapper's time (issue 16).
  */
 function assembleUserData(): PinterestUserData {
@@ -287,6 +288,8 @@ function assembleUserData(): PinterestUserData {
   if (p[1] !== undefined) u.client_user_agent = p[1];
   if (p[2] !== undefined) u.click_id = p[2];
   if (p[3] !== undefined) u.partner_id = p[3];
+  for (let i = 0; i < h.length; i++) h[i] = undefined;
+  for (let i = 0; i < p.length; i++) p[i] = undefined;
   return u;
 }
 

@@ -79,7 +79,7 @@ export class EventIdRepeats {
 
 /**
  * The slot holding `key`, or the empty slot where it would go: linear probing from its home slot, the low bits of
- * `low` (key - 1's low 32 bits; tables hold at most 2^32 slots).
+ * `low` (key - 1's low 32 bits; right for tables of up to 2^31 slots, as `&` is signed 32-bit arithmetic).
  */
 function findSlot(table: Float64Array, key: number, low: number): number {
   const mask = table.length - 1;

@@ -34,6 +34,22 @@ function reason(r: RecordMapResult): string {
 
 const messages = (r: RecordMapResult) => r.warnings.map((w) => w.message);
 
+describe('createRecordMapper: consecutive records of one shape', () => {
+  it('carries nothing of one record into the next (same keys, values absent or changed)', () => {
+    const map = mapper({ defaultEventName: 'checkout' });
+    const first = okEvent(map({ email: 'jane@example.com', phone: '+14155550100', city: 'Paris', event_time: T, order_id: 'A-1' }, EMITTED_MS));
+    expect(first.user_data).toEqual({ em: [EM], ph: [sha('14155550100')], ct: [sha('paris')] });
+    const second = okEvent(map({ email: 'bob@example.com', phone: null, city: '', event_time: T, order_id: 'A-2' }, EMITTED_MS));
+    expect(second.user_data).toEqual({ em: [sha('bob@example.com')] });
+    const third = map({ email: null, phone: null, city: null, event_time: T, order_id: 'A-3' }, EMITTED_MS);
+    expect(reason(third)).toMatch(/no usable identifier/);
+    // A record of other keys between records of the first shape.
+    okEvent(map({ client_ip_address: '203.0.113.9', client_user_agent: 'Mozilla/5.0', event_time: T }, EMITTED_MS));
+    const fourth = okEvent(map({ email: 'jane@example.com', phone: null, city: null, event_time: T, order_id: 'A-4' }, EMITTED_MS));
+    expect(fourth.user_data).toEqual({ em: [EM] });
+  });
+});
+
 describe('createRecordMapper: full events', () => {
   it('builds a complete, schema-valid checkout event', () => {
     const map = mapper({
