@@ -2,7 +2,7 @@
  * `npm run bench`: throughput and memory of the real `write` CLI against the local fake Pinterest API.
  *
  *   npm run bench [-- --records N] [--repeat R] [--node PATH | --image-node] [--floors LIST] [--memory] [--no-big]
- *                 [--no-bigint] [--no-latency] [--latency-ms MS[,MS...]] [--ceiling-rps R] [--concurrency C]
+ *                 [--no-bigint] [--no-tls] [--no-latency] [--latency-ms MS[,MS...]] [--ceiling-rps R] [--concurrency C]
  *                 [--profile] [--help]
  *
  * N defaults to 200,000 (or env BENCH_RECORDS). Steps (each connector run is `node dist/main.js write` with stdin
@@ -24,6 +24,9 @@
  * 3b. 429 ceiling: the fake answers 429 (Retry-After: 1) above --ceiling-rps requests per second (default 10, after
  *    100 ms): requests, 429s and the accepted request rate as a share of the ceiling (0 skips this run);
  * 4. lossless-JSON cost: floor and connector on an input where 10% of lines carry a 19-digit integer;
+ * 4b. HTTPS: the connector at 0 ms against a fake serving HTTPS (a test certificate made with openssl in the temp
+ *    directory, trusted by the connector through NODE_EXTRA_CA_CERTS), interleaved with the plain run: what TLS
+ *    costs the connector (--no-tls skips it; skipped with a note when openssl is missing);
  * 5. big records: a 5 MB text column (unmapped, and in mapped user_agent / email), 100,000-field records;
  * 6. with --memory: N = 100,000 and 1,000,000, peak RSS compared (growth must stay < 20%).
  * The connector and the floors run on `--node PATH` (or the image's Node with --image-node, installed by
@@ -35,6 +38,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +63,8 @@ interface Args {
   concurrency?: number;
   profile: boolean;
   bigint: boolean;
+  /** Run the connector over HTTPS too (step 4b). */
+  tls: boolean;
   /** Node binary of the connector and the floors; undefined = this process's. */
   node?: string;
   imageNode: boolean;
@@ -80,6 +87,7 @@ const USAGE = `usage: npm run bench [-- options]
   --memory              also N = 100,000 and 1,000,000: peak RSS, flat in N
   --no-big              skip the big-records run (5 MB values, 100,000-field records)
   --no-bigint           skip the 10%-big-integers run
+  --no-tls              skip the HTTPS run (the fake over TLS with a test certificate made by openssl)
   --no-latency          skip the latency runs
   --latency-ms A[,B]    fake answer latencies to run, in ms (default 100,300)
   --ceiling-rps R       429-ceiling run: the fake answers 429 above R requests/s (default 10; 0 skips it)
@@ -111,6 +119,7 @@ function parseArgs(argv: string[]): Args {
     ceilingRps: 10,
     profile: false,
     bigint: true,
+    tls: true,
     imageNode: false,
     floors: ['sent', 'minimal'],
   };
@@ -129,6 +138,7 @@ function parseArgs(argv: string[]): Args {
       case '--memory': a.memory = true; break;
       case '--no-big': a.big = false; break;
       case '--no-bigint': a.bigint = false; break;
+      case '--no-tls': a.tls = false; break;
       case '--node': a.node = argv[++i]; if (!a.node) throw new Error('--node needs a path'); break;
       case '--image-node': a.imageNode = true; break;
       case '--floors': case '--floor': {
@@ -249,10 +259,25 @@ interface Fake {
   origin: string;
   pid: number;
   child: ChildProcess;
+  /** PEM file of the fake's certificate when it serves HTTPS: the connector trusts it (NODE_EXTRA_CA_CERTS). */
+  ca?: string;
 }
 
-async function startFake(latencyMs: number, maxRps = 0): Promise<Fake> {
+/** A PEM key and self-signed certificate (EC P-256) for 127.0.0.1 in `dir`, made by openssl; undefined when openssl is missing. */
+function testCertificate(dir: string): { key: string; cert: string } | undefined {
+  const key = join(dir, 'fake-key.pem');
+  const cert = join(dir, 'fake-cert.pem');
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    { stdio: 'ignore' },
+  );
+  return r.status === 0 && existsSync(cert) ? { key, cert } : undefined;
+}
+
+async function startFake(latencyMs: number, maxRps = 0, tls?: { key: string; cert: string }): Promise<Fake> {
   const fakeArgs = ['--import', 'tsx', FAKE_CLI, '--latency-ms', String(latencyMs), '--max-rps', String(maxRps)];
+  if (tls) fakeArgs.push('--tls-key', tls.key, '--tls-cert', tls.cert);
   const child = spawn(process.execPath, fakeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   const url = await new Promise<string>((res, rej) => {
@@ -265,7 +290,7 @@ async function startFake(latencyMs: number, maxRps = 0): Promise<Fake> {
     });
     child.once('exit', (code) => rej(new Error(`fake exited with ${code}`)));
   });
-  return { url, origin: url.replace(/\/v5$/, ''), pid: child.pid!, child };
+  return { url, origin: url.replace(/\/v5$/, ''), pid: child.pid!, child, ca: tls?.cert };
 }
 
 async function stopFake(f: Fake): Promise<void> {
@@ -275,13 +300,29 @@ async function stopFake(f: Fake): Promise<void> {
   children.delete(f.child);
 }
 
+/** One request to the fake's control endpoints (HTTPS ones with the fake's own certificate trusted); the body text. */
+function fakeRequest(f: Fake, method: 'GET' | 'POST', path: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const done = (r: IncomingMessage): void => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (text += c));
+      r.on('end', () => res(text));
+      r.on('error', rej);
+    };
+    const url = `${f.origin}${path}`;
+    const req = f.ca ? httpsRequest(url, { method, ca: readFileSync(f.ca) }, done) : httpRequest(url, { method }, done);
+    req.on('error', rej);
+    req.end();
+  });
+}
+
 async function fakeCounters(f: Fake): Promise<Record<string, any>> {
-  const res = await fetch(`${f.origin}/_fake/counters`);
-  return (await res.json()) as Record<string, any>;
+  return JSON.parse(await fakeRequest(f, 'GET', '/_fake/counters')) as Record<string, any>;
 }
 
 async function resetFake(f: Fake): Promise<void> {
-  await fetch(`${f.origin}/_fake/reset`, { method: 'POST' });
+  await fakeRequest(f, 'POST', '/_fake/reset');
 }
 
 // ---- connector runs -----------------------------------------------------------------------------------------
@@ -317,7 +358,13 @@ async function runConnector(label: string, input: string, meta: { records: numbe
   const t0 = performance.now();
   const child = spawn(NODE, [...nodeArgs, MAIN, 'write', '--config', writeConfig(concurrency), '--catalog', catalogPath], {
     cwd: ROOT,
-    env: { ...process.env, ...SHIPPED_MALLOC_ENV, PINTEREST_API_BASE_URL: fake.url, BENCH_STATS_FILE: statsFile },
+    env: {
+      ...process.env,
+      ...SHIPPED_MALLOC_ENV,
+      PINTEREST_API_BASE_URL: fake.url,
+      BENCH_STATS_FILE: statsFile,
+      ...(fake.ca ? { NODE_EXTRA_CA_CERTS: fake.ca } : {}),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -590,6 +637,28 @@ try {
     rows.push(connectorRow(conPlain, 'plain input, same rounds', floor));
     results.bigint = { floor: floorBig, connector: conBig, plain: conPlain, costVsPlain: 1 - conBig.recordsPerSec / conPlain.recordsPerSec };
     rmSync(bigInput, { force: true });
+  }
+
+  if (args.tls) {
+    const certificate = testCertificate(tmp);
+    if (certificate === undefined) {
+      progress('HTTPS run skipped: openssl is needed to make the test certificate');
+      results.tls = { skipped: 'openssl not found' };
+    } else {
+      const fakeTls = await startFake(0, 0, certificate);
+      try {
+        // The plain run again, in the same rounds, so that "× plain" compares runs made under the same conditions.
+        const [conTls, conPlain] = (await bestInterleaved<ConnectorRun>([
+          () => runConnector('connector, 0 ms, HTTPS', input, meta, fakeTls, args.concurrency),
+          () => runConnector('connector, 0 ms (plain, same rounds)', input, meta, fake0, args.concurrency),
+        ])) as [ConnectorRun, ConnectorRun];
+        rows.push(connectorRow(conTls, `${fmt(conTls.recordsPerSec / conPlain.recordsPerSec, 2)} × plain by wall, ${fmt(conPlain.cpuMs / conTls.cpuMs, 2)} × by cpu`, floor));
+        rows.push(connectorRow(conPlain, 'plain HTTP, same rounds', floor));
+        results.tls = { https: conTls, plain: conPlain, cpuCostVsPlain: conTls.cpuMs / conPlain.cpuMs - 1 };
+      } finally {
+        await stopFake(fakeTls);
+      }
+    }
   }
 
   if (args.big) {

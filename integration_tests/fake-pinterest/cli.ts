@@ -2,6 +2,9 @@
  * Standalone fake Pinterest API for the demo and benchmarks.
  *
  *   node_modules/.bin/tsx integration_tests/fake-pinterest/cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--max-rps N] [--record]
+ *     [--tls-key FILE --tls-cert FILE]
+ *
+ * --tls-key/--tls-cert: serve HTTPS with this PEM key and certificate (both or neither); the URL printed is https://.
  *
  * --max-rps N: a request-rate ceiling, 429 (Retry-After: 1) for an events request beyond N answered in the past second.
  *
@@ -14,6 +17,7 @@
  * (body: Fault[] or {faults, oauth, eqs, advertiser_defined_events}) and `POST <origin>/_fake/reset` are available (see
  * server.ts).
  */
+import { readFileSync } from 'node:fs';
 import { startFakePinterest, type FakePinterestOptions } from './server.js';
 
 /** Parsed command line of the runner. */
@@ -23,6 +27,9 @@ export interface FakeCliArgs {
   rate429Every: number;
   maxRps: number;
   record: boolean;
+  /** PEM files for HTTPS (both set, or neither). */
+  tlsKey?: string;
+  tlsCert?: string;
 }
 
 /** Parses the runner's arguments; throws on unknown flags or non-integer values. */
@@ -32,6 +39,10 @@ export function parseFakeCliArgs(argv: string[]): FakeCliArgs {
     const n = Number(v);
     if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a non-negative integer`);
     return n;
+  };
+  const path = (flag: string, v: string | undefined): string => {
+    if (v === undefined || v === '') throw new Error(`${flag} needs a file`);
+    return v;
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -43,9 +54,12 @@ export function parseFakeCliArgs(argv: string[]): FakeCliArgs {
       case '--rate429-every': out.rate429Every = num(flag, value()); break;
       case '--max-rps': out.maxRps = num(flag, value()); break;
       case '--record': out.record = true; break;
+      case '--tls-key': out.tlsKey = path(flag, value()); break;
+      case '--tls-cert': out.tlsCert = path(flag, value()); break;
       default: throw new Error(`unknown argument ${a}`);
     }
   }
+  if ((out.tlsKey === undefined) !== (out.tlsCert === undefined)) throw new Error('--tls-key and --tls-cert go together');
   return out;
 }
 
@@ -54,7 +68,7 @@ async function main(): Promise<void> {
   try {
     args = parseFakeCliArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`fake-pinterest: ${(e as Error).message}\nusage: cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--max-rps N] [--record]\n`);
+    process.stderr.write(`fake-pinterest: ${(e as Error).message}\nusage: cli.ts [--latency-ms N] [--port N] [--rate429-every N] [--max-rps N] [--record] [--tls-key FILE --tls-cert FILE]\n`);
     process.exit(2);
   }
   const options: FakePinterestOptions = {
@@ -64,6 +78,7 @@ async function main(): Promise<void> {
     maxEventsRequestsPerSecond: args.maxRps,
     recordBodies: args.record,
   };
+  if (args.tlsKey !== undefined && args.tlsCert !== undefined) options.tls = { key: readFileSync(args.tlsKey, 'utf8'), cert: readFileSync(args.tlsCert, 'utf8') };
   const fake = await startFakePinterest(options);
   process.stdout.write(JSON.stringify({ url: fake.url }) + '\n');
   let stopping = false;
