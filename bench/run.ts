@@ -44,6 +44,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileFloor } from './compile-floor.js';
+import { type CertificateFiles, selfSignedCertificate } from '../integration_tests/helpers/certificate.js';
 import { generateBigInput, generateInput } from './generate.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -263,19 +264,7 @@ interface Fake {
   ca?: string;
 }
 
-/** A PEM key and self-signed certificate (EC P-256) for 127.0.0.1 in `dir`, made by openssl; undefined when openssl is missing. */
-function testCertificate(dir: string): { key: string; cert: string } | undefined {
-  const key = join(dir, 'fake-key.pem');
-  const cert = join(dir, 'fake-cert.pem');
-  const r = spawnSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    { stdio: 'ignore' },
-  );
-  return r.status === 0 && existsSync(cert) ? { key, cert } : undefined;
-}
-
-async function startFake(latencyMs: number, maxRps = 0, tls?: { key: string; cert: string }): Promise<Fake> {
+async function startFake(latencyMs: number, maxRps = 0, tls?: CertificateFiles): Promise<Fake> {
   const fakeArgs = ['--import', 'tsx', FAKE_CLI, '--latency-ms', String(latencyMs), '--max-rps', String(maxRps)];
   if (tls) fakeArgs.push('--tls-key', tls.key, '--tls-cert', tls.cert);
   const child = spawn(process.execPath, fakeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -640,7 +629,7 @@ try {
   }
 
   if (args.tls) {
-    const certificate = testCertificate(tmp);
+    const certificate = selfSignedCertificate(tmp);
     if (certificate === undefined) {
       progress('HTTPS run skipped: openssl is needed to make the test certificate');
       results.tls = { skipped: 'openssl not found' };

@@ -2,31 +2,20 @@
  * The fake Pinterest API's command line (used by the demo and the bench): its HTTPS mode, as the bench's HTTPS run
  * starts it. The fake's TLS server itself is exercised by proxy.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFakeCliArgs } from './fake-pinterest/cli.js';
+import { selfSignedCertificate } from './helpers/certificate.js';
 
 const CLI = join(import.meta.dirname, 'fake-pinterest', 'cli.ts');
 const dir = mkdtempSync(join(tmpdir(), 'fake-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A self-signed EC certificate for 127.0.0.1 (what the bench makes), or undefined without openssl. */
-function certificate(): { key: string; cert: string } | undefined {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    return { key, cert };
-  } catch {
-    return undefined;
-  }
-}
-const CERT = certificate();
+const CERT = selfSignedCertificate(dir);
 
 /** GET over HTTPS trusting `ca` (PEM text) or only the default CAs: status and body, or the error's code. */
 function httpsGet(url: string, ca?: string): Promise<{ status?: number; body?: string; error?: string }> {
