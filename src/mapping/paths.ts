@@ -48,12 +48,11 @@ function generatedReader(keys: readonly string[], whole: string | undefined): Pa
   const id = JSON.stringify([whole ?? null, keys]);
   const known = generated.get(id);
   if (known !== undefined) return known;
-  const read = (key: string): string =>
-    inheritable(key) ? `(hasOwn.call(c, ${JSON.stringify(key)}) ? c[${JSON.stringify(key)}] : undefined)` : `c[${JSON.stringify(key)}]`;
+  // As code: whether `c` holds `key` (an own property for an inheritable key), and its value (one plain load else).
+  const has = (key: string): string => (inheritable(key) ? `hasOwn.call(c, ${JSON.stringify(key)})` : `c[${JSON.stringify(key)}] !== undefined`);
+  const read = (key: string): string => (inheritable(key) ? `(${has(key)} ? c[${JSON.stringify(key)}] : undefined)` : `c[${JSON.stringify(key)}]`);
   const lines = ['let c = d;', 'if (c === null || typeof c !== "object") return undefined;'];
-  if (whole !== undefined) {
-    lines.push(`if (${inheritable(whole) ? `hasOwn.call(c, ${JSON.stringify(whole)})` : `c[${JSON.stringify(whole)}] !== undefined`}) return c[${JSON.stringify(whole)}];`);
-  }
+  if (whole !== undefined) lines.push(`if (${has(whole)}) return c[${JSON.stringify(whole)}];`);
   keys.forEach((key, i) => {
     if (i > 0) lines.push('if (c === null || typeof c !== "object") return undefined;');
     lines.push(`c = ${read(key)};`);

@@ -293,6 +293,10 @@ function assembleUserData(): PinterestUserData {
   return u;
 }
 
+/** First slot of the hashed_* fields, and of the plain fields, in a {@link UserSlots} array. */
+const HASHED_BASE = RAW_USER_FIELDS.length;
+const PLAIN_BASE = 2 * RAW_USER_FIELDS.length;
+
 /**
  * Where each user destination field's value sits in a {@link UserSlots} array: RAW_USER_FIELDS at 0–11, their
  * `hashed_*` forms at 12–23 (same order), PLAIN_USER_FIELDS at 24–27. The record mapper fills one array per record
@@ -300,15 +304,13 @@ function assembleUserData(): PinterestUserData {
  */
 export const USER_SLOT_OF: ReadonlyMap<string, number> = new Map<string, number>([
   ...RAW_USER_FIELDS.map((f, i) => [f, i] as const),
-  ...HASHED_USER_FIELDS.map((f, i) => [f, RAW_USER_FIELDS.length + i] as const),
-  ...PLAIN_USER_FIELDS.map((f, i) => [f, 2 * RAW_USER_FIELDS.length + i] as const),
+  ...HASHED_USER_FIELDS.map((f, i) => [f, HASHED_BASE + i] as const),
+  ...PLAIN_USER_FIELDS.map((f, i) => [f, PLAIN_BASE + i] as const),
 ]);
 /** Length of a {@link UserSlots} array (28). */
-export const USER_SLOT_COUNT = 2 * RAW_USER_FIELDS.length + PLAIN_USER_FIELDS.length;
+export const USER_SLOT_COUNT = PLAIN_BASE + PLAIN_USER_FIELDS.length;
 /** One record's user field values by {@link USER_SLOT_OF} index; `undefined` or `null` where the record has none. */
 export type UserSlots = unknown[];
-const HASHED_BASE = RAW_USER_FIELDS.length;
-const PLAIN_BASE = 2 * RAW_USER_FIELDS.length;
 const COUNTRY_SLOT = USER_SLOT_OF.get('country')!;
 
 function pushUnique(acc: string[] | undefined, v: string): string[] {
