@@ -5,7 +5,7 @@
  * Build first: `npm run build`.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { describeRun, echoedStates, eventsRequests, expectAcceptedExactly, fakePerTest, generateOrders, ordersConfig, runWrite, traceErrors } from './helpers/generated.js';
+import { describeRun, echoedStates, eventsRequests, expectAcceptedExactly, fakePerTest, generateOrders, logTexts, ordersConfig, runWrite, traceErrors } from './helpers/generated.js';
 
 const newFake = fakePerTest();
 
@@ -51,5 +51,13 @@ describe.concurrent('adaptive in-flight requests', () => {
     // and the last third of the requests.
     const third = Math.floor(statuses.length / 3);
     expect(refused(statuses.slice(-third))).toBeLessThanOrEqual(refused(statuses.slice(0, third)) / 2);
+    // The first 429 set a pace of request starts, said once; later cuts are summed up at the end.
+    const logs = logTexts(r.messages);
+    const first = logs.filter((l) => l.startsWith('Pinterest answered 429 (too many requests) at '));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^Pinterest answered 429 \(too many requests\) at \d+ requests? started in a second: requests are now started at most [\d.]+ a second, 2% more after every 10 s without a 429 and 15% fewer after each further one\.$/);
+    const summary = logs.filter((l) => l.startsWith("Request pace after Pinterest's 429s: "));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatch(/^Request pace after Pinterest's 429s: cut \d+ times, at most [\d.]+ requests a second at the end\.$/);
   });
 });

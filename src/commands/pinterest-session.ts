@@ -82,7 +82,7 @@ export function openPinterestSession(
     dispatcher,
     testMode,
     retry,
-    limiter: new RateLimiter(requestsPerMinute),
+    limiter: new RateLimiter(requestsPerMinute, { timeScale: retry.timeScale }),
     hooks: o.hooks,
     signal: controller.signal,
   });

@@ -10,6 +10,7 @@ import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
 import { advertiserDefinedEventsForSync, reportEventQuality } from './insights.js';
 import { openPinterestSession } from './pinterest-session.js';
+import { PACE_CUT, PACE_RAISE, PACE_RAISE_MS, type Pace } from '../pinterest/retry.js';
 
 /** Options of `write`. */
 export interface WriteCommandOptions {
@@ -61,18 +62,25 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
   }
   // In-flight batches follow Pinterest's latency and pushback, up to max_concurrent_requests.
   const concurrency = new AdaptiveConcurrency({ max: config.max_concurrent_requests });
+  let pace: Pace | undefined;
   const session = openPinterestSession(config, raw, out, {
     hooks: {
       onRequest: () => {
         report.counts.requests++;
       },
-      onRetry: (reason, _delayMs, sentAt) => {
+      onRetry: (reason, _delayMs, sentAt, rateLimited) => {
         report.counts.retries++;
-        concurrency.pushback(performance.now(), sentAt);
+        // A 429 is about the request rate, which the rate limiter's pace now follows; fewer requests in flight would
+        // only cap the rate again, coarsely (see RateLimiter).
+        if (!rateLimited) concurrency.pushback(performance.now(), sentAt);
         report.warn(`Retrying a request after a transient failure: ${reason.replace(/ \[x-pinterest-rid [^\]]*\]/, '')}`);
       },
       onSplit: () => {
         report.counts.splits++;
+      },
+      onPace: (p) => {
+        if (p.cuts === 1) out.log('INFO', paceMessage(p));
+        pace = p;
       },
     },
   });
@@ -106,6 +114,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;
   } finally {
+    if (pace !== undefined && pace.cuts > 1) out.log('INFO', paceSummary(session.client.pace ?? pace));
     report.closingWarnings();
     await session.close();
   }
@@ -144,4 +153,23 @@ async function closeRejectedRecords(file: RejectedRecordsFile, result: WriteResu
     file.close();
   }
   if (file.rowsWritten > 0) out.log('INFO', `${file.rowsWritten} rejected rows written to ${file.location} in ${file.partsWritten} files.`);
+}
+
+/** The first cut of the request pace after a 429 (one INFO line). */
+function paceMessage(p: Pace): string {
+  return (
+    `Pinterest answered 429 (too many requests) at ${p.firstRefusedAt} request${p.firstRefusedAt === 1 ? '' : 's'} started in a second: ` +
+    `requests are now started at most ${perSecond(p.perSecond)} a second, ${Math.round(PACE_RAISE * 100)}% more after every ` +
+    `${PACE_RAISE_MS / 1000} s without a 429 and ${Math.round((1 - PACE_CUT) * 100)}% fewer after each further one.`
+  );
+}
+
+/** End of a sync whose pace was cut more than once (one INFO line). */
+function paceSummary(p: Pace): string {
+  return `Request pace after Pinterest's 429s: cut ${p.cuts} times, at most ${perSecond(p.perSecond)} requests a second at the end.`;
+}
+
+/** A rate for a log line: two significant digits below 10, whole numbers above. */
+function perSecond(n: number): string {
+  return n >= 10 ? String(Math.round(n)) : n.toPrecision(2);
 }

@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import type { EventBatch } from './event-batch.js';
 import { HTTP_TIMEOUTS, misdirectedAnswer, requestWithDeadline, UnusableAnswer } from './http.js';
-import { RateLimiter, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
+import { RateLimiter, retryDelayMs, sleep, type Pace, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
 export interface EventOutcome {
@@ -30,8 +30,14 @@ export interface ClientHooks {
   /**
    * A request failed transiently and will be retried after `delayMs` (already time-scaled). `sentAt`: when its
    * first attempt was about to be sent (`performance.now()`, ms), the same for every retry of one call.
+   * `rateLimited`: the answer was 429 (the rate limiter's pace handles it; see {@link onPace}).
    */
-  onRetry?: (reason: string, delayMs: number, sentAt: number) => void;
+  onRetry?: (reason: string, delayMs: number, sentAt: number, rateLimited: boolean) => void;
+  /**
+   * A 429 cut the pace of request starts (see RateLimiter.refused): called before the onRetry of that 429, with the
+   * new pace.
+   */
+  onPace?: (pace: Pace) => void;
   /** A whole-batch 400 is being split in two to isolate the offending events. */
   onSplit?: (size: number) => void;
 }
@@ -110,6 +116,11 @@ class WholeRequestRejected extends Error {
  */
 export class PinterestClient {
   constructor(private readonly opts: PinterestClientOptions) {}
+
+  /** The request pace learned from Pinterest's 429s during this client's life, if any (see RateLimiter.refused). */
+  get pace(): Pace | undefined {
+    return this.opts.limiter.pace;
+  }
 
   /**
    * Sends up to 1,000 events with `POST /ad_accounts/{id}/events` and returns one outcome per event, in order.
@@ -308,7 +319,7 @@ export class PinterestClient {
     let firstSentAt: number | undefined;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      await limiter.take(signal);
+      const startedAt = await limiter.take(signal);
       hooks?.onRequest?.();
       firstSentAt ??= performance.now();
       let a: Answer | undefined;
@@ -378,8 +389,12 @@ export class PinterestClient {
           { status: a?.status, requestId: a?.requestId },
         );
       }
-      if (a?.status === 429) limiter.holdFor(delay);
-      hooks?.onRetry?.(problem!, delay, firstSentAt);
+      const rateLimited = a?.status === 429;
+      if (rateLimited) {
+        limiter.holdFor(delay);
+        if (limiter.refused(startedAt)) hooks?.onPace?.(limiter.pace!);
+      }
+      hooks?.onRetry?.(problem!, delay, firstSentAt, rateLimited);
       const before = Date.now();
       await sleep(delay, signal);
       sleptMs += Date.now() - before;

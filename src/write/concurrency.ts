@@ -4,9 +4,10 @@
  * A request of 1,000 events is answered after a network round trip plus Pinterest's processing, so with a fixed
  * number of requests in flight, throughput is capped near `limit × events per request / latency`. This controller
  * raises the limit while more requests in flight bring more throughput, and lowers it when Pinterest pushes back
- * (429, 5xx, timeouts: every retry the client makes), never above `max` (the user's `max_concurrent_requests`).
- * `requests_per_minute` is enforced separately by the client's rate limiter; once it binds, a higher limit brings no
- * more throughput, so the limit stops growing.
+ * (5xx, timeouts, dropped connections: every retry the client makes but one after a 429), never above `max` (the
+ * user's `max_concurrent_requests`). A 429 is about the request rate: the client's rate limiter paces request starts
+ * after one (see RateLimiter in src/pinterest/retry.ts), as it enforces `requests_per_minute`; once the rate binds, a
+ * higher limit brings no more throughput, so the limit stops growing.
  *
  * Slow start (from the start of the sync until one of its exits): while the limit is reached (a batch waited for a
  * free slot in the current window, or waits now), every answer raises it by one, so the limit doubles per round
@@ -42,11 +43,11 @@
  * Pushback lowers the limit at once to {@link BACKOFF} of itself (during slow start, once the limit has grown, to
  * half of it but not below where it started: the last round trip's doubling overshot), except for a batch sent
  * before the last cut: it was sent under the old limit, and its retries still hold a slot each, so neither its
- * refusal nor a refusal of its retry says anything about the new limit (a burst of 429s to batches sent together
+ * refusal nor a refusal of its retry says anything about the new limit (a burst of 503s to batches sent together
  * is one cut). A batch sent after the cut and refused is another cut. It then holds for
  * {@link PUSHBACK_HOLD_WINDOWS} windows, and from then on raises one step per {@link HOLD_WINDOWS} + 1 windows, so
- * near a rate ceiling (whose window may be longer than ours) the limit settles just under it with an occasional 429
- * rather than a steady stream of them.
+ * near the point where Pinterest starts failing, the limit settles just under it with an occasional refusal rather
+ * than a steady stream of them.
  *
  * Pure: time comes in as arguments, in ms of one monotonic clock (`performance.now()`). Memory is O(1).
  */
@@ -151,7 +152,8 @@ export class AdaptiveConcurrency {
   }
 
   /**
-   * Pinterest pushed back (a retry after 429, 5xx, a timeout or a dropped connection) to a batch sent at `sentAt`
+   * Pinterest pushed back (a retry after a 5xx, a timeout or a dropped connection; the caller leaves 429s to the rate
+   * limiter's pace) to a batch sent at `sentAt`
    * (its first attempt; ms): lower the limit now, unless the batch was sent at or before the last cut. Such a batch
    * was sent under the old limit, and its retries keep its slot, so its refusals say nothing about the new limit.
    */

@@ -69,7 +69,8 @@ function setup(auth: 'access_token' | 'oauth2.0'): { pool: ReturnType<MockAgent[
     testMode: true,
     // Three attempts, no waiting.
     retry: { maxRetries: 2, maxElapsedMs: 20_000, baseDelayMs: 0, maxDelayMs: 0, timeScale: 1 },
-    limiter: new RateLimiter(1_000_000),
+    // The pace a 429 sets is time-scaled like backoff waits: a thousandth of it here.
+    limiter: new RateLimiter(1_000_000, { timeScale: 0.001 }),
   });
   return { pool, client };
 }

@@ -41,7 +41,7 @@ function client(o: Partial<Omit<PinterestClientOptions, 'retry'>> & { retry?: Pa
     auth: new StaticTokenProvider(FAKE_DEFAULTS.conversionToken),
     dispatcher,
     testMode: false,
-    limiter: new RateLimiter(120_000),
+    limiter: new RateLimiter(120_000, { timeScale: 0.001 }),
     ...o,
     retry: { maxRetries: 3, maxElapsedMs: 600_000, baseDelayMs: 1000, maxDelayMs: 60_000, timeScale: 0.001, ...o.retry },
   });
@@ -65,6 +65,23 @@ describe('retry decisions', () => {
     expect(out.map((o) => o.status)).toEqual(['processed', 'processed']);
     expect(statuses()).toEqual([408, 429, 500, 502, 503, 504, 200]);
     expect(fake.acceptedEventIds()).toEqual(['e1', 'e2']);
+  });
+
+  it('a 429 cuts the request pace (onPace, once per cut) and is reported to onRetry as rate-limited; a 503 is not', async () => {
+    fake.script([{ status: 503 }, { status: 429 }]);
+    const paces: unknown[] = [];
+    const retries: [string, boolean][] = [];
+    const limiter = new RateLimiter(120_000, { timeScale: 0.001 });
+    const c = client({ limiter, hooks: { onPace: (p) => paces.push(p), onRetry: (reason, _d, _s, rateLimited) => retries.push([reason.slice(0, 8), rateLimited]) } });
+    await c.sendEvents(EventBatch.of([event('e1')]));
+    expect(statuses()).toEqual([503, 429, 200]);
+    expect(retries).toEqual([
+      ['HTTP 503', false],
+      ['HTTP 429', true],
+    ]);
+    // Two starts in the second before the refused one (the 503 and the 429): 0.85 × 2.
+    expect(paces).toEqual([{ perSecond: 1.7, firstRefusedAt: 2, cuts: 1 }]);
+    expect(c.pace).toEqual({ perSecond: 1.7, firstRefusedAt: 2, cuts: 1 });
   });
 
   it('stops after max_retries with transient_error', async () => {
@@ -231,12 +248,74 @@ describe('RateLimiter', () => {
     vi.useRealTimers();
   });
 
+  it('after a 429, paces starts just under the rate refused; cuts again only for a request started after the cut; rises 2% per 10 s', async () => {
+    vi.useFakeTimers({ now: 3_000_000 });
+    const limiter = new RateLimiter(120_000); // 0.5 ms apart: only the pace matters
+    const t0 = Date.now();
+    const starts: number[] = [];
+    // 11 starts 100 ms apart (t = 0 ... 1000 ms); the last is refused. The second before it, itself included, holds 10.
+    for (let i = 0; i < 11; i++) {
+      starts.push((await limiter.take()) - t0);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(starts).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(limiter.pace).toBeUndefined();
+    expect(limiter.refused(t0 + 1000)).toBe(true);
+    expect(limiter.pace).toEqual({ perSecond: 8.5, firstRefusedAt: 10, cuts: 1 });
+    // A refusal of a request started before that cut says nothing about the new pace.
+    expect(limiter.refused(t0 + 900)).toBe(false);
+    expect(limiter.pace?.cuts).toBe(1);
+    // Starts are now 1000 / 8.5 = 117.6 ms apart (the first at once: the limiter was idle).
+    const t1 = Date.now();
+    const paced = Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+    await vi.advanceTimersByTimeAsync(300);
+    const gaps = (await paced).map((t) => t - t1);
+    [0, 1000 / 8.5, 2000 / 8.5].forEach((g, i) => expect(gaps[i]).toBeCloseTo(g, 6));
+    // A request started after the cut and refused cuts by 15%.
+    expect(limiter.refused(t1 + 1000 / 8.5)).toBe(true);
+    expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85, 10);
+    expect(limiter.pace?.cuts).toBe(2);
+    // 10 s without a cut: 2% more.
+    const secondCut = Date.now();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await limiter.take();
+    expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85 * 1.02, 10);
+    // A raise is not a cut: a request started after the last cut, before the raise, and refused cuts again.
+    expect(limiter.refused(secondCut + 1)).toBe(true);
+    expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85 * 1.02 * 0.85, 10);
+    expect(limiter.pace?.cuts).toBe(3);
+  });
+
+  it('a pace never starts requests faster than requests_per_minute, and its spacing is time-scaled like backoff waits', async () => {
+    vi.useFakeTimers({ now: 4_000_000 });
+    const slow = new RateLimiter(30); // 2 s apart
+    const t0 = Date.now();
+    await slow.take();
+    slow.refused(t0); // one start in the second: pace 0.85/s, 1.18 s apart, faster than the configured 2 s
+    const s = Promise.all([slow.take(), slow.take()]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect((await s).map((t) => t - t0)).toEqual([2000, 4000]);
+    const scaled = new RateLimiter(120_000, { timeScale: 0.01 });
+    const t1 = Date.now();
+    await scaled.take();
+    scaled.refused(t1); // 0.85/s: 1,176 ms apart, scaled to 11.8 ms
+    const t2 = Date.now();
+    const p = Promise.all([scaled.take(), scaled.take()]);
+    await vi.advanceTimersByTimeAsync(100);
+    const [a, b] = await p;
+    expect(b - a).toBeCloseTo((1000 / 0.85) * 0.01, 6);
+    expect(a - t2).toBeLessThanOrEqual((1000 / 0.85) * 0.01);
+  });
+
   it('is shared by every request of one client, retries included', async () => {
     fake.script([{ status: 503 }]);
-    const c = client({ limiter: new RateLimiter(1200) }); // 50 ms apart
+    // Start times as the client sends (the fake's arrival times also carry the first request's connection set-up).
+    const sent: number[] = [];
+    const c = client({ limiter: new RateLimiter(1200), hooks: { onRequest: () => sent.push(performance.now()) } }); // 50 ms apart
     await Promise.all([0, 1, 2].map((k) => c.sendEvents(EventBatch.of([event(`r${k}`)]))));
-    const times = fake.requests.map((r) => r.receivedAt).sort((x, y) => x - y);
-    expect(times).toHaveLength(4);
-    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(40);
+    expect(statuses().sort()).toEqual([200, 200, 200, 503]);
+    expect(sent).toHaveLength(4);
+    // 45: timers fire to the millisecond, a little early against performance.now(); without the limiter the gaps are ~0.
+    for (let i = 1; i < sent.length; i++) expect(sent[i] - sent[i - 1]).toBeGreaterThanOrEqual(45);
   });
 });
