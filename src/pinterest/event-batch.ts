@@ -29,6 +29,11 @@ const MAX_SPARE_BUFFERS = 32;
 
 /** Buffers of released batches, for the next batches. */
 const spareBuffers: Buffer[] = [];
+/** Event end offsets of released batches (see EventBatch.ends), for the next batches. */
+const spareEnds: Uint32Array[] = [];
+/** Entries of a new end-offset array: one full request's events (Pinterest takes at most 1,000), rounded up. */
+const ENDS_CAPACITY = 1024;
+const EMPTY_ENDS = new Uint32Array(0);
 
 /**
  * A buffer of at least `capacity` bytes: a spare one when one is large enough (the spares too small are dropped), else
@@ -59,8 +64,13 @@ function keepBuffer(b: Buffer): void {
  */
 export class EventBatch {
   private buf: Buffer;
-  /** Byte offset just after each event's JSON text. */
-  private readonly ends: number[] = [];
+  /**
+   * Byte offset (below 2^32) just after each event's JSON text, in entries 0 to count - 1. A typed array handed on
+   * by released batches, like the buffer: an array of numbers grown to 1,000 entries per batch was copied by V8 into
+   * its old generation while the batch filled and waited for its answer (issue 16).
+   */
+  private ends: Uint32Array = spareEnds.pop() ?? new Uint32Array(ENDS_CAPACITY);
+  private count = 0;
   private used: number;
   private released = false;
 
@@ -86,7 +96,7 @@ export class EventBatch {
 
   /** Number of events. */
   get length(): number {
-    return this.ends.length;
+    return this.count;
   }
 
   /** Bytes of the whole body, `{"data":[...]}` included. */
@@ -101,7 +111,7 @@ export class EventBatch {
   push(json: string): void {
     this.assertNotReleased();
     // At most 3 UTF-8 bytes per UTF-16 unit: only when that bound does not fit is the exact length worth computing.
-    const comma = this.ends.length > 0 ? 1 : 0;
+    const comma = this.count > 0 ? 1 : 0;
     const room = this.buf.length - this.used - comma - SUFFIX.length;
     if (json.length * 3 > room) {
       const needed = this.used + comma + Buffer.byteLength(json) + SUFFIX.length;
@@ -109,7 +119,12 @@ export class EventBatch {
     }
     if (comma) this.buf[this.used++] = COMMA;
     this.used += this.buf.write(json, this.used);
-    this.ends.push(this.used);
+    if (this.count === this.ends.length) {
+      const more = new Uint32Array(this.ends.length * 2);
+      more.set(this.ends);
+      this.ends = more;
+    }
+    this.ends[this.count++] = this.used;
   }
 
   /**
@@ -117,9 +132,9 @@ export class EventBatch {
    * this batch's memory (no copy), valid until the next push; a part (bisection) is a copy.
    * @throws RangeError for an empty or out-of-range selection
    */
-  body(from = 0, to = this.ends.length): Buffer {
+  body(from = 0, to = this.count): Buffer {
     this.assertNotReleased();
-    if (from < 0 || to > this.ends.length || from >= to) throw new RangeError(`EventBatch.body(${from}, ${to}) of ${this.ends.length} events`);
+    if (from < 0 || to > this.count || from >= to) throw new RangeError(`EventBatch.body(${from}, ${to}) of ${this.count} events`);
     const start = from === 0 ? PREFIX.length : this.ends[from - 1] + 1; // + 1: the comma before the event
     const end = this.ends[to - 1];
     if (from === 0 && end === this.used) {
@@ -135,7 +150,7 @@ export class EventBatch {
    */
   eventText(i: number): string {
     this.assertNotReleased();
-    if (!Number.isInteger(i) || i < 0 || i >= this.ends.length) throw new RangeError(`EventBatch.eventText(${i}) of ${this.ends.length} events`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`EventBatch.eventText(${i}) of ${this.count} events`);
     const start = i === 0 ? PREFIX.length : this.ends[i - 1] + 1; // + 1: the comma before the event
     return this.buf.toString('utf8', start, this.ends[i]);
   }
@@ -150,6 +165,8 @@ export class EventBatch {
     this.released = true;
     keepBuffer(this.buf);
     this.buf = Buffer.alloc(0);
+    if (this.ends.length === ENDS_CAPACITY && spareEnds.length < MAX_SPARE_BUFFERS) spareEnds.push(this.ends);
+    this.ends = EMPTY_ENDS;
   }
 
   private assertNotReleased(): void {

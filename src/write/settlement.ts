@@ -98,11 +98,11 @@ export class Settlement {
       if (r.warning_message) report.warn(`Pinterest warning: ${pinterestText(r.warning_message, b.events, i)}`);
       if (r.status === 'processed') {
         report.counts.accepted++;
-        this.ledger.settle(b.tickets[i], true);
+        this.ledger.settle(b.ticket(i), true);
       } else {
         const reason = r.error_message ? pinterestText(r.error_message, b.events, i) : 'event failed without a message';
         this.o.rejections.record(b.rejectedRow(i, `Pinterest: ${reason}`));
-        this.ledger.settle(b.tickets[i], false);
+        this.ledger.settle(b.ticket(i), false);
       }
     }
   }
