@@ -55,7 +55,7 @@ describe.concurrent('adaptive in-flight requests', () => {
     const logs = logTexts(r.messages);
     const first = logs.filter((l) => l.startsWith('Pinterest answered 429 (too many requests) at '));
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatch(/^Pinterest answered 429 \(too many requests\) at \d+ requests? started in a second: requests are now started at most [\d.]+ a second, 2% more after every 10 s without a 429 and 15% fewer after each further one\.$/);
+    expect(first[0]).toMatch(/^Pinterest answered 429 \(too many requests\) at \d+ requests? started in a second: requests are now started at most [\d.]+ a second, 15% fewer after each further 429, and more after every 10 s without one \(2% more at first, then twice the last rise, at most 50%\)\.$/);
     const summary = logs.filter((l) => l.startsWith("Request pace after Pinterest's 429s: "));
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatch(/^Request pace after Pinterest's 429s: cut \d+ times, at most [\d.]+ requests a second at the end\.$/);

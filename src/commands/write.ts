@@ -10,7 +10,7 @@ import { SyncReport } from '../write/report.js';
 import { parseCatalog, validateMappings } from '../write/streams.js';
 import { advertiserDefinedEventsForSync, reportEventQuality } from './insights.js';
 import { openPinterestSession } from './pinterest-session.js';
-import { PACE_CUT, PACE_RAISE, PACE_RAISE_MS, type Pace } from '../pinterest/retry.js';
+import { PACE_CUT, PACE_RAISE, PACE_RAISE_MAX, PACE_RAISE_MS, type Pace } from '../pinterest/retry.js';
 
 /** Options of `write`. */
 export interface WriteCommandOptions {
@@ -159,8 +159,9 @@ async function closeRejectedRecords(file: RejectedRecordsFile, result: WriteResu
 function paceMessage(p: Pace): string {
   return (
     `Pinterest answered 429 (too many requests) at ${p.firstRefusedAt} request${p.firstRefusedAt === 1 ? '' : 's'} started in a second: ` +
-    `requests are now started at most ${perSecond(p.perSecond)} a second, ${Math.round(PACE_RAISE * 100)}% more after every ` +
-    `${PACE_RAISE_MS / 1000} s without a 429 and ${Math.round((1 - PACE_CUT) * 100)}% fewer after each further one.`
+    `requests are now started at most ${perSecond(p.perSecond)} a second, ${Math.round((1 - PACE_CUT) * 100)}% fewer after each ` +
+    `further 429, and more after every ${PACE_RAISE_MS / 1000} s without one (${Math.round(PACE_RAISE * 100)}% more at first, ` +
+    `then twice the last rise, at most ${Math.round(PACE_RAISE_MAX * 100)}%).`
   );
 }
 

@@ -72,9 +72,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export const PACE_FIRST_SHARE = 0.85;
 /** Each later 429 (to a request started after the last cut) multiplies the pace by this. */
 export const PACE_CUT = 0.85;
-/** The pace rises by this share ... */
+/** After {@link PACE_RAISE_MS} without a cut the pace rises by this share; each further period, by twice the last rise ... */
 export const PACE_RAISE = 0.02;
-/** ... after each this many ms without a cut. */
+/** ... but by at most this share. */
+export const PACE_RAISE_MAX = 0.5;
+/** The period of the rises, ms. */
 export const PACE_RAISE_MS = 10_000;
 /** The slowest pace, requests per second (one a minute: slower, the retry budget ends the sync anyway). */
 export const PACE_MIN_PER_SECOND = 1 / 60;
@@ -101,10 +103,13 @@ export interface Pace {
  * first 429 sets the pace to {@link PACE_FIRST_SHARE} of the starts in the second before the refused request; each
  * later 429 to a request started after that cut multiplies it by {@link PACE_CUT} (requests started before a cut
  * were started at the old pace: their refusals say nothing about the new one); every {@link PACE_RAISE_MS} without a
- * cut raises it by {@link PACE_RAISE}. Starts are then spaced by the slower of the two rules. A rate ceiling (a
- * window of N requests per second or minute, the 10 test requests per second of an app) is thus met by settling
- * just under it with a rare 429, where cutting the requests in flight settled far below it (a concurrency limit is
- * coarse at a few requests in flight: 1 or 2 in flight at 100 ms per answer is 10 or 20 a second).
+ * cut raises it, by {@link PACE_RAISE} at first and by twice the last rise each time after (at most
+ * {@link PACE_RAISE_MAX}). Starts are then spaced by the slower of the two rules. A rate ceiling (a window of N
+ * requests per second or minute, the 10 test requests per second of an app) is thus met by settling just under it
+ * with a rare 429, where cutting the requests in flight settled far below it (a concurrency limit is coarse at a few
+ * requests in flight: 1 or 2 in flight at 100 ms per answer is 10 or 20 a second). The rises grow so that a pace cut
+ * far below what Pinterest takes (a first 429 caused mostly by another integration on the ad account, while this sync
+ * sent a request a second) recovers within minutes, not hours: from a tenth of the ceiling in about 100 s.
  */
 export class RateLimiter {
   private next = 0;
@@ -116,6 +121,8 @@ export class RateLimiter {
   private cutAt = 0;
   /** When the pace was last cut or raised (ms): it rises {@link PACE_RAISE_MS} after that. */
   private raisedAt = 0;
+  /** The next rise (a share of the pace). */
+  private nextRaise = PACE_RAISE;
 
   private readonly clock: () => number;
   private readonly timeScale: number;
@@ -182,6 +189,7 @@ export class RateLimiter {
       p.cuts++;
     }
     this.cutAt = this.raisedAt = this.clock();
+    this.nextRaise = PACE_RAISE;
     return true;
   }
 
@@ -189,11 +197,17 @@ export class RateLimiter {
   private spacingMs(at: number): number {
     const p = this.paced;
     if (p === undefined) return this.intervalMs;
-    // Raise the pace once per PACE_RAISE_MS without a cut (catching up on a long pause at once).
-    const raises = Math.floor((at - this.raisedAt) / (PACE_RAISE_MS * this.timeScale));
-    if (raises > 0) {
-      p.perSecond = Math.min(PACE_MAX_PER_SECOND, p.perSecond * (1 + PACE_RAISE) ** raises);
-      this.raisedAt += raises * PACE_RAISE_MS * this.timeScale;
+    // Raise the pace once per PACE_RAISE_MS without a cut (catching up on a long pause: at most a few dozen loops
+    // before the pace passes PACE_MAX_PER_SECOND, then in one step).
+    const period = PACE_RAISE_MS * this.timeScale;
+    while (at - this.raisedAt >= period) {
+      if (p.perSecond >= PACE_MAX_PER_SECOND) {
+        this.raisedAt += Math.floor((at - this.raisedAt) / period) * period;
+        break;
+      }
+      p.perSecond = Math.min(PACE_MAX_PER_SECOND, p.perSecond * (1 + this.nextRaise));
+      this.nextRaise = Math.min(PACE_RAISE_MAX, this.nextRaise * 2);
+      this.raisedAt += period;
     }
     return Math.max(this.intervalMs, (1000 / p.perSecond) * this.timeScale);
   }

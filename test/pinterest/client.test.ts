@@ -248,7 +248,7 @@ describe('RateLimiter', () => {
     vi.useRealTimers();
   });
 
-  it('after a 429, paces starts just under the rate refused; cuts again only for a request started after the cut; rises 2% per 10 s', async () => {
+  it('after a 429, paces starts just under the rate refused; cuts again only for a request started after the cut; rises every 10 s without one', async () => {
     vi.useFakeTimers({ now: 3_000_000 });
     const limiter = new RateLimiter(120_000); // 0.5 ms apart: only the pace matters
     const t0 = Date.now();
@@ -282,8 +282,16 @@ describe('RateLimiter', () => {
     expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85 * 1.02, 10);
     // A raise is not a cut: a request started after the last cut, before the raise, and refused cuts again.
     expect(limiter.refused(secondCut + 1)).toBe(true);
-    expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85 * 1.02 * 0.85, 10);
+    const third = 8.5 * 0.85 * 1.02 * 0.85;
+    expect(limiter.pace?.perSecond).toBeCloseTo(third, 10);
     expect(limiter.pace?.cuts).toBe(3);
+    // The rises start again at 2% after a cut, then double each period (4%, 8%, ...) up to 50%: 40 s, four rises.
+    await vi.advanceTimersByTimeAsync(40_000);
+    await limiter.take();
+    expect(limiter.pace?.perSecond).toBeCloseTo(third * 1.02 * 1.04 * 1.08 * 1.16, 10);
+    await vi.advanceTimersByTimeAsync(30_000);
+    await limiter.take();
+    expect(limiter.pace?.perSecond).toBeCloseTo(third * 1.02 * 1.04 * 1.08 * 1.16 * 1.32 * 1.5 * 1.5, 10);
   });
 
   it('a pace never starts requests faster than requests_per_minute, and its spacing is time-scaled like backoff waits', async () => {
