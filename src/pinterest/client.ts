@@ -278,7 +278,11 @@ export class PinterestClient {
     const path = `/ad_accounts/${encodeURIComponent(this.opts.adAccountId)}/${subPath}${qs ? `?${qs}` : ''}`;
     let token = await auth.token();
     for (let refreshed = false; ; refreshed = true) {
-      await limiter.take(signal);
+      const start = await limiter.take(signal, Date.now() + timeoutMs);
+      if (start === undefined || signal?.aborted) {
+        const why = signal?.aborted ? 'the sync was cancelled' : `its rate limit leaves no start within ${Math.round(timeoutMs / 1000)} s`;
+        throw new PinterestError(`Could not read from Pinterest (${why}).`, 'transient_error', { reason: signal?.aborted ? 'cancelled' : 'rate_limited' });
+      }
       let a: Answer;
       try {
         a = await this.send('GET', path, token, undefined, timeoutMs);
@@ -317,9 +321,22 @@ export class PinterestClient {
     let token = await auth.token();
     let refreshed = false;
     let firstSentAt: number | undefined;
+    let lastProblem = '';
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      const startedAt = await limiter.take(signal);
+      // The start must leave the batch within max_retry_seconds: a pace cut by 429s can put the next one far out.
+      const startedAt = await limiter.take(signal, Date.now() + Math.max(0, retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale)));
+      if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
+      if (startedAt === undefined) {
+        const pace = limiter.pace;
+        throw new PinterestError(
+          `Pinterest did not accept a batch within max_retry_seconds (${attempt} attempt${attempt === 1 ? '' : 's'} over ${Math.round((Date.now() - started) / 1000)} s${attempt > 0 ? `, last: ${lastProblem}` : ''}): ` +
+            `after Pinterest's 429s requests start at most ${pace ? pace.perSecond.toPrecision(2) : '?'} a second, and the next free start lies beyond that time. ` +
+            'Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.',
+          'transient_error',
+          { reason: 'rate_limited' },
+        );
+      }
       hooks?.onRequest?.();
       firstSentAt ??= performance.now();
       let a: Answer | undefined;
@@ -395,6 +412,7 @@ export class PinterestClient {
         if (limiter.refused(startedAt)) hooks?.onPace?.(limiter.pace!);
       }
       hooks?.onRetry?.(problem!, delay, firstSentAt, rateLimited);
+      lastProblem = problem!;
       const before = Date.now();
       await sleep(delay, signal);
       sleptMs += Date.now() - before;

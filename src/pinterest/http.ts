@@ -120,6 +120,8 @@ export async function requestWithDeadline(
   }, deadlineMs);
   const cancel = (): void => attempt.abort();
   signal?.addEventListener('abort', cancel, { once: true });
+  // Cancelled before it started (e.g. while it waited for the rate limiter): the request fails without being sent.
+  if (signal?.aborted) attempt.abort();
   try {
     const res = await request(url, { ...options, signal: attempt.signal });
     const text = await readCapped(res.body, res.headers['content-length']);

@@ -54,9 +54,9 @@ export function retryDelayMs(
   return Math.floor(random() * cap);
 }
 
-/** Sleeps `ms` milliseconds; resolves early (without error) when `signal` aborts. */
+/** Sleeps `ms` milliseconds; resolves early (without error) when `signal` aborts, at once when it already has. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done(): void {
@@ -94,6 +94,17 @@ export interface Pace {
   cuts: number;
 }
 
+/** A request start granted by {@link RateLimiter.take}: pass it to {@link RateLimiter.refused} on a 429. */
+export interface RequestStart {
+  /** When the request may start (the limiter's clock, ms). */
+  at: number;
+  /** Pace cuts made before its start was reserved: a refusal of a request reserved under an older pace cuts nothing. */
+  cutsBefore: number;
+}
+
+/** Request starts remembered for the first pace (a ring): far more than start in the latency of one answer. */
+const RECENT_STARTS = 4096;
+
 /**
  * Client-side request rate limiter shared by all in-flight requests to one ad account: request starts are
  * spaced at least 60,000 / requestsPerMinute ms apart (no bursts). Pinterest OpenAPI 5.23, events/create:
@@ -101,28 +112,31 @@ export interface Pace {
  *
  * It also learns a pace from Pinterest's 429s (additive increase, multiplicative decrease on the request rate): the
  * first 429 sets the pace to {@link PACE_FIRST_SHARE} of the starts in the second before the refused request; each
- * later 429 to a request started after that cut multiplies it by {@link PACE_CUT} (requests started before a cut
- * were started at the old pace: their refusals say nothing about the new one); every {@link PACE_RAISE_MS} without a
- * cut raises it, by {@link PACE_RAISE} at first and by twice the last rise each time after (at most
- * {@link PACE_RAISE_MAX}). Starts are then spaced by the slower of the two rules. A rate ceiling (a window of N
- * requests per second or minute, the 10 test requests per second of an app) is thus met by settling just under it
- * with a rare 429, where cutting the requests in flight settled far below it (a concurrency limit is coarse at a few
- * requests in flight: 1 or 2 in flight at 100 ms per answer is 10 or 20 a second). The rises grow so that a pace cut
- * far below what Pinterest takes (a first 429 caused mostly by another integration on the ad account, while this sync
- * sent a request a second) recovers within minutes, not hours: from a tenth of the ceiling in about 100 s.
+ * later 429 to a request whose start was reserved after the last cut multiplies it by {@link PACE_CUT} (requests
+ * reserved before a cut were spaced at the old pace: their refusals say nothing about the new one); every
+ * {@link PACE_RAISE_MS} without a cut or a hold raises it, by {@link PACE_RAISE} at first and by twice the last rise
+ * each time after (at most {@link PACE_RAISE_MAX}). Starts are then spaced by the slower of the two rules. A rate
+ * ceiling (a window of N requests per second or minute, the 10 test requests per second of an app) is thus met by
+ * settling just under it with a rare 429, where cutting the requests in flight settled far below it (a concurrency
+ * limit is coarse at a few requests in flight: 1 or 2 in flight at 100 ms per answer is 10 or 20 a second). The
+ * rises grow so that a pace cut far below what Pinterest takes (a first 429 caused mostly by another integration on
+ * the ad account, while this sync sent a request a second) recovers within minutes, not hours: from a tenth of the
+ * ceiling in about 100 s.
  */
 export class RateLimiter {
   private next = 0;
   private readonly intervalMs: number;
-  /** Starts of the last second (ms, oldest first), only until the first 429: they give the first pace. */
-  private recentStarts: number[] | undefined = [];
+  /** Start times (ring of {@link RECENT_STARTS}), only until the first 429: they give the first pace. */
+  private recentStarts: Float64Array | undefined = new Float64Array(RECENT_STARTS);
+  private startsSeen = 0;
   private paced: Pace | undefined;
-  /** When the pace was last cut (ms): refusals of requests started before then do not cut it again. */
-  private cutAt = 0;
-  /** When the pace was last cut or raised (ms): it rises {@link PACE_RAISE_MS} after that. */
+  /** When the pace was last cut or raised, or the end of the last hold (ms): it rises {@link PACE_RAISE_MS} after. */
   private raisedAt = 0;
   /** The next rise (a share of the pace). */
   private nextRaise = PACE_RAISE;
+  /** End of the latest hold (ms), and how many holds there were. */
+  private heldUntil = 0;
+  private holds = 0;
 
   private readonly clock: () => number;
   private readonly timeScale: number;
@@ -147,50 +161,71 @@ export class RateLimiter {
   }
 
   /**
-   * Resolves when the caller may start a request (early, without error, when `signal` aborts), with the time of
-   * that start (the clock's ms): pass it to {@link refused} if the request is answered 429.
+   * Resolves when the caller may start a request, with that start (see {@link RequestStart}); early, without error,
+   * when `signal` aborts (the caller checks it). A start reserved before a hold ({@link holdFor}) that ends after it
+   * is reserved again after the hold.
+   * @param notAfter the latest start the caller can use (clock ms): when the next free start is later, resolves at
+   *   once with undefined and reserves nothing (e.g. it lies beyond the time budget of a batch)
    */
-  async take(signal?: AbortSignal): Promise<number> {
-    const now = this.clock();
-    const slot = Math.max(now, this.next);
-    this.next = slot + this.spacingMs(slot);
-    if (slot > now) await sleep(slot - now, signal);
-    const recent = this.recentStarts;
-    if (recent !== undefined) {
-      recent.push(slot);
-      while (recent[0] <= slot - 1000) recent.shift();
+  async take(signal?: AbortSignal, notAfter = Number.POSITIVE_INFINITY): Promise<RequestStart | undefined> {
+    for (;;) {
+      const now = this.clock();
+      const slot = Math.max(now, this.next);
+      if (slot > notAfter) return undefined;
+      const holds = this.holds;
+      const cutsBefore = this.paced?.cuts ?? 0;
+      this.next = slot + this.spacingMs(slot);
+      if (slot > now) await sleep(slot - now, signal);
+      if (!signal?.aborted && this.holds !== holds && this.heldUntil > slot) continue;
+      const ring = this.recentStarts;
+      if (ring !== undefined) ring[this.startsSeen++ % RECENT_STARTS] = slot;
+      return { at: slot, cutsBefore };
     }
-    return slot;
   }
 
   /**
    * Starts no request before `now + ms`: after a 429, Pinterest's wait applies to every request to the ad account,
-   * not only to the one that was refused.
+   * not only to the one that was refused. Starts already reserved within the hold are reserved again after it. The
+   * pace does not rise during a hold.
    */
   holdFor(ms: number): void {
-    this.next = Math.max(this.next, this.clock() + ms);
+    this.heldUntil = Math.max(this.heldUntil, this.clock() + ms);
+    this.holds++;
+    this.next = Math.max(this.next, this.heldUntil);
+    if (this.paced !== undefined) this.raisedAt = Math.max(this.raisedAt, this.heldUntil);
   }
 
   /**
-   * Pinterest answered 429 to a request started at `startedAt` (the value {@link take} returned): cuts the pace, unless
-   * the request was started before the last cut.
+   * Pinterest answered 429 to a request that started with `start` (what {@link take} returned): cuts the pace, unless
+   * the request's start was reserved before the last cut.
    * @returns true when the pace was cut
    */
-  refused(startedAt: number): boolean {
+  refused(start: RequestStart): boolean {
     const p = this.paced;
-    if (p !== undefined && startedAt < this.cutAt) return false;
+    if (p !== undefined && start.cutsBefore < p.cuts) return false;
     if (p === undefined) {
-      const recent = this.recentStarts ?? [];
-      const starts = recent.filter((t) => t > startedAt - 1000 && t <= startedAt).length;
+      const starts = Math.max(1, this.startsWithin(start.at - 1000, start.at));
       this.recentStarts = undefined;
-      this.paced = { perSecond: Math.max(PACE_MIN_PER_SECOND, PACE_FIRST_SHARE * Math.max(1, starts)), firstRefusedAt: Math.max(1, starts), cuts: 1 };
+      this.paced = { perSecond: Math.max(PACE_MIN_PER_SECOND, PACE_FIRST_SHARE * starts), firstRefusedAt: starts, cuts: 1 };
     } else {
       p.perSecond = Math.max(PACE_MIN_PER_SECOND, p.perSecond * PACE_CUT);
       p.cuts++;
     }
-    this.cutAt = this.raisedAt = this.clock();
+    this.raisedAt = Math.max(this.clock(), this.heldUntil);
     this.nextRaise = PACE_RAISE;
     return true;
+  }
+
+  /** Starts remembered in (from, to] (ms). */
+  private startsWithin(from: number, to: number): number {
+    const ring = this.recentStarts;
+    if (ring === undefined) return 0;
+    let n = 0;
+    for (let k = 1; k <= Math.min(this.startsSeen, RECENT_STARTS); k++) {
+      const t = ring[(this.startsSeen - k) % RECENT_STARTS];
+      if (t > from && t <= to) n++;
+    }
+    return n;
   }
 
   /** Spacing of the start after one at `at` (ms): the configured interval or the pace, whichever is slower. */

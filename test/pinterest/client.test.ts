@@ -10,7 +10,7 @@ import { OAuthTokenProvider, StaticTokenProvider, type TokenProvider } from '../
 import { PinterestClient, type PinterestClientOptions } from '../../src/pinterest/client.js';
 import { PinterestError } from '../../src/pinterest/errors.js';
 import { EventBatch } from '../../src/pinterest/event-batch.js';
-import { RateLimiter, type RetryPolicy } from '../../src/pinterest/retry.js';
+import { RateLimiter, type RequestStart, type RetryPolicy } from '../../src/pinterest/retry.js';
 
 let fake: FakePinterest;
 const agents: Agent[] = [];
@@ -199,6 +199,45 @@ describe('retry decisions', () => {
   });
 });
 
+describe('the request pace and the batch budget', () => {
+  /** A limiter whose pace a 429 already cut to 0.85 starts a second (1.18 s apart), in real time. */
+  async function cutLimiter(): Promise<RateLimiter> {
+    const limiter = new RateLimiter(120_000);
+    limiter.refused((await limiter.take())!);
+    return limiter;
+  }
+
+  it('a batch whose next free start lies beyond max_retry_seconds fails at once, unsent, with a transient error naming the pace', async () => {
+    const c = client({ limiter: await cutLimiter(), retry: { maxElapsedMs: 500 } });
+    const t = Date.now();
+    // The first takes the start due now; the second's is 1.18 s away, beyond its 0.5 s budget.
+    const [first, second] = await Promise.allSettled([c.sendEvents(EventBatch.of([event('b1')])), c.sendEvents(EventBatch.of([event('b2')]))]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status).toBe('rejected');
+    const e = (second as PromiseRejectedResult).reason as PinterestError;
+    expect(e).toBeInstanceOf(PinterestError);
+    expect(e.failureType).toBe('transient_error');
+    expect(e.message).toMatch(/^Pinterest did not accept a batch within max_retry_seconds \(0 attempts over 0 s\): after Pinterest's 429s requests start at most 0\.85 a second, and the next free start lies beyond that time\./);
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect(fake.acceptedEventIds()).toEqual(['b1']);
+  });
+
+  it('a cancel while a batch waits for its start ends the call at once, and the request is never sent', async () => {
+    const controller = new AbortController();
+    const c = client({ limiter: await cutLimiter(), signal: controller.signal });
+    const first = c.sendEvents(EventBatch.of([event('c1')]));
+    const waiting = c.sendEvents(EventBatch.of([event('c2')])); // its start is 1.18 s away
+    setTimeout(() => controller.abort(), 100);
+    const t = Date.now();
+    const e = await failure(waiting);
+    expect(e.failureType).toBe('transient_error');
+    expect(e.message).toMatch(/cancelled/);
+    expect(Date.now() - t).toBeLessThan(700);
+    await first.catch(() => undefined);
+    expect(fake.requests.map((r) => (r.body as { data: { event_id: string }[] }).data[0].event_id)).toEqual(['c1']);
+  });
+});
+
 describe('OAuth refresh shared by concurrent requests', () => {
   it('four requests meeting a 401 at once cause one refresh; each is retried with the new token', async () => {
     fake.tokens.set('stale', { kind: 'oauth', accounts: [FAKE_DEFAULTS.adAccountId], expiresAfterRequests: 0 });
@@ -248,71 +287,126 @@ describe('RateLimiter', () => {
     vi.useRealTimers();
   });
 
-  it('after a 429, paces starts just under the rate refused; cuts again only for a request started after the cut; rises every 10 s without one', async () => {
+  /** Takes a start and returns it (a RequestStart is always granted without notAfter). */
+  async function take(limiter: RateLimiter): Promise<RequestStart> {
+    return (await limiter.take())!;
+  }
+
+  it('after a 429, paces starts just under the rate refused; cuts again only for a start reserved after the cut; rises every 10 s without one', async () => {
     vi.useFakeTimers({ now: 3_000_000 });
     const limiter = new RateLimiter(120_000); // 0.5 ms apart: only the pace matters
     const t0 = Date.now();
-    const starts: number[] = [];
+    const starts: RequestStart[] = [];
     // 11 starts 100 ms apart (t = 0 ... 1000 ms); the last is refused. The second before it, itself included, holds 10.
     for (let i = 0; i < 11; i++) {
-      starts.push((await limiter.take()) - t0);
+      starts.push(await take(limiter));
       await vi.advanceTimersByTimeAsync(100);
     }
-    expect(starts).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(starts.map((st) => st.at - t0)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
     expect(limiter.pace).toBeUndefined();
-    expect(limiter.refused(t0 + 1000)).toBe(true);
+    expect(limiter.refused(starts[10])).toBe(true);
     expect(limiter.pace).toEqual({ perSecond: 8.5, firstRefusedAt: 10, cuts: 1 });
-    // A refusal of a request started before that cut says nothing about the new pace.
-    expect(limiter.refused(t0 + 900)).toBe(false);
+    // A refusal of a request reserved before that cut says nothing about the new pace.
+    expect(limiter.refused(starts[9])).toBe(false);
     expect(limiter.pace?.cuts).toBe(1);
     // Starts are now 1000 / 8.5 = 117.6 ms apart (the first at once: the limiter was idle).
     const t1 = Date.now();
-    const paced = Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+    const paced = Promise.all([take(limiter), take(limiter), take(limiter)]);
     await vi.advanceTimersByTimeAsync(300);
-    const gaps = (await paced).map((t) => t - t1);
-    [0, 1000 / 8.5, 2000 / 8.5].forEach((g, i) => expect(gaps[i]).toBeCloseTo(g, 6));
-    // A request started after the cut and refused cuts by 15%.
-    expect(limiter.refused(t1 + 1000 / 8.5)).toBe(true);
+    const after = await paced;
+    [0, 1000 / 8.5, 2000 / 8.5].forEach((g, i) => expect(after[i].at - t1).toBeCloseTo(g, 6));
+    // A request reserved after the cut and refused cuts by 15%.
+    expect(limiter.refused(after[1])).toBe(true);
     expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85, 10);
     expect(limiter.pace?.cuts).toBe(2);
     // 10 s without a cut: 2% more.
-    const secondCut = Date.now();
+    const pending = take(limiter);
+    await vi.advanceTimersByTimeAsync(200);
+    const reservedAfterSecondCut = await pending;
     await vi.advanceTimersByTimeAsync(10_000);
-    await limiter.take();
+    await take(limiter);
     expect(limiter.pace?.perSecond).toBeCloseTo(8.5 * 0.85 * 1.02, 10);
-    // A raise is not a cut: a request started after the last cut, before the raise, and refused cuts again.
-    expect(limiter.refused(secondCut + 1)).toBe(true);
+    // A raise is not a cut: a request reserved after the last cut, before the raise, and refused cuts again.
+    expect(limiter.refused(reservedAfterSecondCut)).toBe(true);
     const third = 8.5 * 0.85 * 1.02 * 0.85;
     expect(limiter.pace?.perSecond).toBeCloseTo(third, 10);
     expect(limiter.pace?.cuts).toBe(3);
     // The rises start again at 2% after a cut, then double each period (4%, 8%, ...) up to 50%: 40 s, four rises.
     await vi.advanceTimersByTimeAsync(40_000);
-    await limiter.take();
+    await take(limiter);
     expect(limiter.pace?.perSecond).toBeCloseTo(third * 1.02 * 1.04 * 1.08 * 1.16, 10);
     await vi.advanceTimersByTimeAsync(30_000);
-    await limiter.take();
+    await take(limiter);
     expect(limiter.pace?.perSecond).toBeCloseTo(third * 1.02 * 1.04 * 1.08 * 1.16 * 1.32 * 1.5 * 1.5, 10);
+  });
+
+  it('the first pace counts the starts of the second before the refused request, however late its 429 comes back', async () => {
+    vi.useFakeTimers({ now: 3_500_000 });
+    const limiter = new RateLimiter(120_000);
+    const starts: RequestStart[] = [];
+    // 10 a second for 3 s; the 429 to the start at 1,000 ms comes back 2 s later (slow answers), after 20 more starts.
+    for (let i = 0; i <= 30; i++) {
+      starts.push(await take(limiter));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(limiter.refused(starts[10])).toBe(true);
+    expect(limiter.pace).toEqual({ perSecond: 8.5, firstRefusedAt: 10, cuts: 1 });
+  });
+
+  it('starts reserved before a hold are reserved again after it, at the pace; they cut nothing more when refused; a hold is no time without 429s', async () => {
+    vi.useFakeTimers({ now: 3_700_000 });
+    const limiter = new RateLimiter(600); // 100 ms apart
+    const t0 = Date.now();
+    const burst: RequestStart[] = [];
+    for (let i = 0; i < 10; i++) {
+      burst.push(await take(limiter));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    // 8 more requests queue at 100 ms spacing; then the last of the burst is refused, with a 1 s Retry-After.
+    const queued = Array.from({ length: 8 }, () => take(limiter));
+    limiter.holdFor(1000);
+    expect(limiter.refused(burst[9])).toBe(true); // 10 starts in its second: 8.5 a second
+    await vi.advanceTimersByTimeAsync(3000);
+    const q = await Promise.all(queued);
+    // The first was due at once and started before the 429; none of the others starts within the hold (it ends
+    // 2,000 ms after t0): they follow it at the new pace instead of at the 100 ms reserved before.
+    expect(q.map((st) => st.at - t0)).toEqual([1000, ...Array.from({ length: 7 }, (_, k) => expect.closeTo(2000 + (k * 1000) / 8.5, 6))]);
+    // Reserved again after the cut, so a refusal of one of them would cut again; a start of the burst does not.
+    expect(limiter.refused(burst[8])).toBe(false);
+    // A hold of a minute (X-RateLimit-Reset of a per-minute window) does not count as a minute without 429s.
+    limiter.holdFor(60_000);
+    await vi.advanceTimersByTimeAsync(61_000);
+    const pair = Promise.all([take(limiter), take(limiter)]);
+    await vi.advanceTimersByTimeAsync(200);
+    const next = await pair;
+    expect(next[1].at - next[0].at).toBeCloseTo(1000 / 8.5, 6);
+  });
+
+  it('a start beyond notAfter is refused at once and reserves nothing', async () => {
+    vi.useFakeTimers({ now: 3_900_000 });
+    const limiter = new RateLimiter(60); // 1 s apart
+    const first = await take(limiter);
+    expect(await limiter.take(undefined, first.at + 500)).toBeUndefined();
+    const t = Date.now();
+    const second = limiter.take(undefined, first.at + 1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await second)?.at).toBe(t + 1000);
   });
 
   it('a pace never starts requests faster than requests_per_minute, and its spacing is time-scaled like backoff waits', async () => {
     vi.useFakeTimers({ now: 4_000_000 });
     const slow = new RateLimiter(30); // 2 s apart
-    const t0 = Date.now();
-    await slow.take();
-    slow.refused(t0); // one start in the second: pace 0.85/s, 1.18 s apart, faster than the configured 2 s
-    const s = Promise.all([slow.take(), slow.take()]);
+    const first = await take(slow);
+    slow.refused(first); // one start in the second: pace 0.85/s, 1.18 s apart, faster than the configured 2 s
+    const s2 = Promise.all([take(slow), take(slow)]);
     await vi.advanceTimersByTimeAsync(5000);
-    expect((await s).map((t) => t - t0)).toEqual([2000, 4000]);
+    expect((await s2).map((st) => st.at - first.at)).toEqual([2000, 4000]);
     const scaled = new RateLimiter(120_000, { timeScale: 0.01 });
-    const t1 = Date.now();
-    await scaled.take();
-    scaled.refused(t1); // 0.85/s: 1,176 ms apart, scaled to 11.8 ms
-    const t2 = Date.now();
-    const p = Promise.all([scaled.take(), scaled.take()]);
+    scaled.refused(await take(scaled)); // 0.85/s: 1,176 ms apart, scaled to 11.8 ms
+    const p = Promise.all([take(scaled), take(scaled)]);
     await vi.advanceTimersByTimeAsync(100);
     const [a, b] = await p;
-    expect(b - a).toBeCloseTo((1000 / 0.85) * 0.01, 6);
-    expect(a - t2).toBeLessThanOrEqual((1000 / 0.85) * 0.01);
+    expect(b.at - a.at).toBeCloseTo((1000 / 0.85) * 0.01, 6);
   });
 
   it('is shared by every request of one client, retries included', async () => {
