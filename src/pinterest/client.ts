@@ -324,8 +324,10 @@ export class PinterestClient {
     let lastProblem = '';
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      // The start must leave the batch within max_retry_seconds: a pace cut by 429s can put the next one far out.
-      const startedAt = await limiter.take(signal, Date.now() + Math.max(0, retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale)));
+      // Once 429s have cut the pace, the start must leave the batch within max_retry_seconds: a pace cut again and
+      // again can put it far out. (Waiting for requests_per_minute alone, the user's own setting, never fails a batch.)
+      const notAfter = limiter.pace === undefined ? undefined : Date.now() + Math.max(0, retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale));
+      const startedAt = await limiter.take(signal, notAfter);
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
       if (startedAt === undefined) {
         const pace = limiter.pace;
