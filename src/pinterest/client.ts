@@ -280,7 +280,7 @@ export class PinterestClient {
     for (let refreshed = false; ; refreshed = true) {
       const start = await limiter.take(signal, Date.now() + timeoutMs);
       if (start === undefined || signal?.aborted) {
-        const why = signal?.aborted ? 'the sync was cancelled' : `its rate limit leaves no start within ${Math.round(timeoutMs / 1000)} s`;
+        const why = signal?.aborted ? 'the sync was cancelled' : `after Pinterest's 429s, no request can start within ${Math.round(timeoutMs / 1000)} s`;
         throw new PinterestError(`Could not read from Pinterest (${why}).`, 'transient_error', { reason: signal?.aborted ? 'cancelled' : 'rate_limited' });
       }
       let a: Answer;
@@ -324,16 +324,16 @@ export class PinterestClient {
     let lastProblem = '';
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      // Once 429s have cut the pace, the start must leave the batch within max_retry_seconds: a pace cut again and
-      // again can put it far out. (Waiting for requests_per_minute alone, the user's own setting, never fails a batch.)
-      const notAfter = limiter.pace === undefined ? undefined : Date.now() + Math.max(0, retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale));
-      const startedAt = await limiter.take(signal, notAfter);
+      // While a pace cut by 429s binds, the start must leave the batch within max_retry_seconds: a pace cut again and
+      // again can put it far out. (Waiting for requests_per_minute, the user's own setting, never fails a batch.)
+      const budgetLeftMs = retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale);
+      const startedAt = await limiter.take(signal, Date.now() + Math.max(0, budgetLeftMs));
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
       if (startedAt === undefined) {
-        const pace = limiter.pace;
+        const pace = limiter.pace!.perSecond.toPrecision(2);
+        const tried = attempt === 0 ? 'Could not send a batch' : `Pinterest did not accept a batch after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${lastProblem}), and could not send it again`;
         throw new PinterestError(
-          `Pinterest did not accept a batch within max_retry_seconds (${attempt} attempt${attempt === 1 ? '' : 's'} over ${Math.round((Date.now() - started) / 1000)} s${attempt > 0 ? `, last: ${lastProblem}` : ''}): ` +
-            `after Pinterest's 429s requests start at most ${pace ? pace.perSecond.toPrecision(2) : '?'} a second, and the next free start lies beyond that time. ` +
+          `${tried} within max_retry_seconds (${Math.round(retry.maxElapsedMs / 1000)} s): after Pinterest's 429s requests start at most ${pace} a second, and the next free start lies beyond that budget. ` +
             'Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.',
           'transient_error',
           { reason: 'rate_limited' },

@@ -164,14 +164,17 @@ export class RateLimiter {
    * Resolves when the caller may start a request, with that start (see {@link RequestStart}); early, without error,
    * when `signal` aborts (the caller checks it). A start reserved before a hold ({@link holdFor}) that ends after it
    * is reserved again after the hold.
-   * @param notAfter the latest start the caller can use (clock ms): when the next free start is later, resolves at
-   *   once with undefined and reserves nothing (e.g. it lies beyond the time budget of a batch)
+   * @param notAfter the latest start the caller can use (clock ms), binding only while the learned pace is slower than
+   *   `requests_per_minute` (waiting for the user's own rate never fails a caller): when the next free start is later,
+   *   resolves at once with undefined and reserves nothing (e.g. it lies beyond the time budget of a batch)
    */
   async take(signal?: AbortSignal, notAfter = Number.POSITIVE_INFINITY): Promise<RequestStart | undefined> {
     for (;;) {
       const now = this.clock();
+      // Cancelled: the caller gives up; reserve nothing.
+      if (signal?.aborted) return { at: now, cutsBefore: this.paced?.cuts ?? 0 };
       const slot = Math.max(now, this.next);
-      if (slot > notAfter) return undefined;
+      if (slot > notAfter && this.paceBinds) return undefined;
       const holds = this.holds;
       const cutsBefore = this.paced?.cuts ?? 0;
       this.next = slot + this.spacingMs(slot);
@@ -226,6 +229,11 @@ export class RateLimiter {
       if (t > from && t <= to) n++;
     }
     return n;
+  }
+
+  /** True while a pace learned from 429s spaces starts more widely than `requests_per_minute`. */
+  get paceBinds(): boolean {
+    return this.paced !== undefined && (1000 / this.paced.perSecond) * this.timeScale > this.intervalMs;
   }
 
   /** Spacing of the start after one at `at` (ms): the configured interval or the pace, whichever is slower. */

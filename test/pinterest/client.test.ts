@@ -218,7 +218,7 @@ describe('the request pace and the batch budget', () => {
     const e = (second as PromiseRejectedResult).reason as PinterestError;
     expect(e).toBeInstanceOf(PinterestError);
     expect(e.failureType).toBe('transient_error');
-    expect(e.message).toMatch(/^Pinterest did not accept a batch within max_retry_seconds \(0 attempts over 0 s\): after Pinterest's 429s requests start at most 0\.85 a second, and the next free start lies beyond that time\./);
+    expect(e.message).toMatch(/^Could not send a batch within max_retry_seconds \(1 s\): after Pinterest's 429s requests start at most 0\.85 a second, and the next free start lies beyond that budget\./);
     expect(Date.now() - t).toBeLessThan(1000);
     expect(fake.acceptedEventIds().filter((id) => id.startsWith('b'))).toEqual(['b1']);
   });
@@ -228,6 +228,19 @@ describe('the request pace and the batch budget', () => {
     const out = await Promise.all(['q1', 'q2', 'q3'].map((id) => c.sendEvents(EventBatch.of([event(id)]))));
     expect(out.flat().map((o) => o.status)).toEqual(['processed', 'processed', 'processed']);
     expect(fake.acceptedEventIds().filter((id) => id.startsWith('q')).sort()).toEqual(['q1', 'q2', 'q3']);
+  });
+
+  it('after a 429, waiting for requests_per_minute still fails no batch while it is slower than the pace', async () => {
+    fake.script([{ status: 429 }]);
+    // 1 s apart; the pace after the 429 (0.85 a second, time-scaled to 1.2 ms apart) is faster than that. The budget
+    // covers the 429's backoff (at most 1 s unscaled) but not the 2-3 s the last batch waits for requests_per_minute.
+    const limiter = new RateLimiter(60, { timeScale: 0.001 });
+    const c = client({ limiter, retry: { maxElapsedMs: 1500 } });
+    await c.sendEvents(EventBatch.of([event('p0')]));
+    expect(limiter.pace?.cuts).toBe(1);
+    const out = await Promise.all(['p1', 'p2', 'p3'].map((id) => c.sendEvents(EventBatch.of([event(id)]))));
+    expect(out.flat().map((o) => o.status)).toEqual(['processed', 'processed', 'processed']);
+    expect(fake.acceptedEventIds().filter((id) => id.startsWith('p')).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
   });
 
   it('a cancel while a batch waits for its start ends the call at once, and the request is never sent', async () => {
@@ -391,15 +404,22 @@ describe('RateLimiter', () => {
     expect(next[1].at - next[0].at).toBeCloseTo(1000 / 8.5, 6);
   });
 
-  it('a start beyond notAfter is refused at once and reserves nothing', async () => {
+  it('while the pace binds, a start beyond notAfter is refused at once and reserves nothing; without a pace notAfter is not binding', async () => {
     vi.useFakeTimers({ now: 3_900_000 });
     const limiter = new RateLimiter(60); // 1 s apart
     const first = await take(limiter);
+    limiter.refused(first); // 0.85 a second: 1,176 ms apart, slower than requests_per_minute
+    expect(limiter.paceBinds).toBe(true);
     expect(await limiter.take(undefined, first.at + 500)).toBeUndefined();
-    const t = Date.now();
     const second = limiter.take(undefined, first.at + 1000);
     await vi.advanceTimersByTimeAsync(1000);
-    expect((await second)?.at).toBe(t + 1000);
+    expect((await second)?.at).toBe(first.at + 1000);
+    // Without a pace, the wait for requests_per_minute alone never refuses a start.
+    const plain = new RateLimiter(60);
+    const p1 = await take(plain);
+    const p2 = plain.take(undefined, p1.at + 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect((await p2)?.at).toBe(p1.at + 1000);
   });
 
   it('a pace never starts requests faster than requests_per_minute, and its spacing is time-scaled like backoff waits', async () => {
