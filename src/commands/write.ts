@@ -114,7 +114,7 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;
   } finally {
-    if (pace !== undefined && pace.cuts > 1) out.log('INFO', paceSummary(session.client.pace ?? pace));
+    if (pace !== undefined && pace.cuts > 1) out.log('INFO', paceSummary(session.client.pace ?? pace, session.client.maxStartsPerSecond));
     report.closingWarnings();
     await session.close();
   }
@@ -165,9 +165,13 @@ function paceMessage(p: Pace): string {
   );
 }
 
-/** End of a sync whose pace was cut more than once (one INFO line). */
-function paceSummary(p: Pace): string {
-  return `Request pace after Pinterest's 429s: cut ${p.cuts} times, at most ${perSecond(p.perSecond)} requests a second at the end.`;
+/**
+ * End of a sync whose pace was cut more than once (one INFO line). `maxPerSecond`: the starts per second allowed at
+ * the end, the pace or requests_per_minute, whichever is slower (the pace keeps rising without 429s).
+ */
+function paceSummary(p: Pace, maxPerSecond: number): string {
+  const limit = maxPerSecond < p.perSecond ? ' (requests_per_minute)' : '';
+  return `Request pace after Pinterest's 429s: cut ${p.cuts} times, at most ${perSecond(maxPerSecond)} requests a second at the end${limit}.`;
 }
 
 /** A rate for a log line: two significant digits below 10, whole numbers above. */

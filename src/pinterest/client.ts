@@ -122,6 +122,11 @@ export class PinterestClient {
     return this.opts.limiter.pace;
   }
 
+  /** The most request starts per second allowed now (see RateLimiter.maxStartsPerSecond). */
+  get maxStartsPerSecond(): number {
+    return this.opts.limiter.maxStartsPerSecond;
+  }
+
   /**
    * Sends up to 1,000 events with `POST /ad_accounts/{id}/events` and returns one outcome per event, in order.
    *

@@ -231,6 +231,12 @@ export class RateLimiter {
     return n;
   }
 
+  /** The most request starts per second allowed now: `requests_per_minute` / 60, or the pace when it is slower. */
+  get maxStartsPerSecond(): number {
+    const configured = 1000 / this.intervalMs;
+    return this.paced === undefined ? configured : Math.min(configured, this.paced.perSecond);
+  }
+
   /** True while a pace learned from 429s spaces starts more widely than `requests_per_minute`. */
   get paceBinds(): boolean {
     return this.paced !== undefined && (1000 / this.paced.perSecond) * this.timeScale > this.intervalMs;
