@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import type { EventBatch } from './event-batch.js';
 import { HTTP_TIMEOUTS, misdirectedAnswer, requestWithDeadline, UnusableAnswer } from './http.js';
-import { RateLimiter, retryDelayMs, sleep, type Pace, type RetryPolicy } from './retry.js';
+import { RateLimiter, retryDelayMs, sleep, type Pace, type RequestStart, type RetryPolicy } from './retry.js';
 
 /** Pinterest's answer for one event (ConversionApiResponse.events[i]); "" and null messages become undefined. */
 export interface EventOutcome {
@@ -274,7 +274,8 @@ export class PinterestClient {
    *
    * @returns Pinterest's answer whatever its status other than 401 (body parsed as JSON, undefined when it is not JSON)
    * @throws PinterestError `transient_error` when Pinterest could not be reached or did not answer within `timeoutMs`
-   *   (`details.reason`: the network error code, or "timeout"); `config_error` for a 401 that a refresh cannot cure,
+   *   (`details.reason`: the network error code, or "timeout"), when a pace cut by 429s leaves no start within
+   *   `timeoutMs` ("rate_limited"), or when the sync is cancelled ("cancelled"); `config_error` for a 401 that a refresh cannot cure,
    *   or a refused refresh (as {@link sendEvents})
    */
   async readOnce(subPath: string, query: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown; requestId?: string }> {
@@ -329,21 +330,7 @@ export class PinterestClient {
     let lastProblem = '';
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      // While a pace cut by 429s binds, the start must leave the batch within max_retry_seconds: a pace cut again and
-      // again can put it far out. (Waiting for requests_per_minute, the user's own setting, never fails a batch.)
-      const budgetLeftMs = retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale);
-      const startedAt = await limiter.take(signal, Date.now() + Math.max(0, budgetLeftMs));
-      if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
-      if (startedAt === undefined) {
-        const pace = limiter.pace!.perSecond.toPrecision(2);
-        const tried = attempt === 0 ? 'Could not send a batch' : `Pinterest did not accept a batch after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${lastProblem}), and could not send it again`;
-        throw new PinterestError(
-          `${tried} within max_retry_seconds (${Math.round(retry.maxElapsedMs / 1000)} s): after Pinterest's 429s requests start at most ${pace} a second, and the next free start lies beyond that budget. ` +
-            'Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.',
-          'transient_error',
-          { reason: 'rate_limited' },
-        );
-      }
+      const startedAt = await this.startWithinBudget(attempt, retry.maxElapsedMs - (Date.now() - started - sleptMs + sleptMs / retry.timeScale), lastProblem);
       hooks?.onRequest?.();
       firstSentAt ??= performance.now();
       let a: Answer | undefined;
@@ -424,6 +411,30 @@ export class PinterestClient {
       await sleep(delay, signal);
       sleptMs += Date.now() - before;
     }
+  }
+
+  /**
+   * Waits for the rate limiter's next start for attempt `attempt` of a call (0-based) that has `budgetLeftMs` (ms,
+   * unscaled) of its max_retry_seconds left. While a pace cut by 429s binds, the start must lie within that budget: a
+   * pace cut again and again can put it far out. (Waiting for requests_per_minute, the user's own setting, never
+   * fails a call.)
+   * @param lastProblem what the previous attempt met (for the error message)
+   * @throws PinterestError `transient_error` when the sync is cancelled while waiting, or no start lies within the
+   *   budget (`details.reason` "rate_limited")
+   */
+  private async startWithinBudget(attempt: number, budgetLeftMs: number, lastProblem: string): Promise<RequestStart> {
+    const { limiter, signal, retry } = this.opts;
+    const start = await limiter.take(signal, Date.now() + Math.max(0, budgetLeftMs));
+    if (signal?.aborted) throw new PinterestError('The sync was cancelled before Pinterest confirmed every batch.', 'transient_error');
+    if (start !== undefined) return start;
+    const pace = limiter.pace!.perSecond.toPrecision(2);
+    const tried = attempt === 0 ? 'Could not send a batch' : `Pinterest did not accept a batch after ${attempt} attempt${attempt === 1 ? '' : 's'} (last: ${lastProblem}), and could not send it again`;
+    throw new PinterestError(
+      `${tried} within max_retry_seconds (${Math.round(retry.maxElapsedMs / 1000)} s): after Pinterest's 429s requests start at most ${pace} a second, and the next free start lies beyond that budget. ` +
+        'Airbyte will retry the sync from the last saved state; events already sent carry the same event_id and are de-duplicated by Pinterest.',
+      'transient_error',
+      { reason: 'rate_limited' },
+    );
   }
 
   /**
