@@ -62,7 +62,6 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
   }
   // In-flight batches follow Pinterest's latency and pushback, up to max_concurrent_requests.
   const concurrency = new AdaptiveConcurrency({ max: config.max_concurrent_requests });
-  let pace: Pace | undefined;
   const session = openPinterestSession(config, raw, out, {
     hooks: {
       onRequest: () => {
@@ -80,7 +79,6 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
       },
       onPace: (p) => {
         if (p.cuts === 1) out.log('INFO', paceMessage(p));
-        pace = p;
       },
     },
   });
@@ -114,7 +112,8 @@ export async function runWriteCommand(out: AirbyteOutput, o: WriteCommandOptions
     if (!result.error && !result.cancelled && !config.test_mode) await reportEventQuality(session, config, out, report.identifierCoverage());
     return result;
   } finally {
-    if (pace !== undefined && pace.cuts > 1) out.log('INFO', paceSummary(session.client.pace ?? pace, session.client.maxStartsPerSecond));
+    const pace = session.client.pace;
+    if (pace !== undefined && pace.cuts > 1) out.log('INFO', paceSummary(pace, session.client.maxStartsPerSecond));
     report.closingWarnings();
     await session.close();
   }

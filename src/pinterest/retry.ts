@@ -134,9 +134,8 @@ export class RateLimiter {
   private raisedAt = 0;
   /** The next rise (a share of the pace). */
   private nextRaise = PACE_RAISE;
-  /** End of the latest hold (ms), and how many holds there were. */
+  /** End of the latest hold (ms). A start reserved before it can only lie before it when the hold came later. */
   private heldUntil = 0;
-  private holds = 0;
 
   private readonly clock: () => number;
   private readonly timeScale: number;
@@ -175,11 +174,11 @@ export class RateLimiter {
       if (signal?.aborted) return { at: now, cutsBefore: this.paced?.cuts ?? 0 };
       const slot = Math.max(now, this.next);
       if (slot > notAfter && this.paceBinds) return undefined;
-      const holds = this.holds;
       const cutsBefore = this.paced?.cuts ?? 0;
       this.next = slot + this.spacingMs(slot);
       if (slot > now) await sleep(slot - now, signal);
-      if (!signal?.aborted && this.holds !== holds && this.heldUntil > slot) continue;
+      // A hold set while this start waited (one set before lies at or before the slot, as `next` follows it).
+      if (!signal?.aborted && this.heldUntil > slot) continue;
       const ring = this.recentStarts;
       if (ring !== undefined) ring[this.startsSeen++ % RECENT_STARTS] = slot;
       return { at: slot, cutsBefore };
@@ -193,7 +192,6 @@ export class RateLimiter {
    */
   holdFor(ms: number): void {
     this.heldUntil = Math.max(this.heldUntil, this.clock() + ms);
-    this.holds++;
     this.next = Math.max(this.next, this.heldUntil);
     if (this.paced !== undefined) this.raisedAt = Math.max(this.raisedAt, this.heldUntil);
   }
