@@ -522,7 +522,7 @@ function message(v: unknown): string | undefined {
 }
 
 /** The outcome of an event processed without an error or warning message, shared (frozen). */
-const PROCESSED: EventOutcome = Object.freeze({ status: 'processed' });
+export const PROCESSED: EventOutcome = Object.freeze({ status: 'processed' });
 
 /** Per-event statuses Pinterest documents (OpenAPI 5.23, ConversionApiResponse.events[].status). */
 const KNOWN_EVENT_STATUSES = new Set(['processed', 'failed']);

@@ -25,7 +25,7 @@ const MIN_CAPACITY = 1024;
 /** Largest first capacity taken from a caller's hint (bytes): a batch of huge events must not pin its size on the next. */
 const MAX_INITIAL_CAPACITY = 4 * 1024 * 1024;
 /** Most buffers kept for reuse: twice the most requests in flight (max_concurrent_requests is at most 16). */
-const MAX_SPARE_BUFFERS = 32;
+export const MAX_SPARE_BUFFERS = 32;
 
 /** Buffers of released batches, for the next batches. */
 const spareBuffers: Buffer[] = [];

@@ -1,6 +1,6 @@
 import type { RecordTicket } from '../airbyte/state-ledger.js';
-import type { EventOutcome } from '../pinterest/client.js';
-import { EventBatch } from '../pinterest/event-batch.js';
+import { PROCESSED, type EventOutcome } from '../pinterest/client.js';
+import { EventBatch, MAX_SPARE_BUFFERS } from '../pinterest/event-batch.js';
 import type { AdaptiveConcurrency } from './concurrency.js';
 import type { InFlightSlots } from './in-flight.js';
 import type { RejectedRow } from './rejections.js';
@@ -45,9 +45,8 @@ interface RowColumns {
   runOf: Uint16Array;
 }
 
-/** Columns of settled batches, for the next ones: at most as many as buffers (see event-batch.ts). */
+/** Columns of settled batches, for the next ones: at most as many as spare buffers (see event-batch.ts). */
 const spareColumns: RowColumns[] = [];
-const MAX_SPARE_COLUMNS = 32;
 
 function takeColumns(): RowColumns {
   return (
@@ -153,7 +152,7 @@ export class Batch {
     this.events.release();
     const c = this.columns;
     this.columns = undefined;
-    if (c !== undefined && spareColumns.length < MAX_SPARE_COLUMNS) spareColumns.push(c);
+    if (c !== undefined && spareColumns.length < MAX_SPARE_BUFFERS) spareColumns.push(c);
   }
 
   private live(): RowColumns {
@@ -268,8 +267,7 @@ export class Batcher {
   }
 }
 
-/** Dry run: `n` outcomes of events processed without a message (one shared frozen object). */
+/** Dry run: `n` outcomes of events processed without a message (the client's one shared frozen outcome). */
 function processedOutcomes(n: number): EventOutcome[] {
-  return new Array<EventOutcome>(n).fill(DRY_RUN_PROCESSED);
+  return new Array<EventOutcome>(n).fill(PROCESSED);
 }
-const DRY_RUN_PROCESSED: EventOutcome = Object.freeze({ status: 'processed' });
