@@ -351,6 +351,21 @@ describe('fake Pinterest: fault script', () => {
     const c = (await (await fetch(`${origin}/_fake/counters`)).json()) as any;
     expect(c.byStatus['503']).toBe(1);
     expect(c.requests).toBe(1);
+    expect((await postEvents(fake, [event('b')])).status).toBe(200);
+    const a = (await (await fetch(`${origin}/_fake/accepted`)).json()) as any;
+    expect(a.accepted.map((e: any) => e.event_id)).toEqual(['b']);
+    expect(a.accepted[0]).toEqual(event('b'));
+    expect(a.test_events).toEqual([]);
+  });
+
+  it('answers 409 on /_fake/accepted when it keeps counters only', async () => {
+    const bare = await startFakePinterest({ recordBodies: false });
+    try {
+      const r = await fetch(`${bare.url.replace(/\/v5$/, '')}/_fake/accepted`);
+      expect(r.status).toBe(409);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

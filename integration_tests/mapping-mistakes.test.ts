@@ -53,8 +53,9 @@ describe('a streams[] name that matches no stream', () => {
     const last = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message)).at(-1);
     expect(last).toBe(
       '100.0% OF THE RECORDS WERE REJECTED (4 of 4), and their states were saved, so Airbyte will not send them again. ' +
-        'Usually a field mapping or a streams[] name is wrong: see the reasons above, fix the config, check it with write --dry-run, then re-sync these streams. ' +
-        'Set max_rejected_percent to make such a sync fail instead.',
+        'Most rejected records: 4 × event_name: missing and no default_event_name configured. ' +
+        'Usually a field mapping, default_event_name or a streams[] name is wrong. ' +
+        'Fix the cause, check it with write --dry-run, then re-sync these streams. Set max_rejected_percent to make such a sync fail instead.',
     );
   });
 });

@@ -5,6 +5,7 @@
  * rows it should have recorded.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { REASONS } from '../src/mapping/record-to-event.js';
 import { FAKE_DEFAULTS } from './fake-pinterest/server.js';
 import { invalidMessages } from './helpers/airbyte-protocol.js';
 import { describeRun, envFor, fakePerTest, ordersConfig } from './helpers/generated.js';
@@ -182,7 +183,7 @@ describe.concurrent('write with object_storage_config', () => {
     );
     expect(members).toBe(
       `{"stream":"members","namespace":"shop","record_number":1,"event_id":null,"event_id_derived":null,"primary_key":{"email":"${JANE_SHA256}"},"primary_key_hashed":["email"],` +
-        '"rejected_by":"mapping","rejected_reason":"event_time: not a recognizable timestamp","event":null}\n',
+        `"rejected_by":"mapping","rejected_reason":${JSON.stringify(REASONS.timeUnrecognizable)},"event":null}\n`,
     );
     for (const text of [orders, members]) {
       expect(text).not.toContain('jane');

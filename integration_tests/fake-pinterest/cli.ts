@@ -13,7 +13,7 @@
  *
  * Prints one JSON line `{"url":"http://127.0.0.1:PORT/v5"}` on stdout once listening, serves until SIGTERM/SIGINT,
  * then prints one JSON line `{"counters":{...}}` and exits 0. Bodies are not recorded unless --record is given
- * (memory stays flat on long benchmarks). While it runs, `GET <origin>/_fake/counters`, `POST <origin>/_fake/script`
+ * (memory stays flat on long benchmarks). While it runs, `GET <origin>/_fake/accepted` (the events processed, with --record), `GET <origin>/_fake/counters`, `POST <origin>/_fake/script`
  * (body: Fault[] or {faults, oauth, eqs, advertiser_defined_events}) and `POST <origin>/_fake/reset` are available (see
  * server.ts).
  */

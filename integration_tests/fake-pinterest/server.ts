@@ -12,6 +12,8 @@
  *   mapped_conversion_type}]}` (OAuth tokens with `ads:read` only; OpenAPI 5.28).
  * - `GET  /v5/ad_accounts/{id}/conversion_eqs?lookback_period=1d|14d[&source_platform=..][&ingestion_source=..]` — Event
  *   Quality Score computed from the events processed so far (OAuth tokens with `ads:read` only; model in event-quality.ts).
+ * - `GET /_fake/accepted` — the events processed so far, as sent: `{accepted: [...], test_events: [...]}` (409 unless
+ *   recordBodies);
  * - `GET /_fake/counters`, `POST /_fake/script` (body: Fault[] or {faults, oauth?, eqs?, advertiser_defined_events?}), `POST /_fake/reset` — admin
  *   routes for out-of-process use (cli.ts); never recorded, never delayed, never faulted.
  *
@@ -1197,6 +1199,10 @@ class FakePinterestServer implements FakePinterest {
       res.end(payload);
     };
     if (method === 'GET' && path === '/_fake/counters') return reply(200, { ...this.counters, pendingFaults: this.pendingFaults() });
+    if (method === 'GET' && path === '/_fake/accepted') {
+      if (!this.recordBodies) return reply(409, { ok: false, message: 'accepted events are recorded only with --record (recordBodies)' });
+      return reply(200, { accepted: this.accepted.map((a) => a.event), test_events: this.testEvents.map((a) => a.event) });
+    }
     if (method === 'POST' && path === '/_fake/reset') {
       this.reset();
       return reply(200, { ok: true });

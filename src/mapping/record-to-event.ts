@@ -103,7 +103,8 @@ export const REASONS = {
   eventNameNotText: 'event_name: not a string',
   eventNameUnknown: 'event_name: not a known Pinterest event name',
   actionSource: 'action_source: must be one of web, app_android, app_ios, offline',
-  timeUnrecognizable: 'event_time: not a recognizable timestamp',
+  timeUnrecognizable:
+    'event_time: not a recognizable timestamp (read: ISO 8601 such as 2026-12-06T14:03:00Z or 2026-12-06 14:03:00+01:00, a date 2026-12-06, Unix seconds or milliseconds; cast other forms in the source)',
   timeFuture: 'event_time: in the future',
   timeNoEmittedAt: 'event_time: missing and the record has no usable emitted_at',
   timeMappedAbsent:

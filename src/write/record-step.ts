@@ -2,7 +2,8 @@ import type { AirbyteOutput } from '../airbyte/output.js';
 import type { AirbyteRecord } from '../airbyte/protocol.js';
 import type { RecordTicket } from '../airbyte/state-ledger.js';
 import type { ConnectorConfig } from '../config/config.js';
-import type { RecordMapResult } from '../mapping/record-to-event.js';
+import { parseTimestampSeconds } from '../mapping/coerce.js';
+import { WARNINGS, type RecordMapResult } from '../mapping/record-to-event.js';
 import type { Batcher } from './batches.js';
 import { EventIdRepeats } from './event-id-repeats.js';
 import { eventNameLabel, maskForLog, MAX_UNKNOWN_EVENT_NAMES_LOGGED, SAMPLE_NOTE } from './log-safety.js';
@@ -28,6 +29,47 @@ const EVENT_TIME_FROM_EMITTED_AT: StreamNoticeKind = {
   one: "maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
   many: "map no event_time and their records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
 };
+const EVENT_TIME_FROM_EMITTED_AT_BESIDE_TIME_COLUMNS: StreamNoticeKind = {
+  level: 'WARN',
+  one:
+    "maps no event_time, so each record's emitted_at (the time Airbyte read it) is used as the event time, but its records have columns that look like times. " +
+    'If one of them holds the time of the conversion, map it to event_time in field_mapping; otherwise every row is dated when it was read (a table with history would be sent as conversions of today).',
+  many:
+    "map no event_time, so each record's emitted_at is used as the event time, but their records have columns that look like times: map the one that holds the time of the conversion to event_time.",
+};
+
+/** Most column names a time-column notice lists, and the most characters of each. */
+const TIME_COLUMNS_LISTED = 5;
+const TIME_COLUMN_NAME_MAX = 64;
+/**
+ * Column names that usually hold a time: `placed_at`, `order_date`, `event_ts`, `updatedAt`, `timestamp`, `time`.
+ * `…_on` / `…On` (`created_on`) also counts when the value reads as a timestamp (`add_on` is not a time).
+ */
+const TIME_NAME = /(?:^|[_\-\s.])(?:at|time|timestamp|ts|date|datetime|dt)$/i;
+const TIME_NAME_CAMEL = /[a-z0-9](?:At|Time|Timestamp|Ts|Date|Datetime|DateTime)$/;
+const ON_NAME = /(?:^|[_\-\s.])on$|[a-z0-9]On$/i;
+
+/**
+ * Top-level columns of `data` that look like the time of a conversion, as a notice detail: ` Those columns: placed_at,
+ * updated_at.`; "" when none. A column counts when its value is a string or a number and its name looks like a time
+ * (TIME_NAME, TIME_NAME_CAMEL; ON_NAME only when the value reads as a timestamp); Airbyte's own `_airbyte_*` columns
+ * and keys with an `@` never. Names only, at most {@link TIME_COLUMNS_LISTED} of {@link TIME_COLUMN_NAME_MAX} characters; never values.
+ */
+export function timeLikeColumns(data: Record<string, unknown>): string {
+  const names: string[] = [];
+  let more = 0;
+  for (const key of Object.keys(data)) {
+    const v = data[key];
+    // A key with "@" is no column name ("x@y.at" would look like one): never logged.
+    if ((typeof v !== 'string' && typeof v !== 'number') || key.startsWith('_airbyte_') || key.includes('@')) continue;
+    const timeName = TIME_NAME.test(key) || TIME_NAME_CAMEL.test(key) || (ON_NAME.test(key) && typeof parseTimestampSeconds(v) === 'number');
+    if (!timeName) continue;
+    if (names.length < TIME_COLUMNS_LISTED) names.push(key.length > TIME_COLUMN_NAME_MAX ? `${key.slice(0, TIME_COLUMN_NAME_MAX)}…` : key);
+    else more++;
+  }
+  if (names.length === 0) return '';
+  return ` Those columns: ${names.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
+}
 
 /** What to do about repeated event_ids (Pinterest keeps one event per event_id). */
 const EVENT_ID_REPEAT_ADVICE =
@@ -97,7 +139,7 @@ export class RecordStep {
       return undefined;
     }
     const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
-    this.logNotices(ctx, position, result);
+    this.logNotices(ctx, position, result, rec.data);
     this.probeSameNames(ctx, rec.data, result);
     if (!result.ok) {
       const row = rowOf(ctx, position, result.reason, 'mapping');
@@ -157,16 +199,21 @@ export class RecordStep {
   }
 
   /** Mapping warnings (grouped), the emitted_at notice (once per stream), unknown event names (once per name). */
-  private logNotices(ctx: StreamContext, position: number, result: RecordMapResult): void {
+  private logNotices(ctx: StreamContext, position: number, result: RecordMapResult, data: Record<string, unknown>): void {
     const { report, out, config } = this.o;
-    for (const w of result.warnings) report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
+    for (const w of result.warnings) {
+      report.warn(`${w.message} (stream ${ctx.label})`, `record ${position} of stream ${ctx.label}`);
+      if (w.message === WARNINGS.oldEvent && result.ok) report.counts.oldEventTimes++;
+    }
     // Which event_time rule applies, once per stream: the mapping (then emitted_at is never used), or emitted_at.
     if (!ctx.timeNoticeLogged && ctx.mapper.eventTimeMapped) {
       ctx.timeNoticeLogged = true;
       this.notices.notice(EVENT_TIME_MAPPED, ctx.label);
     } else if (!ctx.timeNoticeLogged && result.usedEmittedAt) {
       ctx.timeNoticeLogged = true;
-      this.notices.notice(EVENT_TIME_FROM_EMITTED_AT, ctx.label);
+      const timeColumns = timeLikeColumns(data);
+      if (timeColumns) this.notices.notice(EVENT_TIME_FROM_EMITTED_AT_BESIDE_TIME_COLUMNS, ctx.label, timeColumns);
+      else this.notices.notice(EVENT_TIME_FROM_EMITTED_AT, ctx.label);
     }
     const unknown = result.unknownEventName;
     // Only the names logged are remembered: a column of distinct values (ids, free text) must not grow the set.

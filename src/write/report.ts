@@ -14,6 +14,9 @@ export const MAX_DISTINCT_MESSAGES = 200;
 export const OTHER_REASONS = `other reasons (more than ${MAX_DISTINCT_MESSAGES} distinct ones; each of the first 10 was logged where it occurred)`;
 export const OTHER_WARNINGS = `other warnings (more than ${MAX_DISTINCT_MESSAGES} distinct ones; only counted)`;
 
+/** The usual cause of most records rejected when their event_times are recent. */
+export const MAPPING_ADVICE = 'Usually a field mapping, default_event_name or a streams[] name is wrong.';
+
 /** The identifiers the end-of-sync coverage line reports: Pinterest user_data keys, and "ip+user_agent" (both present). */
 export const COVERED_IDENTIFIERS = ['em', 'ph', 'external_id', 'hashed_maids', 'click_id', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'ip+user_agent'] as const;
 export type CoveredIdentifier = (typeof COVERED_IDENTIFIERS)[number];
@@ -63,6 +66,8 @@ export class SyncReport {
     retries: 0,
     splits: 0,
     inFlightEvents: 0,
+    /** Events built whose event_time is older than 7 days (Pinterest is reported to refuse them; see OLD_EVENT_WARNING_SECONDS). */
+    oldEventTimes: 0,
   };
   /** Rejection reason shape ({@link reasonShape}) → count. */
   readonly rejections = new Map<string, number>();
@@ -140,6 +145,36 @@ export class SyncReport {
     return { events, percent };
   }
 
+  /**
+   * The most frequent rejection reasons, for error messages: "Most rejected records: 300 × <reason>; 5 × <reason>."
+   * (at most `top` reasons, by count; reasons are value-free, see {@link reject}). "" when nothing was rejected.
+   */
+  mainReasons(top = 2): string {
+    if (this.rejections.size === 0) return '';
+    const main = [...this.rejections]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([shape, n]) => {
+        const e = this.rejectionExamples.get(shape)!;
+        return `${n} × ${(e.varied ? shape : e.reason).replace(/\.$/, '')}`;
+      });
+    return `Most rejected records: ${main.join('; ')}.`;
+  }
+
+  /**
+   * Advice when events carried an event_time older than 7 days (counts.oldEventTimes), the usual cause of mass
+   * rejections on a first sync of a table with history; "" when there were none.
+   */
+  oldEventTimesAdvice(): string {
+    const n = this.counts.oldEventTimes;
+    if (n === 0) return '';
+    return (
+      `${n === 1 ? '1 event had' : `${n} events had`} an event_time older than 7 days, which Pinterest is reported to refuse: ` +
+      'Pinterest takes conversions of the last 7 days only, so on a first sync of a table with history, limit the source to the last 7 days ' +
+      '(a view with a WHERE on the time column, or an incremental sync whose cursor starts 7 days back).'
+    );
+  }
+
   get rejected(): number {
     return this.counts.rejectedByMapping + this.counts.rejectedByPinterest;
   }
@@ -202,9 +237,12 @@ export class SyncReport {
       this.out.log(
         'WARN',
         `${((100 * this.rejected) / settled).toFixed(1)}% OF THE RECORDS WERE REJECTED (${this.rejected} of ${settled}), and their states were saved, so Airbyte will not send them again. ` +
-          `Usually a field mapping or a streams[] name is wrong: see the reasons above, fix the config, check it with write --dry-run, then re-sync these streams. ` +
-          `Set max_rejected_percent to make such a sync fail instead.`,
+          `${this.mainReasons()} ${this.oldEventTimesAdvice() || MAPPING_ADVICE} ` +
+          `Fix the cause, check it with write --dry-run, then re-sync these streams. Set max_rejected_percent to make such a sync fail instead.`,
       );
+    }
+    if (opts.dryRun && this.counts.oldEventTimes > 0) {
+      this.out.log('WARN', `${this.oldEventTimesAdvice()} A dry run cannot apply Pinterest's own checks: a real sync would likely see these events rejected.`);
     }
     if (opts.testMode) {
       this.out.log('WARN', 'TEST MODE IS ON: every request carried test=true, so Pinterest validated these events but RECORDED NONE OF THEM. Turn test_mode off for a real sync.');

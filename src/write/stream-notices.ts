@@ -29,12 +29,13 @@ export class StreamNotices {
 
   /**
    * Logs `Stream <label> <kind.one>` while fewer than {@link STREAMS_NOTICED_ONE_BY_ONE} streams had a notice of this
-   * `kind`; the last one logged says that further streams are only counted. Call once per stream.
+   * `kind`; the last one logged says that further streams are only counted. `detail` (value-free text about this
+   * stream, e.g. column names) is appended to the line. Call once per stream.
    */
-  notice(kind: StreamNoticeKind, label: string): void {
+  notice(kind: StreamNoticeKind, label: string, detail = ''): void {
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
-    const message = `Stream ${label} ${kind.one}`;
+    const message = `Stream ${label} ${kind.one}${detail}`;
     if (n < STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, message);
     else if (n === STREAMS_NOTICED_ONE_BY_ONE) this.out.log(kind.level, `${message} (further streams with this notice are only counted)`);
   }

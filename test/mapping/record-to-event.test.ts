@@ -288,7 +288,9 @@ describe('event_time', () => {
   });
 
   it('rejects unrecognizable and future times', () => {
-    expect(reason(rec('last tuesday'))).toBe('event_time: not a recognizable timestamp');
+    expect(reason(rec('last tuesday'))).toBe(
+      'event_time: not a recognizable timestamp (read: ISO 8601 such as 2026-12-06T14:03:00Z or 2026-12-06 14:03:00+01:00, a date 2026-12-06, Unix seconds or milliseconds; cast other forms in the source)',
+    );
     expect(reason(rec(NOW + 61))).toBe('event_time: in the future');
     expect(okEvent(rec(NOW + 60)).event_time).toBe(NOW + 60);
   });
