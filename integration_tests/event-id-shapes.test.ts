@@ -1,6 +1,6 @@
 /**
  * An event_id is named in rejection lines, the grouped reasons and dry-run samples only when it is shaped like a key.
- * A mis-mapped column can hold a phone number, a date of birth or a card number written in groups of digits; those
+ * A mis-mapped column can hold a phone number (in digit groups or digits only), a date of birth or a card number; those
  * are keys to a regex of letters, digits and separators, so they are tested through the CLI here: none of them may
  * appear in the output, while order numbers and UUIDs still do. Build first: `npm run build`.
  */
@@ -10,8 +10,10 @@ import { runCli, writeTempJson, type CliResult } from './helpers/run-cli.js';
 
 /** Personal data shaped like keys: phones, dates of birth, a card and a national number in digit groups. */
 const WITHHELD = ['415-555-0135', '415.555.0135', '04/05/1985', '05.04.1985', '19850405', '4111-1111-1111-1111', '123-45-6789'];
+/** Phone numbers written as digits only: rejected for another reason (no identifier), as only 10 rows of a reason are logged. */
+const WITHHELD_DIGITS = ['14155550199', '07946095800'];
 /** Keys that stay shown. */
-const SHOWN = ['SO-104000', '123e4567-e89b-12d3-a456-426614174000', '20240105001'];
+const SHOWN = ['SO-104000', '123e4567-e89b-12d3-a456-426614174000', 'ORD-20240105001'];
 
 const config = {
   ad_account_id: '549755885175',
@@ -34,8 +36,10 @@ const catalog = {
 
 /** Every id twice: once without its mapped event_time (a rejection line), once valid (a dry-run sample). */
 function input(nowS: number): string {
-  return [...WITHHELD, ...SHOWN]
-    .flatMap((ref) => [{ ref, mail: 'a@example.com' }, { ref, mail: 'a@example.com', at: nowS - 600 }])
+  return [
+    ...[...WITHHELD, ...SHOWN].flatMap((ref) => [{ ref, mail: 'a@example.com' }, { ref, mail: 'a@example.com', at: nowS - 600 }]),
+    ...WITHHELD_DIGITS.flatMap((ref) => [{ ref, at: nowS - 600 }, { ref, mail: 'a@example.com', at: nowS - 600 }]),
+  ]
     .map((data) => JSON.stringify({ type: 'RECORD', record: { stream: 'orders', data, emitted_at: nowS * 1000 } }))
     .join('\n');
 }
@@ -61,7 +65,10 @@ describe('event_id shaped like personal data', () => {
       const r = runs[mode];
       expect(r.code).toBe(0);
       const out = `${r.stdout}\n${r.stderr}`;
-      expect(WITHHELD.filter((id) => out.includes(id))).toEqual([]);
+      expect([...WITHHELD, ...WITHHELD_DIGITS].filter((id) => out.includes(id))).toEqual([]);
+      // 14155550199 is the first row without an identifier: sha256("14155550199") starts 93117e7a.
+      const first = 2 * (WITHHELD.length + SHOWN.length) + 1;
+      expect(out).toContain(`record ${first} of stream orders (event_id <not shown, may be personal data: 11 characters, SHA-256 starts 93117e7a>) rejected: no usable identifier`);
       for (const id of SHOWN) expect(out).toContain(`record ${2 * (WITHHELD.length + SHOWN.indexOf(id)) + 1} of stream orders (event_id ${id}) rejected: event_time`);
       // 415-555-0135 is record 1, named by its length and SHA-256 prefix: sha256("415-555-0135") starts f4fdf2be.
       expect(out).toContain('record 1 of stream orders (event_id <not shown, may be personal data: 12 characters, SHA-256 starts f4fdf2be>) rejected: event_time');

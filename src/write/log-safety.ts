@@ -36,20 +36,6 @@ export const EVENT_NAME_VOCABULARY: ReadonlySet<string> = new Set(
 /** Longest unknown event name shown in a log line. */
 const MAX_SHOWN_EVENT_NAME_LENGTH = 64;
 
-/**
- * True for a machine identifier: snake_case, kebab-case, dotted or CamelCase, no spaces, letters only except a
- * numeric suffix of at most 3 digits (`signup_v2`, `checkout-step-3`, `OrderCompleted`). A single capitalized word
- * (`Zebediah`) is not one: it reads like a person's name unless the vocabulary knows it.
- */
-function isMachineIdentifier(name: string): boolean {
-  const m = /^([A-Za-z]+(?:[_.-]?[A-Za-z]+)*)(?:[_.-]?\d{1,3})?$/.exec(name);
-  if (!m) return false;
-  const letters = m[1];
-  if (/[_.-]/.test(letters) || !/[A-Z]/.test(letters)) return true;
-  // No separator and some capitals: CamelCase needs a hump (a capital after a lowercase letter).
-  return /[a-z][A-Z]/.test(letters);
-}
-
 /** True when every word of `name` (split at spaces, separators and CamelCase humps) is in the vocabulary. */
 function isMadeOfEventWords(name: string): boolean {
   const words = name
@@ -58,18 +44,28 @@ function isMadeOfEventWords(name: string): boolean {
     .split(/[\s_.:/-]+/)
     .filter(Boolean);
   if (words.length === 0) return false;
-  return words.every((w, i) => EVENT_NAME_VOCABULARY.has(w) || (i === words.length - 1 && i > 0 && /^\d{1,3}$/.test(w)));
+  // The last word may be a short number or version after an event word (`checkout-step-3`, `signup_v2`, `SignupV2`),
+  // or an event word with a short number (`CheckoutStep3`).
+  const last = words.length - 1;
+  return words.every(
+    (w, i) =>
+      EVENT_NAME_VOCABULARY.has(w) ||
+      (i === last && i > 0 && /^v?\d{1,3}$/.test(w)) ||
+      (i === last && /^[a-z]+\d{1,3}$/.test(w) && EVENT_NAME_VOCABULARY.has(w.replace(/\d+$/, ''))),
+  );
 }
 
 /**
  * An unknown event name as it may appear in a log line, or undefined when it must not be shown. A mis-mapped column
- * can put anything into event_name, and a person's name in Title Case looks like "Order Completed", so the shape
- * alone cannot decide: a name is shown only when it is a machine identifier (see isMachineIdentifier) or made of
- * {@link EVENT_NAME_VOCABULARY} words; never with "@" or a run of 4+ digits, never longer than 64 characters.
+ * can put anything into event_name, and no shape tells a label from a person's name or user name ("Order Completed"
+ * and "Jane Doe", "order_refunded" and "jane.doe", "zebediah"), so a name is shown only when it is made of
+ * {@link EVENT_NAME_VOCABULARY} words, in any case and joined by spaces, `_ . : / -` or CamelCase humps, with an
+ * optional short number or version last (`checkout-step-3`, `signup_v2`, `CheckoutStep3`); never with "@" or a run of 4+ digits,
+ * never longer than 64 characters.
  */
 export function eventNameForLog(name: string): string | undefined {
   if (name.length > MAX_SHOWN_EVENT_NAME_LENGTH || /@|\d{4}/.test(name)) return undefined;
-  return isMachineIdentifier(name) || isMadeOfEventWords(name) ? name : undefined;
+  return isMadeOfEventWords(name) ? name : undefined;
 }
 
 /**
@@ -107,6 +103,17 @@ function isDigitGroups(s: string): boolean {
   return /^\d+(?:[./-]\d+)+$/.test(s);
 }
 
+/**
+ * Digits only, of the lengths phone numbers are written with when their `+` and separators are stripped: 10 to 15
+ * digits (E.164 without `+`, `14155550199`; national numbers with a trunk prefix, `07946095800`; US numbers,
+ * `4155550199`), or 8 to 9 digits after a trunk `0` (`089123456`). No check tells a phone number from a numeric
+ * order id of the same length (a fifth of random 11-digit numbers are valid numbers of some country), so every such
+ * id is withheld; ids of up to 9 digits (auto-increment keys) are shown.
+ */
+function isPhoneLengthDigits(s: string): boolean {
+  return /^\d{10,15}$/.test(s) || /^0[1-9]\d{6,7}$/.test(s);
+}
+
 /** A date written YYYYMMDD (a date of birth, `19850405`): 8 digits, year 1900 to 2099, month 01-12, day 01-31. */
 function isCompactDate(s: string): boolean {
   return /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(s);
@@ -118,12 +125,13 @@ function isCompactDate(s: string): boolean {
  * mis-mapped column can put a name, a phone number or an address there. Shown only when it is shaped like a key:
  * at most 100 characters of letters, digits and `_ . - # /`, starting with a letter or digit, with at least one
  * digit; never digits joined only by separators (phone numbers, dates, IPv4 addresses, card and national numbers
- * written in groups), a YYYYMMDD date or a card number. A name (`Zebediah`), anything with a space,
+ * written in groups), a YYYYMMDD date, a card number or digits only of a phone number's length (10 to 15 digits,
+ * or 8 to 9 after a trunk `0`). A name (`Zebediah`), anything with a space,
  * `@`, `+` or `:` (e-mail, phone, IPv6, URL) is withheld.
  */
 export function eventIdForLog(id: string): string | undefined {
   if (id.length > MAX_SHOWN_EVENT_ID_LENGTH || !/^[A-Za-z0-9][\w.#/-]*$/.test(id) || !/\d/.test(id)) return undefined;
-  if (isDigitGroups(id) || isCompactDate(id) || isCardNumber(id)) return undefined;
+  if (isDigitGroups(id) || isCompactDate(id) || isCardNumber(id) || isPhoneLengthDigits(id)) return undefined;
   return id;
 }
 

@@ -10,7 +10,8 @@
  *
  * A line never holds a raw email, phone, name, address or IP address: the event is the one sent to Pinterest (user
  * data as SHA-256 hashes) with the fields masked that log lines also mask (IP address, URLs, free text), and a
- * primary-key value that may be personal data is written as its SHA-256 (see {@link primaryKeyPolicy}).
+ * primary-key value that may be personal data (by its column, {@link primaryKeyPolicy}, or by its shape: anything
+ * not shaped like a key) is written as its SHA-256.
  */
 import type { ConfiguredCatalog } from '../airbyte/protocol.js';
 import { streamKey } from '../airbyte/protocol.js';
@@ -39,8 +40,16 @@ export interface StreamKeyPolicy {
 /** Destination field groups whose values are personal data or identify a person or device (src/fields/catalog.ts). */
 const PERSONAL_GROUPS = new Set(['user', 'user_plain']);
 
-/** A value that looks like an email address: hashed even when its column feeds no personal-data field. */
-const LOOKS_LIKE_EMAIL = /[^\s@]@[^\s@]/;
+/**
+ * True when a primary-key value is written as it is: a number, bigint or string shaped like a key by the rule that
+ * shows event_ids ({@link eventIdForLog}: letters, digits and `_ . - # /` with at least one digit; no phone number,
+ * date, IP address, card number, e-mail, name or address). Any other value is written as its SHA-256, whatever its
+ * column: a key column can hold personal data under any name (`phone_number`, `mobile`, `customer_name`).
+ */
+function keyShaped(v: unknown): boolean {
+  if (typeof v === 'number' || typeof v === 'bigint') return eventIdForLog(canonicalJson(v)) !== undefined;
+  return typeof v === 'string' && eventIdForLog(v) !== undefined;
+}
 
 /**
  * For every stream of the catalog that has a primary key: which key paths may hold personal data. A path does when
@@ -76,7 +85,8 @@ function hashInput(v: unknown): string {
 
 /**
  * The `primary_key` object of a line as JSON text: `{"path": value, ...}` in the catalog's order, a missing value as
- * null, a personal one as the SHA-256 hex of {@link hashInput}; and the names of the hashed paths.
+ * null, a personal one (its column feeds personal data, or the value is not shaped like a key: see {@link keyShaped})
+ * as the SHA-256 hex of {@link hashInput}; and the names of the hashed paths.
  */
 function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { json: string; hashedNames: string[] } {
   const parts: string[] = [];
@@ -85,7 +95,7 @@ function primaryKeyJson(values: readonly unknown[], policy: StreamKeyPolicy): { 
     const v = values[i];
     let text: string;
     if (v === undefined || v === null) text = 'null';
-    else if (policy.hashed[i] || (typeof v === 'string' && LOOKS_LIKE_EMAIL.test(v))) {
+    else if (policy.hashed[i] || !keyShaped(v)) {
       text = JSON.stringify(sha256Hex(hashInput(v)));
       hashedNames.push(name);
     } else text = canonicalJson(v); // bigint as its digits: JSON.stringify cannot write it

@@ -109,6 +109,21 @@ describe('rejectedRecordLine', () => {
     expect(JSON.parse(big)).toMatchObject({ primary_key: { 'contact.id': 12345678901234567000 } }); // valid JSON
   });
 
+  it('hashes a key value not shaped like a key, whatever its column: phone numbers, names, addresses, IPs (a reviewer\'s cases)', () => {
+    const keyOf = (value: unknown) =>
+      JSON.parse(rejectedRecordLine({ stream: 'orders', namespace: undefined, recordNumber: 1, reason: 'r', source: 'mapping', primaryKey: [value] }, policy('orders', undefined)));
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    for (const value of ['+1 415 555 0166', '(415) 555-0145', 'Zqxrose Tyler', '10 Downing Street Zqx', '198.51.100.99', '14155550166', 'zqxjohn']) {
+      expect(keyOf(value), value).toMatchObject({ primary_key: { order_id: sha(value) }, primary_key_hashed: ['order_id'] });
+    }
+    // A phone number stored as a number: hashed from its digits.
+    expect(keyOf(14155550166)).toMatchObject({ primary_key: { order_id: sha('14155550166') }, primary_key_hashed: ['order_id'] });
+    // Keys stay readable.
+    for (const value of ['A-1007', 42, 'ORD-20240105001', '123e4567-e89b-12d3-a456-426614174000']) {
+      expect(keyOf(value), String(value)).toMatchObject({ primary_key: { order_id: value }, primary_key_hashed: [] });
+    }
+  });
+
   it('writes primary_key null for a stream without primary key', () => {
     expect(rejectedRecordLine({ stream: 'nokey', namespace: undefined, recordNumber: 1, reason: 'r', source: 'mapping' }, undefined)).toBe(
       '{"stream":"nokey","namespace":null,"record_number":1,"event_id":null,"event_id_derived":null,"primary_key":null,"primary_key_hashed":[],"rejected_by":"mapping","rejected_reason":"r","event":null}',
