@@ -91,3 +91,54 @@ describe('a field_mapping source path that no record has', () => {
     expect(result.messages.filter((m) => m.type === 'STATE').map((s) => s.state.destinationStats)).toEqual([{ recordCount: 0, rejectedRecordCount: 4 }]);
   });
 });
+
+describe('the closing warning about rejected records, when it does not apply', () => {
+  let fake: FakePinterest;
+  beforeAll(async () => {
+    fake = await startFakePinterest();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  const config = {
+    ad_account_id: '549755885175',
+    credentials: { auth_type: 'access_token', access_token: 'demo-conversion-token' },
+    default_event_name: 'checkout',
+    max_retries: 1,
+    field_mapping: [
+      { source_field: 'buyer_email', destination_field: 'email' },
+      { source_field: 'purchased_at', destination_field: 'event_time' },
+    ],
+  };
+  const catalog = { streams: [{ stream: { name: 'purchases', json_schema: {} }, sync_mode: 'incremental', destination_sync_mode: 'append' }] };
+  // 3 records without an email (rejected by the mapping), 1 that is sent.
+  const lines = records.map((l, i) => (i < 3 ? l.replace(/"buyer_email":"[^"]*",/, '') : l));
+  const logsOf = (r: CliResult) => r.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
+
+  it('a sync that fails (Pinterest down) says nothing of rejected records or saved states: its TRACE says what happened', async () => {
+    fake.reset();
+    fake.script([{ status: 500 }, { status: 500 }]);
+    const r = await runCli(['write', '--config', writeTempJson(config), '--catalog', writeTempJson(catalog)], {
+      stdin: [...lines, state].join('\n') + '\n',
+      env: { PINTEREST_API_BASE_URL: fake.url, PINTEREST_RETRY_TIME_SCALE: '0.001' },
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.messages.filter((m) => m.type === 'TRACE').map((m) => m.trace.error.failure_type)).toEqual(['transient_error']);
+    expect(r.messages.filter((m) => m.type === 'STATE')).toEqual([]);
+    expect(logsOf(r).filter((l) => l.includes('OF THE RECORDS WERE REJECTED'))).toEqual([]);
+  });
+
+  it('a sync whose input has no STATE does not claim states were saved', async () => {
+    fake.reset();
+    const r = await runCli(['write', '--config', writeTempJson(config), '--catalog', writeTempJson(catalog)], {
+      stdin: lines.join('\n') + '\n',
+      env: { PINTEREST_API_BASE_URL: fake.url },
+    });
+    expect(r.code).toBe(0);
+    expect(logsOf(r).at(-1)).toBe(
+      '75.0% OF THE RECORDS WERE REJECTED (3 of 4). Most rejected records: 3 × no usable identifier: needs email, maid, or both client_ip_address and client_user_agent. ' +
+        'Usually a field mapping, default_event_name or a streams[] name is wrong. ' +
+        'Fix the cause, check it with write --dry-run, then re-sync these streams. Set max_rejected_percent to make such a sync fail instead.',
+    );
+  });
+});

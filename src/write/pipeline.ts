@@ -150,7 +150,12 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
       `Sync cancelled: ${report.counts.statesEchoed} states echoed; ${settlement.pendingStates} states not echoed because their records were not all confirmed. The next sync resumes from the last echoed state.`,
     );
   }
-  report.summary({ testMode: config.test_mode, dryRun: !o.send, maxRejectedPercent: config.max_rejected_percent });
+  report.summary({
+    testMode: config.test_mode,
+    dryRun: !o.send,
+    maxRejectedPercent: config.max_rejected_percent,
+    ended: cancelled ? 'cancelled' : failure.failed ? 'failed' : undefined,
+  });
   return { report, error: failure.error, cancelled };
 }
 

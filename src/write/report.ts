@@ -14,6 +14,15 @@ export const MAX_DISTINCT_MESSAGES = 200;
 export const OTHER_REASONS = `other reasons (more than ${MAX_DISTINCT_MESSAGES} distinct ones; each of the first 10 was logged where it occurred)`;
 export const OTHER_WARNINGS = `other warnings (more than ${MAX_DISTINCT_MESSAGES} distinct ones; only counted)`;
 
+/** Options of {@link SyncReport.summary}. */
+export interface SummaryOptions {
+  testMode: boolean;
+  dryRun: boolean;
+  maxRejectedPercent?: number;
+  /** How the sync ended early, if it did: then the closing warning about rejected records is left out. */
+  ended?: 'failed' | 'cancelled';
+}
+
 /** The usual cause of most records rejected when their event_times are recent. */
 export const MAPPING_ADVICE = 'Usually a field mapping, default_event_name or a streams[] name is wrong.';
 
@@ -86,7 +95,7 @@ export class SyncReport {
    * {@link closingWarnings} is called, so that lines logged after the pipeline (the Event Quality Score) do not bury them.
    */
   deferClosingWarnings = false;
-  private closing?: { testMode: boolean; dryRun: boolean; maxRejectedPercent?: number };
+  private closing?: SummaryOptions;
 
   constructor(
     private readonly out: AirbyteOutput,
@@ -198,7 +207,7 @@ export class SyncReport {
    * The end-of-sync summary lines (progress, rejections grouped, warnings grouped, identifier coverage), then the
    * closing warnings (see {@link deferClosingWarnings}).
    */
-  summary(opts: { testMode: boolean; dryRun: boolean; maxRejectedPercent?: number }): void {
+  summary(opts: SummaryOptions): void {
     this.progress(true);
     const c = this.counts;
     if (this.rejections.size) {
@@ -233,10 +242,13 @@ export class SyncReport {
     if (!opts) return;
     this.closing = undefined;
     const settled = this.counts.accepted + this.rejected;
-    if (!opts.dryRun && opts.maxRejectedPercent === undefined && settled > 0 && this.rejected * 2 >= settled) {
+    // Not after a failed or cancelled sync: its TRACE error or cancel line says what happened, and the records it
+    // settled are not the sync's records (a Pinterest outage is not a mapping mistake).
+    if (!opts.dryRun && !opts.ended && opts.maxRejectedPercent === undefined && settled > 0 && this.rejected * 2 >= settled) {
+      const saved = this.counts.statesEchoed > 0 ? ', and their states were saved, so Airbyte will not send them again' : '';
       this.out.log(
         'WARN',
-        `${((100 * this.rejected) / settled).toFixed(1)}% OF THE RECORDS WERE REJECTED (${this.rejected} of ${settled}), and their states were saved, so Airbyte will not send them again. ` +
+        `${((100 * this.rejected) / settled).toFixed(1)}% OF THE RECORDS WERE REJECTED (${this.rejected} of ${settled})${saved}. ` +
           `${this.mainReasons()} ${this.oldEventTimesAdvice() || MAPPING_ADVICE} ` +
           `Fix the cause, check it with write --dry-run, then re-sync these streams. Set max_rejected_percent to make such a sync fail instead.`,
       );
