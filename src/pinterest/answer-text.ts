@@ -51,6 +51,16 @@ const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /**
+ * A JSON pointer into the request's `data` (`/data/0/custom_data/value`, `/data/1499`): slash-separated schema keys
+ * and array indexes, standing alone (after a space, a quote-free start or an opening parenthesis). It names where a
+ * problem is, never a value, so it is kept.
+ */
+const JSON_POINTER = /(?<![^\s(])\/data(?:\/(?:[a-z_][a-z0-9_]{0,63}|\d{1,6})){0,7}(?![^\s:;,.)])/g;
+/** Stands for a JSON pointer while the value shapes run: a control character none of them matches. */
+const POINTER_MARK = '\u0001';
+const POINTER_MARK_ALL = /\u0001/g;
+
+/**
  * A number kept as it is: 1 to 3 digits standing alone ("more than 7 days", "at most 100 values"). Such a number
  * identifies nobody, and Pinterest's limits are what the user needs to read; phone, card and postal numbers are
  * longer or joined by separators, so they match the number shape as a whole and are replaced.
@@ -129,8 +139,17 @@ export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly
     out = out.replace(pattern, (m) => `<${pathOf.get(m.toLowerCase()) ?? 'value'}>`);
   }
   out = withoutBracketed(out);
+  // JSON pointers to a field (`/data/0/user_data/em/0`) name where the problem is, not a value: kept as they are,
+  // set aside while the shapes run (the user-agent shape would read `data/0` as a product/version token).
+  const pointers: string[] = [];
+  out = out.replace(JSON_POINTER, (m) => {
+    pointers.push(m);
+    return POINTER_MARK;
+  });
   for (const [shape, placeholder] of SHAPES) {
     out = out.replace(shape, (m) => ((placeholder === '<value>' && KNOWN_CAPITALIZED.has(m)) || (placeholder === '<n>' && SMALL_NUMBER.test(m)) ? m : placeholder));
   }
+  let next = 0;
+  out = out.replace(POINTER_MARK_ALL, () => pointers[next++] ?? '');
   return out.length > MAX_ANSWER_TEXT_LENGTH ? `${out.slice(0, MAX_ANSWER_TEXT_LENGTH - 1)}…` : out;
 }

@@ -26,6 +26,18 @@ describe('normalizeAnswerText', () => {
     expect(normalizeAnswerText('id 123e4567-e89b-12d3-a456-426614174000 bad')).toBe('id <id> bad');
   });
 
+  it('keeps JSON pointers into the request (they say which field failed), still replacing values around them (a reviewer\'s case)', () => {
+    expect(normalizeAnswerText('/data/0/custom_data/value: must be string; /data/0/user_data/em/0: must match pattern')).toBe(
+      '/data/0/custom_data/value: must be string; /data/0/user_data/em/0: must match pattern',
+    );
+    expect(normalizeAnswerText('/data/1499: event could not be parsed')).toBe('/data/1499: event could not be parsed');
+    expect(normalizeAnswerText('Invalid user agent Mozilla/5.0 (X11; Linux) at /data/3/user_data/client_user_agent, from 203.0.113.7')).toBe(
+      'Invalid user agent <user-agent> at /data/3/user_data/client_user_agent, from <ip>',
+    );
+    // Only pointers into data: another path is read by the value shapes as before.
+    expect(normalizeAnswerText('see /home/Zebediah/x1/2 now')).not.toContain('Zebediah');
+  });
+
   it('keeps small numbers standing alone (Pinterest\'s limits), replaces longer ones and numbers joined by separators', () => {
     expect(normalizeAnswerText('event_time is more than 7 days in the past.')).toBe('event_time is more than 7 days in the past.');
     expect(normalizeAnswerText('at most 100 items, got 80000')).toBe('at most 100 items, got <n>');
