@@ -151,10 +151,19 @@ export function syncFolder(bucketPath: string, syncStartMs: number): string {
   return bucketPath ? `${bucketPath}/${stamp}` : stamp;
 }
 
-/** Key of part `part` (1-based) of a stream's file: `{folder}/{namespace}/{stream}/part-00001.jsonl`, names URL-encoded. */
+/**
+ * Key of part `part` (1-based) of a stream's file: `{folder}/{namespace}/{stream}/part-00001.jsonl`, names
+ * URL-encoded, and a name of only dots also with its dots encoded (`..` → `%2E%2E`): stores and proxies resolve `.`
+ * and `..` segments, which would put the part outside its folder or the sync's.
+ */
 export function partKey(folder: string, stream: string, namespace: string | undefined, part: number): string {
-  const ns = namespace ? `${encodeURIComponent(namespace)}/` : '';
-  return `${folder}/${ns}${encodeURIComponent(stream)}/part-${String(part).padStart(5, '0')}.jsonl`;
+  const ns = namespace ? `${keySegment(namespace)}/` : '';
+  return `${folder}/${ns}${keySegment(stream)}/part-${String(part).padStart(5, '0')}.jsonl`;
+}
+
+/** One name as a key segment: URL-encoded; `.` and `..` (and longer runs of dots) with each dot as `%2E`. */
+function keySegment(name: string): string {
+  return /^\.+$/.test(name) ? name.replace(/\./g, '%2E') : encodeURIComponent(name);
 }
 
 /** Media type of the parts: JSON Lines. */

@@ -139,5 +139,9 @@ describe('file layout', () => {
     expect(partKey(folder, 'orders', undefined, 1)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/orders/part-00001.jsonl');
     expect(partKey(folder, 'orders', 'shop', 12)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/shop/orders/part-00012.jsonl');
     expect(partKey(folder, 'a/b c', 'x/y', 1)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/x%2Fy/a%2Fb%20c/part-00001.jsonl');
+    // Dot segments would be resolved by stores (s3rver put `../../part` outside the folder): their dots are encoded.
+    expect(partKey(folder, '..', '..', 1)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/%2E%2E/%2E%2E/part-00001.jsonl');
+    expect(partKey(folder, '.', undefined, 1)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/%2E/part-00001.jsonl');
+    expect(partKey(folder, '..x', undefined, 1)).toBe('pinterest/rejected/2026-12-06T15-00-12.345Z/..x/part-00001.jsonl');
   });
 });
