@@ -131,3 +131,31 @@ export function compileFirstOf(paths: readonly string[]): PathReader {
     return undefined;
   };
 }
+
+/**
+ * Compiles a reader that returns every provided value among `paths` ("provided" as in {@link compileFirstOf}): the
+ * value itself when only one path provides one, else an array of them in path order, arrays among them spread one
+ * level (`work_email` and `home_email` mapped to `email` → both addresses). `undefined` when none is provided. For
+ * identifiers Pinterest takes as arrays (user_data `em`, `ph`, ...): several columns mapped to one field all count.
+ */
+export function compileAllOf(paths: readonly string[]): PathReader {
+  const readers = paths.map(compilePath);
+  if (readers.length === 1) return readers[0];
+  return (d) => {
+    let found: unknown[] | undefined;
+    let single: unknown;
+    for (let i = 0; i < readers.length; i++) {
+      const v = readers[i](d);
+      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      if (single === undefined && found === undefined && !Array.isArray(v)) {
+        single = v;
+        continue;
+      }
+      found ??= single === undefined ? [] : [single];
+      if (Array.isArray(v)) found.push(...v);
+      else found.push(v);
+    }
+    return found ?? single;
+  };
+}
+

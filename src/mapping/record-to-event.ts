@@ -44,7 +44,7 @@ import {
 } from './coerce.js';
 import { deriveEventId, type EventIdRule } from './event-id.js';
 import { createEventNameResolver, EventNameMappingError } from './event-name.js';
-import { compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
+import { compileAllOf, compileFirstOf, compileKeyPath, type PathReader } from './paths.js';
 import type { ActionSource, MapResult, MappingOptions, MappingWarning } from './types.js';
 import { buildUserDataFromSlots, hasRequiredIdentifier, type PinterestUserData, USER_SLOT_COUNT, USER_SLOT_OF, type UserDataContext } from './user-data.js';
 import { validatePinterestEvent } from './validate-event.js';
@@ -436,7 +436,10 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
     if (field.kind === 'user') {
       const slot = USER_SLOT_OF.get(field.name);
       if (slot === undefined) throw new Error(`catalog: user field ${field.name} has no user_data slot`);
-      userPlans.push({ name: field.name, slot, read: readerOf(field) });
+      // Several field_mapping entries for one identifier: all their values are sent (Pinterest takes arrays of them);
+      // for any other field, and for a field read by its own names, the first provided value wins.
+      const mapped = mappedPaths.get(field.name);
+      userPlans.push({ name: field.name, slot, read: field.group === 'user' && mapped !== undefined ? compileAllOf(mapped) : readerOf(field) });
       continue;
     }
     const box = BOX_OF_GROUP[field.group];

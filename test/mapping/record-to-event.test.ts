@@ -129,6 +129,25 @@ describe('createRecordMapper: full events', () => {
     expect(e.user_data.ph).toEqual([sha('14155550100')]);
   });
 
+  it('several field_mapping entries for one identifier send every value; for another field the first provided wins', () => {
+    const m = mapper({
+      defaultEventName: 'lead',
+      fieldMapping: [
+        { source_field: 'work_email', destination_field: 'email' },
+        { source_field: 'home_email', destination_field: 'email' },
+        { source_field: 'other_emails', destination_field: 'email' },
+        { source_field: 'placed', destination_field: 'event_time' },
+        { source_field: 'created', destination_field: 'event_time' },
+      ],
+    });
+    const both = okEvent(m({ work_email: 'Jane@Example.com', home_email: 'jd@example.org', other_emails: ['jane@example.com', 'j@x.io'], placed: T, created: T - 60 }, EMITTED_MS));
+    expect(both.user_data.em).toEqual([EM, sha('jd@example.org'), sha('j@x.io')]); // de-duplicated, in mapping order
+    expect(both.event_time).toBe(T);
+    const second = okEvent(m({ work_email: null, home_email: 'jd@example.org', placed: '', created: T - 60 }, EMITTED_MS));
+    expect(second.user_data.em).toEqual([sha('jd@example.org')]);
+    expect(second.event_time).toBe(T - 60);
+  });
+
   it('passes pre-hashed values through', () => {
     const h = 'A'.repeat(64);
     const e = okEvent(mapper({ defaultEventName: 'lead' })({ hashed_email: h, event_time: T }, EMITTED_MS));
