@@ -59,3 +59,32 @@ describe('event_time column read by its name, absent from some records', () => {
     expect(logs.some((l) => l.startsWith('Progress: 4 records read, 2 events sent, 2 accepted, 2 rejected,'))).toBe(true);
   });
 });
+
+describe('a stream dated by emitted_at, with records whose emitted_at is missing or not a number', () => {
+  let fake: FakePinterest;
+  let result: CliResult;
+  beforeAll(async () => {
+    fake = await startFakePinterest();
+    const nowMs = Date.now();
+    const lines = [
+      { stream: 'visits', data: { mail: 'a@example.com', page: 'P-1' }, emitted_at: nowMs - 60_000 },
+      { stream: 'visits', data: { mail: 'b@example.com', page: 'P-2' } },
+      { stream: 'visits', data: { mail: 'c@example.com', page: 'P-3' }, emitted_at: 'yesterday' },
+      { stream: 'visits', data: { mail: 'd@example.com', page: 'P-4' }, emitted_at: -1 },
+    ].map((record) => JSON.stringify({ type: 'RECORD', record }));
+    result = await runCli(['write', '--config', writeTempJson(config), '--catalog', writeTempJson(catalog)], {
+      stdin: lines.join('\n') + '\n',
+      env: { PINTEREST_API_BASE_URL: fake.url },
+    });
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('rejects each of them alike, never dating a conversion with the time of the sync (a reviewer found the missing one dated now)', () => {
+    expect(result.code).toBe(0);
+    const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
+    for (const n of [2, 3, 4]) expect(logs).toContain(`record ${n} of stream visits rejected: event_time: missing and the record has no usable emitted_at`);
+    expect(fake.accepted).toHaveLength(1);
+  });
+});

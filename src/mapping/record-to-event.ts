@@ -82,9 +82,10 @@ export type RecordMapResult = MapResult<PinterestEvent> & RecordMapExtras;
  * @param data the Airbyte record's `data` object.
  * @param emittedAtMs the Airbyte record's `emitted_at`: Unix milliseconds by the protocol, but read with the unit
  *   detection of event_time (`emittedAtToSeconds`), since some clients write seconds. Used only when the stream maps
- *   no event_time and neither this record nor an earlier one of the stream had an event_time column.
+ *   no event_time and neither this record nor an earlier one of the stream had an event_time column; `undefined`
+ *   (the record had none, or not a number) then rejects the record (REASONS.timeNoEmittedAt).
  */
-export type RecordMapper = ((data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult) & {
+export type RecordMapper = ((data: Record<string, unknown>, emittedAtMs: number | undefined) => RecordMapResult) & {
   /** True when the stream's field_mapping maps event_time: records without it are rejected, emitted_at is never used. */
   readonly eventTimeMapped: boolean;
 };
@@ -321,7 +322,7 @@ const MAX_KEYS_SCANNED = 64;
 export function createRecordMapper(options: MappingOptions): RecordMapper {
   const shared = createSharedRecordMapper(options);
   const stream = streamIdentity(options.stream, options.primaryKey);
-  return Object.assign((data: Record<string, unknown>, emittedAtMs: number) => shared(stream, data, emittedAtMs), {
+  return Object.assign((data: Record<string, unknown>, emittedAtMs: number | undefined) => shared(stream, data, emittedAtMs), {
     eventTimeMapped: shared.eventTimeMapped,
   });
 }
@@ -352,7 +353,7 @@ export function streamIdentity(stream: MappingOptions['stream'], primaryKey: Map
 }
 
 /** A record mapper that takes the stream per call: one serves every stream with the same mapping settings. */
-export type SharedRecordMapper = ((stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number) => RecordMapResult) & {
+export type SharedRecordMapper = ((stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number | undefined) => RecordMapResult) & {
   /** True when the field_mapping maps event_time (see RecordMapper.eventTimeMapped). */
   readonly eventTimeMapped: boolean;
 };
@@ -581,7 +582,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   }
 
   // ---- the per-record function -------------------------------------------------------------------------
-  const mapRecord = function mapRecord(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+  const mapRecord = function mapRecord(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number | undefined): RecordMapResult {
     const warnings: MappingWarning[] = [];
     let unknownEventName: string | undefined;
     let usedEmittedAt: true | undefined;
@@ -740,7 +741,7 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
   };
 
   // A rejection names the row by the record's own event_id when the event was not built far enough to have one.
-  const named = function mapRecordNamingRejections(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number): RecordMapResult {
+  const named = function mapRecordNamingRejections(stream: StreamIdentity, data: Record<string, unknown>, emittedAtMs: number | undefined): RecordMapResult {
     const r = mapRecord(stream, data, emittedAtMs);
     if (!r.ok && r.eventId === undefined) {
       const own = fitQuiet(readEventId(data));

@@ -103,7 +103,6 @@ export async function runWrite(o: WriteOptions): Promise<WriteResult> {
     registry,
     settlement,
     batcher,
-    clock,
     samples: o.send ? 0 : (o.dryRunSamples ?? 5),
     keepPrimaryKeys: o.rejectionSink !== undefined,
   });

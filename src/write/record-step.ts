@@ -84,8 +84,6 @@ export interface RecordStepOptions {
   registry: StreamRegistry;
   settlement: Settlement;
   batcher: Batcher;
-  /** Clock, epoch ms (a record without emitted_at is taken as emitted now). */
-  clock: () => number;
   /** Dry run: log this many sample events (0 when sending). */
   samples: number;
   /** Read primary-key values of every row (needed when rejected rows are recorded durably). */
@@ -138,7 +136,8 @@ export class RecordStep {
       this.reject(ticket, ctx, rowOf(ctx, position, problem, 'input'), rec.data);
       return undefined;
     }
-    const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : this.o.clock());
+    // No usable emitted_at (the protocol requires one): a record that would be dated by it is rejected, not dated now.
+    const result = ctx.mapper(rec.data, typeof rec.emitted_at === 'number' ? rec.emitted_at : undefined);
     this.logNotices(ctx, position, result, rec.data);
     this.probeSameNames(ctx, rec.data, result);
     if (!result.ok) {

@@ -310,7 +310,7 @@ export class StreamRegistry {
         label,
         readPrimaryKey: pk.length > 0 ? (data) => pk.map((read) => read(data)) : undefined,
         mapper: Object.assign(
-          (data: Record<string, unknown>, emittedAtMs: number) => mapShared(identity, data, emittedAtMs),
+          (data: Record<string, unknown>, emittedAtMs: number | undefined) => mapShared(identity, data, emittedAtMs),
           { eventTimeMapped: mapShared.eventTimeMapped },
         ),
         shared,
