@@ -6,6 +6,8 @@
  * configured_catalog.json and messages.jsonl (its times shifted so the newest is 10 minutes ago: Pinterest refuses
  * future events and old ones). Prints the connector's Airbyte output, then a one-paragraph summary.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startFakePinterest } from './fake-pinterest/server.js';
 import { configuredCatalog, fakeEnv, messagesStdin, sampleConfig } from './helpers/fixtures.js';
 import { runCli, writeTempJson } from './helpers/run-cli.js';
@@ -16,9 +18,17 @@ try {
   const catalogPath = writeTempJson(configuredCatalog(), 'catalog.json');
   const stdin = messagesStdin({ nowMs: Date.now() });
   const recordsIn = stdin.split('\n').filter((l) => l.includes('"type":"RECORD"')).length;
+  // The rebased input is kept in .tmp/ (ignored by git), so it can be fed to the connector again, against a fake
+  // started by hand (README, "Try your own config against the fake API"), for the next 7 days.
+  const messagesPath = join('.tmp', 'demo-messages.jsonl');
+  mkdirSync(dirname(messagesPath), { recursive: true });
+  writeFileSync(messagesPath, stdin);
 
   console.log(`Fake Pinterest API listening at ${fake.url}`);
-  console.log(`Running: node dist/main.js write --config ${configPath} --catalog ${catalogPath} < integration_tests/messages.jsonl (times rebased to now)\n`);
+  console.log(
+    `Running: node dist/main.js write --config ${configPath} --catalog ${catalogPath} < ${messagesPath}\n` +
+      `(${messagesPath}: integration_tests/messages.jsonl with its times shifted so the newest is 10 minutes ago; usable for 7 days)\n`,
+  );
   const result = await runCli(['write', '--config', configPath, '--catalog', catalogPath], { stdin, env: fakeEnv(fake), timeoutMs: 120_000 });
 
   console.log('--- connector output (Airbyte messages on stdout) ---');
