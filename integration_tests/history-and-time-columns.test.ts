@@ -95,6 +95,8 @@ describe('a stream that maps no event_time while its records have time columns',
       add_on: 'gift wrap', // "…_on" but not a time: not listed
       'someone@example.at': 'x', // not a column name: never logged
       _airbyte_extracted_at: nowS * 1000, // Airbyte's, not the conversion's
+      _ab_cdc_updated_at: new Date(nowS * 1000).toISOString(), // a CDC source's replication time
+      'Jane Doe signup date': '2026-12-01', // looks like a time column, but its name is not shown (counted)
       ordered_date: null, // empty: not listed
     });
     const cat = {
@@ -114,12 +116,13 @@ describe('a stream that maps no event_time while its records have time columns',
     expect(warned.map((m) => m.log.message)).toEqual([
       "Stream orders maps no event_time, so each record's emitted_at (the time Airbyte read it) is used as the event time, but its records have columns that look like times. " +
         'If one of them holds the time of the conversion, map it to event_time in field_mapping; otherwise every row is dated when it was read (a table with history would be sent as conversions of today). ' +
-        'Those columns: placed_at, createdOn.',
+        'Those columns: placed_at, createdOn and 2 more.',
     ]);
     expect(logs).toContain(
       "Stream visits maps no event_time and its records have no event_time column: each record's emitted_at (the time Airbyte read it) is used as the event time.",
     );
     expect(logs.join('\n')).not.toContain('example');
+    expect(logs.join('\n')).not.toContain('Jane');
     expect(fake.accepted).toHaveLength(3);
   });
 });

@@ -152,7 +152,8 @@ export function compileAllOf(paths: readonly string[]): PathReader {
         continue;
       }
       found ??= single === undefined ? [] : [single];
-      if (Array.isArray(v)) found.push(...v);
+      // One push per element: spreading a column of 130,000 values into push() overflowed the stack.
+      if (Array.isArray(v)) for (let k = 0; k < v.length; k++) found.push(v[k]);
       else found.push(v);
     }
     return found ?? single;

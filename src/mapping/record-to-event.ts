@@ -440,7 +440,8 @@ export function createSharedRecordMapper(options: Omit<MappingOptions, 'stream' 
       // Several field_mapping entries for one identifier: all their values are sent (Pinterest takes arrays of them);
       // for any other field, and for a field read by its own names, the first provided value wins.
       const mapped = mappedPaths.get(field.name);
-      userPlans.push({ name: field.name, slot, read: field.group === 'user' && mapped !== undefined ? compileAllOf(mapped) : readerOf(field) });
+      const identifier = field.group === 'user' || field.group === 'user_hashed';
+      userPlans.push({ name: field.name, slot, read: identifier && mapped !== undefined ? compileAllOf(mapped) : readerOf(field) });
       continue;
     }
     const box = BOX_OF_GROUP[field.group];

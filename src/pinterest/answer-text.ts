@@ -51,11 +51,13 @@ const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /**
- * A JSON pointer into the request's `data` (`/data/0/custom_data/value`, `/data/1499`): slash-separated schema keys
- * and array indexes, standing alone (after a space, a quote-free start or an opening parenthesis). It names where a
- * problem is, never a value, so it is kept.
+ * A JSON pointer into the request's `data` (`/data/0/custom_data/value`, `/data/1499`, `/data/2/user_data/em/0`):
+ * `/data`, an event's index, then up to three schema keys (lowercase letters and `_`: the event schema's keys, no
+ * digits), each with an optional array index, standing alone (after a space, at the start or after an opening
+ * parenthesis). It names where a problem is, never a value, so it is kept; a path of other segments
+ * (`/data/415/555/0199`, `/data/0/user_data/jane_doe_1985`) is not a pointer, and the value shapes read it.
  */
-const JSON_POINTER = /(?<![^\s(])\/data(?:\/(?:[a-z_][a-z0-9_]{0,63}|\d{1,6})){0,7}(?![^\s:;,.)])/g;
+const JSON_POINTER = /(?<![^\s(])\/data(?:\/\d{1,4}(?:\/[a-z][a-z_]{0,39}(?:\/\d{1,4})?){0,3})?(?![^\s:;,.)])/g;
 /** Stands for a JSON pointer while the value shapes run: a control character none of them matches. */
 const POINTER_MARK = '\u0001';
 const POINTER_MARK_ALL = /\u0001/g;
@@ -129,7 +131,8 @@ export function sentValues(event: unknown): Array<[string, string]> {
  * addresses, times, UUIDs, ids, numbers except small ones standing alone, capitalized names inside a sentence). Whitespace runs become one space.
  */
 export function normalizeAnswerText(text: string, echoed: ReadonlyArray<readonly [string, string]> = []): string {
-  let out = text.slice(0, MAX_INPUT_LENGTH).replace(/\s+/g, ' ').trim();
+  // (POINTER_MARK cannot occur in the text itself: control characters are whitespace here.)
+  let out = text.slice(0, MAX_INPUT_LENGTH).replace(/[\s\u0001]+/g, ' ').trim();
   if (echoed.length) {
     const byLength = [...echoed].sort((a, b) => b[1].length - a[1].length);
     // Short values only where they stand alone ("web" must not eat into "website").

@@ -43,12 +43,16 @@ const PERSONAL_GROUPS = new Set(['user', 'user_plain']);
 /**
  * True when a primary-key value is written as it is: a number, bigint or string shaped like a key by the rule that
  * shows event_ids ({@link eventIdForLog}: letters, digits and `_ . - # /` with at least one digit; no phone number,
- * date, IP address, card number, e-mail, name or address). Any other value is written as its SHA-256, whatever its
- * column: a key column can hold personal data under any name (`phone_number`, `mobile`, `customer_name`).
+ * date, IP address, card number, e-mail, name or address), and not 7 to 15 digits only. Any other value is written
+ * as its SHA-256, whatever its column: a key column can hold personal data under any name (`phone_number`, `mobile`,
+ * `customer_name`). Text shaped like a key is written as it is, a user name with digits (`jane85`) too, unless its
+ * column feeds personal data ({@link primaryKeyPolicy}).
  */
 function keyShaped(v: unknown): boolean {
-  if (typeof v === 'number' || typeof v === 'bigint') return eventIdForLog(canonicalJson(v)) !== undefined;
-  return typeof v === 'string' && eventIdForLog(v) !== undefined;
+  const text = typeof v === 'number' || typeof v === 'bigint' ? canonicalJson(v) : typeof v === 'string' ? v : undefined;
+  // Stricter than a log line, as the file is kept: 7 to 15 digits may be a phone number without its country or area
+  // code (5550199, 612345678), so only shorter and longer numbers are written as they are.
+  return text !== undefined && !/^\d{7,15}$/.test(text) && eventIdForLog(text) !== undefined;
 }
 
 /**

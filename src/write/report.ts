@@ -184,6 +184,17 @@ export class SyncReport {
     );
   }
 
+  /**
+   * What most likely caused the rejections: events older than 7 days when they are at least half of the rejected
+   * records ({@link oldEventTimesAdvice}), else a mapping mistake ({@link MAPPING_ADVICE}), followed by the old-event
+   * advice when there were some.
+   */
+  rejectionAdvice(): string {
+    const old = this.counts.oldEventTimes;
+    if (old === 0) return MAPPING_ADVICE;
+    return old * 2 >= this.rejected ? this.oldEventTimesAdvice() : `${MAPPING_ADVICE} ${this.oldEventTimesAdvice()}`;
+  }
+
   get rejected(): number {
     return this.counts.rejectedByMapping + this.counts.rejectedByPinterest;
   }
@@ -249,7 +260,7 @@ export class SyncReport {
       this.out.log(
         'WARN',
         `${((100 * this.rejected) / settled).toFixed(1)}% OF THE RECORDS WERE REJECTED (${this.rejected} of ${settled})${saved}. ` +
-          `${this.mainReasons()} ${this.oldEventTimesAdvice() || MAPPING_ADVICE} ` +
+          `${this.mainReasons()} ${this.rejectionAdvice()} ` +
           `Fix the cause, check it with write --dry-run, then re-sync these streams. Set max_rejected_percent to make such a sync fail instead.`,
       );
     }

@@ -8,7 +8,7 @@ import type { EventOutcome } from '../pinterest/client.js';
 import type { EventBatch } from '../pinterest/event-batch.js';
 import type { Batch } from './batches.js';
 import type { RejectedRow, Rejections } from './rejections.js';
-import { MAPPING_ADVICE, type SyncReport } from './report.js';
+import type { SyncReport } from './report.js';
 import type { SyncFailure } from './sync-failure.js';
 
 /**
@@ -131,7 +131,7 @@ export class Settlement {
       failure.fail(
         new ConfigError([
           `${report.rejected} of ${settled} records (${pct.toFixed(1)}%) were rejected, more than max_rejected_percent (${limit}%). ` +
-            `${report.mainReasons()} ${report.oldEventTimesAdvice() || MAPPING_ADVICE} See the rejection reasons above.`,
+            `${report.mainReasons()} ${report.rejectionAdvice()} See the rejection reasons above.`,
         ]),
       );
     }

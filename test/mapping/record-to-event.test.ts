@@ -148,6 +148,25 @@ describe('createRecordMapper: full events', () => {
     expect(second.event_time).toBe(T - 60);
   });
 
+  it('several hashed_ entries send every hash too; a huge array under several entries is capped, not a crash (a reviewer\'s cases)', () => {
+    const h1 = 'a'.repeat(64);
+    const h2 = 'b'.repeat(64);
+    const m = mapper({
+      defaultEventName: 'lead',
+      fieldMapping: [
+        { source_field: 'h1', destination_field: 'hashed_email' },
+        { source_field: 'h2', destination_field: 'hashed_email' },
+        { source_field: 'work_email', destination_field: 'email' },
+        { source_field: 'home_email', destination_field: 'email' },
+      ],
+    });
+    expect(okEvent(m({ h1, h2, event_time: T }, EMITTED_MS)).user_data.em).toEqual([h1, h2]);
+    const huge = Array.from({ length: 200_000 }, (_, i) => `u${i}@example.com`);
+    const r = m({ work_email: 'jane@example.com', home_email: huge, event_time: T }, EMITTED_MS);
+    expect(okEvent(r).user_data.em).toHaveLength(100);
+    expect(messages(r)).toContain('email: more than 100 values; the first 100 distinct ones kept');
+  });
+
   it('passes pre-hashed values through', () => {
     const h = 'A'.repeat(64);
     const e = okEvent(mapper({ defaultEventName: 'lead' })({ hashed_email: h, event_time: T }, EMITTED_MS));

@@ -34,8 +34,12 @@ describe('normalizeAnswerText', () => {
     expect(normalizeAnswerText('Invalid user agent Mozilla/5.0 (X11; Linux) at /data/3/user_data/client_user_agent, from 203.0.113.7')).toBe(
       'Invalid user agent <user-agent> at /data/3/user_data/client_user_agent, from <ip>',
     );
-    // Only pointers into data: another path is read by the value shapes as before.
+    // Only pointers into data, made of indexes and schema keys: any other path is read by the value shapes as before.
     expect(normalizeAnswerText('see /home/Zebediah/x1/2 now')).not.toContain('Zebediah');
+    expect(normalizeAnswerText('/data/415/555/0199: bad')).not.toContain('0199');
+    expect(normalizeAnswerText('/data/0/user_data/jane_doe_1985: bad')).not.toContain('1985');
+    expect(normalizeAnswerText('/data/0/contents/3/item_price: must be string')).toBe('/data/0/contents/3/item_price: must be string');
+    expect(normalizeAnswerText('a\u0001b /data/1: x')).toBe('a b /data/1: x');
   });
 
   it('keeps small numbers standing alone (Pinterest\'s limits), replaces longer ones and numbers joined by separators', () => {

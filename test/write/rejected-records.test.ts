@@ -113,13 +113,14 @@ describe('rejectedRecordLine', () => {
     const keyOf = (value: unknown) =>
       JSON.parse(rejectedRecordLine({ stream: 'orders', namespace: undefined, recordNumber: 1, reason: 'r', source: 'mapping', primaryKey: [value] }, policy('orders', undefined)));
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-    for (const value of ['+1 415 555 0166', '(415) 555-0145', 'Zqxrose Tyler', '10 Downing Street Zqx', '198.51.100.99', '14155550166', 'zqxjohn']) {
+    for (const value of ['+1 415 555 0166', '(415) 555-0145', 'Zqxrose Tyler', '10 Downing Street Zqx', '198.51.100.99', '14155550166', 'zqxjohn', '612345678', '20123456', '5550199']) {
       expect(keyOf(value), value).toMatchObject({ primary_key: { order_id: sha(value) }, primary_key_hashed: ['order_id'] });
     }
     // A phone number stored as a number: hashed from its digits.
     expect(keyOf(14155550166)).toMatchObject({ primary_key: { order_id: sha('14155550166') }, primary_key_hashed: ['order_id'] });
-    // Keys stay readable.
-    for (const value of ['A-1007', 42, 'ORD-20240105001', '123e4567-e89b-12d3-a456-426614174000']) {
+    expect(keyOf(612345678)).toMatchObject({ primary_key: { order_id: sha('612345678') }, primary_key_hashed: ['order_id'] });
+    // Keys stay readable: short numbers, long ones, text keys.
+    for (const value of ['A-1007', 42, 104000, '123456', 'ORD-20240105001', '123e4567-e89b-12d3-a456-426614174000']) {
       expect(keyOf(value), String(value)).toMatchObject({ primary_key: { order_id: value }, primary_key_hashed: [] });
     }
   });

@@ -28,6 +28,8 @@ describe('normalizeEmail', () => {
     { name: 'quoted display name', input: '"Doe, Jane" <jane@example.com>', out: 'jane@example.com', sha: JANE },
     { name: 'mailto: prefix', input: 'MAILTO:jane@example.com', out: 'jane@example.com', sha: JANE },
     { name: 'zero-width space and BOM', input: '\u200b jane@exam\u200dple.com\ufeff', out: 'jane@example.com', sha: JANE },
+    { name: 'bidi marks, invisible separator, Mongolian vowel separator', input: '\u200fjane\u2063@example.com\u200e\u180e', out: 'jane@example.com', sha: JANE },
+    { name: 'mailto: link with a query', input: 'mailto:jane@example.com?subject=hi', out: 'jane@example.com', sha: JANE },
   ])('$name', ({ input, out, sha }) => {
     expect(normalizeEmail(input)).toBe(out);
     expect(sha256Hex(out)).toBe(sha);
