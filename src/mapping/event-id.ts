@@ -4,7 +4,7 @@
  * Airbyte delivers at least once (an attempt that fails is resent from the last echoed state), and
  * `event_id` is Pinterest's dedup key, so a row must yield the same id on every attempt and every run.
  */
-import { hash } from 'node:crypto';
+import { createHash, hash, type Hash } from 'node:crypto';
 
 /**
  * Canonical JSON text of a record value, identical for equal data whatever the key order:
@@ -18,10 +18,43 @@ import { hash } from 'node:crypto';
  * `JSON.parse` reads without trouble, gets its id like any other instead of overflowing the call stack.
  */
 export function canonicalJson(value: unknown): string {
+  return canonicalJsonInto(value, undefined);
+}
+
+/**
+ * Text past which {@link canonicalJsonSha256Hex} hashes what it has written and starts a new piece (UTF-16 code
+ * units): a record of 100,000 fields or a 5 MB value is hashed piece by piece instead of as one string.
+ */
+const HASH_PIECE_LENGTH = 1 << 16;
+
+/**
+ * The SHA-256 (lowercase hex) of the UTF-8 bytes of {@link canonicalJson}(`value`), without building the whole text
+ * for a large value: pieces of about {@link HASH_PIECE_LENGTH} code units are fed to one hash as they are written,
+ * so memory stays bounded by the piece, not by the record. Small values (every ordinary record) are hashed in one
+ * call (one-shot `crypto.hash`, Node >= 20.12). Same digest either way.
+ */
+export function canonicalJsonSha256Hex(value: unknown): string {
+  let h: Hash | undefined;
+  const rest = canonicalJsonInto(value, (piece) => {
+    (h ??= createHash('sha256')).update(piece, 'utf8');
+  });
+  return h === undefined ? hash('sha256', rest, 'hex') : h.update(rest, 'utf8').digest('hex');
+}
+
+/**
+ * The walk of {@link canonicalJson}. With `flush`, the text written so far is handed to it whenever it reaches
+ * {@link HASH_PIECE_LENGTH} code units (never inside a surrogate pair: pieces end after a whole scalar, bracket or
+ * key) and the rest is returned; without, the whole text is returned.
+ */
+function canonicalJsonInto(value: unknown, flush: ((piece: string) => void) | undefined): string {
   let s = '';
   const stack: Container[] = [];
   let next: unknown = value;
   for (;;) {
+    if (flush !== undefined && s.length >= HASH_PIECE_LENGTH) {
+      flush(s);
+      s = '';
+    }
     const scalar = scalarJson(next);
     if (scalar !== undefined) s += scalar;
     else if (Array.isArray(next)) {
@@ -154,8 +187,7 @@ export function deriveEventId(inputs: EventIdInputs): { id: string; rule: EventI
     rule = 'record';
     payload = ['record', ns, inputs.stream, inputs.eventName, withoutAirbyteMetadata(inputs.data)];
   }
-  // One-shot crypto.hash (Node >= 20.12): same digest as createHash().update().digest(), without the Hash object.
-  const id = hash('sha256', canonicalJson(payload), 'hex').slice(0, DERIVED_EVENT_ID_LENGTH);
+  const id = canonicalJsonSha256Hex(payload).slice(0, DERIVED_EVENT_ID_LENGTH);
   return { id, rule };
 }
 

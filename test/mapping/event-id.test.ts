@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, deriveEventId } from '../../src/mapping/event-id.js';
+import { canonicalJson, canonicalJsonSha256Hex, deriveEventId } from '../../src/mapping/event-id.js';
 
 const sha32 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex').slice(0, 32);
 
@@ -82,5 +82,22 @@ describe('deriveEventId', () => {
       id({ data: { a: '1' } }),
     ]);
     expect(ids.size).toBe(5);
+  });
+});
+
+describe('canonicalJsonSha256Hex', () => {
+  const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  it('is the SHA-256 of canonicalJson, also for values hashed piece by piece (wide records, huge values, surrogate pairs)', () => {
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 30_000; i++) wide[`k${i}`] = i % 3 === 0 ? `v😀${i}` : i % 3 === 1 ? i : [i, { n: `é${i}` }];
+    const values: unknown[] = [
+      { a: 1 },
+      'x',
+      wide,
+      { big: '😀'.repeat(70_000), after: 'tail' },
+      ['a'.repeat(65_535), '😀', 'b'.repeat(65_536)],
+      Array.from({ length: 5_000 }, (_, i) => ({ [`z${i}`]: 'y'.repeat(i % 50) })),
+    ];
+    for (const v of values) expect(canonicalJsonSha256Hex(v)).toBe(sha(canonicalJson(v)));
   });
 });
