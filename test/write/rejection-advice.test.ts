@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AirbyteOutput } from '../../src/airbyte/output.js';
 import { MAPPING_ADVICE, SyncReport } from '../../src/write/report.js';
-import { timeLikeColumns } from '../../src/write/record-step.js';
+import { timeLikeColumns } from '../../src/write/time-columns.js';
 
 describe('SyncReport.rejectionAdvice', () => {
   const report = (rejected: number, old: number) => {
