@@ -19,7 +19,7 @@ try {
   const stdin = messagesStdin({ nowMs: Date.now() });
   const recordsIn = stdin.split('\n').filter((l) => l.includes('"type":"RECORD"')).length;
   // The rebased input is kept in .tmp/ (ignored by git), so it can be fed to the connector again, against a fake
-  // started by hand (README, "Try your own config against the fake API"), for the next 7 days.
+  // started by hand (README, "Try your own config against the fake API"), until its oldest rows pass 7 days.
   const messagesPath = join('.tmp', 'demo-messages.jsonl');
   mkdirSync(dirname(messagesPath), { recursive: true });
   writeFileSync(messagesPath, stdin);
@@ -27,7 +27,7 @@ try {
   console.log(`Fake Pinterest API listening at ${fake.url}`);
   console.log(
     `Running: node dist/main.js write --config ${configPath} --catalog ${catalogPath} < ${messagesPath}\n` +
-      `(${messagesPath}: integration_tests/messages.jsonl with its times shifted so the newest is 10 minutes ago; usable for 7 days)\n`,
+      `(${messagesPath}: integration_tests/messages.jsonl with its times shifted so the newest is 10 minutes ago; its rows span 3 days, so it serves for about 4 days)\n`,
   );
   const result = await runCli(['write', '--config', configPath, '--catalog', catalogPath], { stdin, env: fakeEnv(fake), timeoutMs: 120_000 });
 

@@ -127,6 +127,7 @@ function describe(e: ErrorObject): string {
     }
     case 'pattern':
       if (base === 'ad_account_id') return 'ad_account_id: must be the numeric ad account ID (digits only, at most 18), e.g. 549755885175 — not the account name or an "act_" id';
+      if (base === 'conversion_tag_id') return 'conversion_tag_id: must be the numeric ID of the Pinterest tag (digits only, no spaces), e.g. 2614113123456 (Ads Manager → Conversions); leave it empty if you have none';
       if (base === 'default_phone_country') return 'default_phone_country: must be a two-letter ISO-3166 country code, e.g. US';
       if (base === 'object_storage_config.s3_endpoint') return 'object_storage_config.s3_endpoint: must be a URL starting with http:// or https://, e.g. http://minio:9000 (leave it empty for AWS S3)';
       if (base === 'partner_name') return 'partner_name: must look like ss-<name> in lowercase; leave it empty unless Pinterest assigned you one';

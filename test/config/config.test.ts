@@ -34,6 +34,14 @@ describe('parseConfig', () => {
     expect(p.join(' ')).not.toContain('act_123');
   });
 
+  it('says what a conversion_tag_id must be (a fresh reader got "does not have the expected format")', () => {
+    for (const tag of ['abc', ' 123 ']) {
+      expect(problems({ ...valid, conversion_tag_id: tag })).toEqual([
+        'conversion_tag_id: must be the numeric ID of the Pinterest tag (digits only, no spaces), e.g. 2614113123456 (Ads Manager → Conversions); leave it empty if you have none',
+      ]);
+    }
+  });
+
   it('reports only the chosen credentials branch', () => {
     expect(problems({ ...valid, credentials: { auth_type: 'oauth2.0', client_id: 'x' } })).toEqual([
       'credentials.client_secret: is required',
