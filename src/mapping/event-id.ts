@@ -34,11 +34,20 @@ const HASH_PIECE_LENGTH = 1 << 16;
  * call (one-shot `crypto.hash`, Node >= 20.12). Same digest either way.
  */
 export function canonicalJsonSha256Hex(value: unknown): string {
-  let h: Hash | undefined;
-  const rest = canonicalJsonInto(value, (piece) => {
-    (h ??= createHash('sha256')).update(piece, 'utf8');
-  });
+  pieceHash = undefined;
+  const rest = canonicalJsonInto(value, hashPiece);
+  const h = pieceHash as Hash | undefined; // set by hashPiece during the walk (TypeScript cannot see it)
+  pieceHash = undefined;
   return h === undefined ? hash('sha256', rest, 'hex') : h.update(rest, 'utf8').digest('hex');
+}
+
+/**
+ * The hash of {@link canonicalJsonSha256Hex} while it is fed pieces (created by the first piece). Module state and a
+ * module function instead of a closure per call: an ordinary record's derived event_id allocates nothing for it.
+ */
+let pieceHash: Hash | undefined;
+function hashPiece(piece: string): void {
+  (pieceHash ??= createHash('sha256')).update(piece, 'utf8');
 }
 
 /**

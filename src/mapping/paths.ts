@@ -8,6 +8,7 @@
  * prototype chain. Objects of other prototypes (a Date, a class instance, a prototype changed after the reader was
  * made) are outside this contract: a key inherited from such a prototype may be read.
  */
+import { isAbsent } from './coerce.js';
 
 /** Reads one value out of a record's `data`; `undefined` when the path does not resolve. */
 export type PathReader = (data: Record<string, unknown>) => unknown;
@@ -116,8 +117,8 @@ export function compilePath(path: string): PathReader {
 
 /**
  * Compiles a reader that returns the first provided value among `paths`, tried in order (a destination
- * field and its aliases, or several mapping entries for one field). "Provided" means not `undefined`,
- * not `null` and not text that is empty after trimming. `undefined` when none is provided.
+ * field and its aliases, or several mapping entries for one field). "Provided" means not absent
+ * ({@link isAbsent}: `undefined`, `null`, text that is empty after trimming). `undefined` when none is provided.
  */
 export function compileFirstOf(paths: readonly string[]): PathReader {
   const readers = paths.map(compilePath);
@@ -125,7 +126,7 @@ export function compileFirstOf(paths: readonly string[]): PathReader {
   return (d) => {
     for (let i = 0; i < readers.length; i++) {
       const v = readers[i](d);
-      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      if (isAbsent(v)) continue;
       return v;
     }
     return undefined;
@@ -146,7 +147,7 @@ export function compileAllOf(paths: readonly string[]): PathReader {
     let single: unknown;
     for (let i = 0; i < readers.length; i++) {
       const v = readers[i](d);
-      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      if (isAbsent(v)) continue;
       if (single === undefined && found === undefined && !Array.isArray(v)) {
         single = v;
         continue;

@@ -49,10 +49,11 @@ const PERSONAL_GROUPS = new Set(['user', 'user_plain']);
  * column feeds personal data ({@link primaryKeyPolicy}).
  */
 function keyShaped(v: unknown): boolean {
-  const text = typeof v === 'number' || typeof v === 'bigint' ? canonicalJson(v) : typeof v === 'string' ? v : undefined;
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') return false;
+  const text = hashInput(v);
   // Stricter than a log line, as the file is kept: 7 to 15 digits may be a phone number without its country or area
   // code (5550199, 612345678), so only shorter and longer numbers are written as they are.
-  return text !== undefined && !/^\d{7,15}$/.test(text) && eventIdForLog(text) !== undefined;
+  return !/^\d{7,15}$/.test(text) && eventIdForLog(text) !== undefined;
 }
 
 /**

@@ -10,6 +10,7 @@
  * few MB at most, and nothing after their first 1,000 records).
  */
 import { DESTINATION_FIELDS, findDestinationField, sameNameColumns } from '../fields/catalog.js';
+import { isAbsent } from '../mapping/coerce.js';
 import type { FieldMappingEntry, MappingWarning } from '../mapping/types.js';
 
 /** How many records of a stream are watched. */
@@ -84,7 +85,7 @@ export class SameNameProbe {
       const field = this.columns.fieldOf(column);
       if (field === undefined) continue;
       const v = data[column];
-      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      if (isAbsent(v)) continue;
       let c = this.countOf(field);
       if (c === undefined) this.counts.push((c = { field, column, read: 0, dropped: 0 }));
       c.read++;

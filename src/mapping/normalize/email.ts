@@ -21,9 +21,10 @@ const INVISIBLE = /\p{Cf}/gu;
 /** `Jane Doe <jane@example.com>` (RFC 5322 name-addr, as mail clients and CRMs export it): the address between < >. */
 const NAME_ADDR = /^[^<>]*<([^<>]*)>$/;
 /** Characters no (unquoted) address holds: whitespace, and `< > ( ) [ ] \ , ; : "` (RFC 5322 specials). */
-const NOT_IN_ADDRESS = /[\s<>()[\]\\,;:"]/;
+const NOT_IN_ADDRESS_CLASS = String.raw`\s<>()[\]\\,;:"`;
+const NOT_IN_ADDRESS = new RegExp(`[${NOT_IN_ADDRESS_CLASS}]`);
 /** Any character of INVISIBLE or NOT_IN_ADDRESS: a value without one is an address as it is (or has no "@"). */
-const UNUSUAL = /[\s<>()[\]\\,;:"\p{Cf}]/u;
+const UNUSUAL = new RegExp(`[${NOT_IN_ADDRESS_CLASS}\\p{Cf}]`, 'u');
 
 /**
  * Normalizes one email address: NFC, trim, lowercase (Pinterest's rule); before the checks, invisible characters
